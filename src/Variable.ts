@@ -1,0 +1,31 @@
+import { DeviceArray } from "./device/DeviceArray.js";
+import { InvalidArgumentError, describe } from "./errors.js";
+
+/**
+ * A trainable array and its gradient (PuzzleLib's Variable). `learnRate` and
+ * `momRate` multiply the optimizer's own for this variable.
+ */
+export class Variable {
+  data: DeviceArray;
+  grad: DeviceArray;
+  learnRate = 1;
+  momRate = 1;
+
+  constructor(data: DeviceArray) {
+    if (!(data instanceof DeviceArray)) {
+      throw new InvalidArgumentError(`Variable data is ${describe(data)}; expected a DeviceArray`);
+    }
+    data.assertAlive();
+    this.data = data;
+    this.grad = DeviceArray.allocate(data.device, data.shape);
+  }
+
+  get shape(): readonly number[] {
+    return this.data.shape;
+  }
+
+  dispose(): void {
+    this.data.dispose();
+    this.grad.dispose();
+  }
+}

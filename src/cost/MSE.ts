@@ -1,0 +1,23 @@
+import { reuseArray, type DeviceArray } from "../device/DeviceArray.js";
+import { checkArrays, checkShape } from "../device/checks.js";
+
+/**
+ * PuzzleLib's mean squared error: error = sum((pred - target)^2) / (2 * size),
+ * grad = (pred - target) / size, the sum taken in element order on every device.
+ */
+export class MSE {
+  private grad: DeviceArray | null = null;
+
+  /** Returns [error, dE/dpred]; the gradient array is reused by the next call of the same shape. */
+  compute(pred: DeviceArray, target: DeviceArray): [number, DeviceArray] {
+    const [p, t] = checkArrays("MSE.compute", { pred, target });
+    checkShape("MSE.compute", "target", t.shape, p.shape);
+    this.grad = reuseArray(this.grad, p.device, p.shape);
+    return [p.device.mse(p, t, this.grad), this.grad];
+  }
+
+  dispose(): void {
+    this.grad?.dispose();
+    this.grad = null;
+  }
+}

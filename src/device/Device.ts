@@ -1,0 +1,61 @@
+import type { DeviceArray } from "./DeviceArray.js";
+
+export type DeviceName = "webgl2" | "wasm-simd" | "wasm" | "js";
+
+export type ActivationKind = "relu" | "tanh" | "sigmoid";
+
+/** The scalars of one Graves step, each already rounded to float32 on the host. */
+export interface GravesScalars {
+  learnRate: number;
+  alpha: number;
+  /** 1 - alpha, rounded to float32 once. */
+  b: number;
+  momRate: number;
+  epsilon: number;
+}
+
+/**
+ * out[m×n] = op(A)[m×k] · op(B)[k×n]: element (i, p) of op(A) is at
+ * a[i*aRow + p*aCol], element (p, j) of op(B) at b[p*bRow + j*bCol].
+ */
+export interface MatmulShape {
+  m: number;
+  k: number;
+  n: number;
+  aRow: number;
+  aCol: number;
+  bRow: number;
+  bCol: number;
+}
+
+/** Storage owned by a device: a texture, a range of WASM memory or a Float32Array. */
+export interface DeviceBuffer {
+  readonly size: number;
+  disposed: boolean;
+}
+
+/**
+ * What every device implements. Arguments arrive validated (same device, alive,
+ * matching sizes): the facade checks once, devices only compute. Every kernel
+ * follows the float32 operation order of the `js` reference exactly.
+ */
+export interface Device {
+  readonly name: DeviceName;
+  /** A zero-filled buffer of `size` floats. */
+  allocate(size: number): DeviceBuffer;
+  release(buffer: DeviceBuffer): void;
+  upload(dst: DeviceArray, values: Float32Array): void;
+  download(src: DeviceArray): Float32Array;
+
+  rmspropGraves(param: DeviceArray, grad: DeviceArray, mg: DeviceArray, ms: DeviceArray,
+    delta: DeviceArray, scalars: GravesScalars): void;
+  matmul(a: DeviceArray, b: DeviceArray, out: DeviceArray, bias: DeviceArray | null,
+    shape: MatmulShape): void;
+  columnSums(a: DeviceArray, out: DeviceArray, rows: number, cols: number): void;
+  activationForward(kind: ActivationKind, x: DeviceArray, y: DeviceArray): void;
+  activationBackward(kind: ActivationKind, y: DeviceArray, dy: DeviceArray, dx: DeviceArray): void;
+  /** Writes the gradient and returns the error, both as PuzzleLib's MSE defines them. */
+  mse(pred: DeviceArray, target: DeviceArray, grad: DeviceArray): number;
+  fill(a: DeviceArray, value: number): void;
+  copy(src: DeviceArray, dst: DeviceArray): void;
+}

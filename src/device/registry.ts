@@ -1,0 +1,135 @@
+import type { Device, DeviceName } from "./Device.js";
+import { DeviceUnavailableError, NotReadyError, describe } from "../errors.js";
+import { JsDevice } from "../devices/js/index.js";
+import { WasmDevice } from "../devices/wasm/index.js";
+
+/** How to open one device: a cheap named check first, then the (async) opening. */
+interface DeviceEntry {
+  unsupportedReason(): string | null;
+  open(): Promise<Device>;
+}
+
+const ENTRIES: Record<DeviceName, DeviceEntry> = {
+  webgl2: {
+    unsupportedReason: () => "the webgl2 device is not built yet",
+    open: () => Promise.reject(new Error("unreachable")),
+  },
+  "wasm-simd": { unsupportedReason: () => WasmDevice.unsupportedReason(true), open: () => WasmDevice.create(true) },
+  wasm: { unsupportedReason: () => WasmDevice.unsupportedReason(false), open: () => WasmDevice.create(false) },
+  js: { unsupportedReason: () => null, open: async () => new JsDevice() },
+};
+
+/** The order init() tries devices in when none is named: fastest first. */
+export const DEVICE_PREFERENCE: readonly DeviceName[] = ["webgl2", "wasm-simd", "wasm", "js"];
+
+export interface DeviceStatus {
+  name: DeviceName;
+  available: boolean;
+  /** Why the device cannot be used here; absent when it can. */
+  reason?: string;
+}
+
+const opened = new Map<DeviceName, Promise<Device>>();
+const failures = new Map<DeviceName, string>();
+let current: Device | null = null;
+
+async function open(name: DeviceName): Promise<Device> {
+  const known = failures.get(name);
+  if (known) throw new Error(known);
+  const reason = ENTRIES[name].unsupportedReason();
+  if (reason) {
+    failures.set(name, reason);
+    throw new Error(reason);
+  }
+  let pending = opened.get(name);
+  if (!pending) {
+    pending = ENTRIES[name].open();
+    opened.set(name, pending);
+  }
+  try {
+    return await pending;
+  } catch (error) {
+    opened.delete(name);
+    const message = error instanceof Error ? error.message : String(error);
+    failures.set(name, message);
+    throw new Error(message);
+  }
+}
+
+function isDeviceName(name: unknown): name is DeviceName {
+  return typeof name === "string" && Object.prototype.hasOwnProperty.call(ENTRIES, name);
+}
+
+export interface InitOptions {
+  /** The device to use; by default the first of webgl2, wasm-simd, wasm, js that works here. */
+  device?: DeviceName;
+}
+
+/**
+ * Opens a device and makes it current. With no device named, tries them fastest
+ * first and records why each skipped one failed (see availableDevices()).
+ * Arrays made earlier stay on the device they were made on.
+ */
+export async function init(options: InitOptions = {}): Promise<Device> {
+  const wanted = options?.device;
+  if (wanted !== undefined) {
+    if (!isDeviceName(wanted)) {
+      throw new DeviceUnavailableError(
+        `unknown device ${describe(wanted)}; expected one of ${DEVICE_PREFERENCE.map(describe).join(", ")}`,
+        new Map());
+    }
+    try {
+      current = await open(wanted);
+      return current;
+    } catch {
+      throw unavailable(`device ${describe(wanted)} cannot run here`);
+    }
+  }
+  for (const name of DEVICE_PREFERENCE) {
+    try {
+      current = await open(name);
+      return current;
+    } catch {
+      // recorded in `failures`; try the next one
+    }
+  }
+  throw unavailable("no device can run here");
+}
+
+function unavailable(head: string): DeviceUnavailableError {
+  const reasons = new Map(failures);
+  const lines = DEVICE_PREFERENCE.map((name) => `  ${name}: ${reasons.get(name) ?? "available"}`);
+  return new DeviceUnavailableError(`${head}:\n${lines.join("\n")}`, reasons);
+}
+
+/** The device init() chose. */
+export function currentDevice(): Device {
+  if (!current) throw new NotReadyError("no device yet: call `await init()` first");
+  return current;
+}
+
+/** Every device with whether it works here and, if not, why. Opens each one to find out. */
+export async function availableDevices(): Promise<DeviceStatus[]> {
+  const statuses: DeviceStatus[] = [];
+  for (const name of DEVICE_PREFERENCE) {
+    try {
+      await open(name);
+      statuses.push({ name, available: true });
+    } catch (error) {
+      statuses.push({ name, available: false, reason: (error as Error).message });
+    }
+  }
+  return statuses;
+}
+
+/** The device named, opened (without making it current): for tests and cross-device checks. */
+export async function getDevice(name: DeviceName): Promise<Device> {
+  if (!isDeviceName(name)) {
+    throw new DeviceUnavailableError(`unknown device ${describe(name)}; expected one of ${DEVICE_PREFERENCE.join(", ")}`, new Map());
+  }
+  try {
+    return await open(name);
+  } catch {
+    throw unavailable(`device ${describe(name)} cannot run here`);
+  }
+}

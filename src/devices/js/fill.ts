@@ -1,0 +1,3 @@
+export function fill(a: Float32Array, value: number): void {
+  a.fill(value);
+}

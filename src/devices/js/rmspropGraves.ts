@@ -1,0 +1,25 @@
+import type { GravesScalars } from "../../device/Device.js";
+
+const f = Math.fround;
+
+/**
+ * The reference Graves step (see RMSPropGraves for the equation): one float32
+ * rounding per operation, in the documented order. Math.sqrt and `/` on float32
+ * inputs rounded back to float32 equal the float32 operations (double rounding is
+ * harmless for +, -, *, / and sqrt from 24 to 53 bits), so this gives WebAssembly's bits.
+ */
+export function rmspropGraves(w: Float32Array, g: Float32Array, mg: Float32Array, ms: Float32Array,
+  d: Float32Array, s: GravesScalars): void {
+  const { learnRate, alpha, b, momRate, epsilon } = s;
+  for (let i = 0; i < w.length; i++) {
+    const gi = g[i];
+    const mgi = f(f(alpha * mg[i]) + f(b * gi));
+    const msi = f(f(alpha * ms[i]) + f(b * f(gi * gi)));
+    const root = f(Math.sqrt(f(f(msi - f(mgi * mgi)) + epsilon)));
+    const di = f(f(momRate * d[i]) - f(f(learnRate * gi) / root));
+    mg[i] = mgi;
+    ms[i] = msi;
+    d[i] = di;
+    w[i] = f(w[i] + di);
+  }
+}

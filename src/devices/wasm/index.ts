@@ -1,0 +1,110 @@
+import type { ActivationKind, Device, DeviceBuffer, GravesScalars, MatmulShape } from "../../device/Device.js";
+import type { DeviceArray } from "../../device/DeviceArray.js";
+import { simdWasm, scalarWasm } from "../../generated/wasm.js";
+import type { WasmContext, WasmExports } from "./exports.js";
+import { Heap } from "./heap.js";
+import { rmspropGraves } from "./rmspropGraves.js";
+import { matmul } from "./matmul.js";
+import { columnSums } from "./columnSums.js";
+import { activationBackward, activationForward } from "./activation.js";
+import { mse } from "./mse.js";
+import { fill } from "./fill.js";
+import { copy } from "./copy.js";
+
+class WasmBuffer implements DeviceBuffer {
+  disposed = false;
+  constructor(readonly ptr: number, readonly size: number) {}
+}
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/**
+ * The AssemblyScript kernels: `wasm-simd` runs the build with 128-bit SIMD,
+ * `wasm` the scalar build of the same source. Both give the bits of the js reference.
+ */
+export class WasmDevice implements Device, WasmContext {
+  private readonly heap: Heap;
+
+  private constructor(readonly name: "wasm-simd" | "wasm", readonly exports: WasmExports) {
+    this.heap = new Heap(exports.memory, exports.heapBase());
+  }
+
+  /** Why this build cannot run here, or null if it can. */
+  static unsupportedReason(simd: boolean): string | null {
+    if (typeof WebAssembly !== "object") return "WebAssembly is not available in this JavaScript runtime";
+    if (simd && !WebAssembly.validate(decodeBase64(simdWasm))) {
+      return "this runtime does not support WebAssembly 128-bit SIMD (the SIMD module fails to validate)";
+    }
+    return null;
+  }
+
+  /** Compiles asynchronously: browsers refuse large synchronous compiles on the main thread. */
+  static async create(simd: boolean): Promise<WasmDevice> {
+    const module = await WebAssembly.compile(decodeBase64(simd ? simdWasm : scalarWasm));
+    const instance = await WebAssembly.instantiate(module, {});
+    return new WasmDevice(simd ? "wasm-simd" : "wasm", instance.exports as unknown as WasmExports);
+  }
+
+  /** Bytes of WebAssembly memory in use by live arrays, and the memory's size. */
+  memoryUsage(): { usedBytes: number; memoryBytes: number } {
+    return { usedBytes: this.heap.usedBytes, memoryBytes: this.exports.memory.buffer.byteLength };
+  }
+
+  ptr(a: { buffer: unknown; offset: number }): number {
+    return (a.buffer as WasmBuffer).ptr + a.offset * 4;
+  }
+
+  allocate(size: number): DeviceBuffer {
+    return new WasmBuffer(this.heap.allocate(size * 4), size);
+  }
+
+  release(buffer: DeviceBuffer): void {
+    this.heap.release((buffer as WasmBuffer).ptr);
+  }
+
+  upload(dst: DeviceArray, values: Float32Array): void {
+    new Float32Array(this.exports.memory.buffer, this.ptr(dst), dst.size).set(values);
+  }
+
+  download(src: DeviceArray): Float32Array {
+    return new Float32Array(this.exports.memory.buffer, this.ptr(src), src.size).slice();
+  }
+
+  rmspropGraves(param: DeviceArray, grad: DeviceArray, mg: DeviceArray, ms: DeviceArray, delta: DeviceArray,
+    scalars: GravesScalars): void {
+    rmspropGraves(this, param, grad, mg, ms, delta, scalars);
+  }
+
+  matmul(a: DeviceArray, b: DeviceArray, out: DeviceArray, bias: DeviceArray | null, shape: MatmulShape): void {
+    matmul(this, a, b, out, bias, shape);
+  }
+
+  columnSums(a: DeviceArray, out: DeviceArray, rows: number, cols: number): void {
+    columnSums(this, a, out, rows, cols);
+  }
+
+  activationForward(kind: ActivationKind, x: DeviceArray, y: DeviceArray): void {
+    activationForward(this, kind, x, y);
+  }
+
+  activationBackward(kind: ActivationKind, y: DeviceArray, dy: DeviceArray, dx: DeviceArray): void {
+    activationBackward(this, kind, y, dy, dx);
+  }
+
+  mse(pred: DeviceArray, target: DeviceArray, grad: DeviceArray): number {
+    return mse(this, pred, target, grad);
+  }
+
+  fill(a: DeviceArray, value: number): void {
+    fill(this, a, value);
+  }
+
+  copy(src: DeviceArray, dst: DeviceArray): void {
+    copy(this, src, dst);
+  }
+}

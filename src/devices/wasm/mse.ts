@@ -1,0 +1,6 @@
+import type { DeviceArray } from "../../device/DeviceArray.js";
+import type { WasmContext } from "./exports.js";
+
+export function mse(ctx: WasmContext, pred: DeviceArray, target: DeviceArray, grad: DeviceArray): number {
+  return ctx.exports.mse(ctx.ptr(pred), ctx.ptr(target), ctx.ptr(grad), pred.size);
+}

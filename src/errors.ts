@@ -1,0 +1,37 @@
+/** Base class of every error this package throws; catch it to catch them all. */
+export class PortableOptimError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A value (hyper-parameter, option, size) is outside what is accepted. */
+export class InvalidArgumentError extends PortableOptimError {}
+
+/** Arrays or values whose shapes or sizes do not fit together. */
+export class ShapeMismatchError extends PortableOptimError {}
+
+/** Arrays that live on different devices were given to one operation. */
+export class DeviceMismatchError extends PortableOptimError {}
+
+/** An array, module or optimizer was used after dispose(). */
+export class DisposedError extends PortableOptimError {}
+
+/** A device was asked for that cannot work here (or does not exist); `reasons` says why per device. */
+export class DeviceUnavailableError extends PortableOptimError {
+  constructor(message: string, readonly reasons: ReadonlyMap<string, string>) {
+    super(message);
+  }
+}
+
+/** Something was used before the step it needs: `init()`, or `setupOn()` before `update()`. */
+export class NotReadyError extends PortableOptimError {}
+
+/** Shows a value in an error message the way a user would have typed it. */
+export function describe(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number" && Object.is(value, -0)) return "-0";
+  if (Array.isArray(value)) return `[${value.map(describe).join(", ")}]`;
+  return String(value);
+}

@@ -1,0 +1,23 @@
+// portable-optim: Graves' RMSProp on WebGL2 and WebAssembly behind one API (see README.md).
+export { init, currentDevice, availableDevices, getDevice, DEVICE_PREFERENCE } from "./device/registry.js";
+export type { InitOptions, DeviceStatus } from "./device/registry.js";
+export type { Device, DeviceName, ActivationKind, GravesScalars } from "./device/Device.js";
+export { DeviceArray } from "./device/DeviceArray.js";
+export * as gpuarray from "./gpuarray.js";
+export { randn, Random } from "./random.js";
+export { Variable } from "./Variable.js";
+export { Module } from "./modules/Module.js";
+export { Linear, type LinearOptions } from "./modules/Linear.js";
+export { Activation, relu, tanh, sigmoid } from "./modules/Activation.js";
+export { Sequential } from "./modules/Sequential.js";
+export { MSE } from "./cost/MSE.js";
+export { Optimizer, type SetupOptions, type OptimizerState } from "./optimizers/Optimizer.js";
+export { RMSPropGraves, type RMSPropGravesOptions } from "./optimizers/RMSPropGraves.js";
+export { GRAVES_DEFAULTS, type GravesHyperParameters } from "./optimizers/hyperParameters.js";
+export { rmspropGravesKer } from "./kernels.js";
+export { JsDevice } from "./devices/js/index.js";
+export * as reference from "./devices/js/reference.js";
+export {
+  PortableOptimError, InvalidArgumentError, ShapeMismatchError, DeviceMismatchError, DisposedError,
+  DeviceUnavailableError, NotReadyError,
+} from "./errors.js";

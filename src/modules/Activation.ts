@@ -1,0 +1,40 @@
+import type { ActivationKind } from "../device/Device.js";
+import type { DeviceArray } from "../device/DeviceArray.js";
+import { checkArrays, checkShape } from "../device/checks.js";
+import { InvalidArgumentError, NotReadyError, describe } from "../errors.js";
+import { Module } from "./Module.js";
+
+export const relu: ActivationKind = "relu";
+export const tanh: ActivationKind = "tanh";
+export const sigmoid: ActivationKind = "sigmoid";
+
+const KINDS: readonly ActivationKind[] = [relu, tanh, sigmoid];
+
+/** y = f(x) elementwise, for f one of relu, tanh, sigmoid (the same float32 formulas on every device). */
+export class Activation extends Module {
+  private result: DeviceArray | null = null;
+
+  constructor(readonly kind: ActivationKind) {
+    super();
+    if (!KINDS.includes(kind)) {
+      throw new InvalidArgumentError(`activation ${describe(kind)}; expected one of ${KINDS.map(describe).join(", ")}`);
+    }
+  }
+
+  forward(data: DeviceArray): DeviceArray {
+    const [x] = checkArrays("Activation.forward", { data });
+    const y = this.output("y", x.device, x.shape);
+    x.device.activationForward(this.kind, x, y);
+    this.result = y;
+    return y;
+  }
+
+  backward(grad: DeviceArray): DeviceArray {
+    if (!this.result) throw new NotReadyError("Activation.backward before forward");
+    const [dy, y] = checkArrays("Activation.backward", { grad, output: this.result });
+    checkShape("Activation.backward", "grad", dy.shape, y.shape);
+    const dx = this.output("dx", y.device, y.shape);
+    y.device.activationBackward(this.kind, y, dy, dx);
+    return dx;
+  }
+}

@@ -1,0 +1,81 @@
+import { Optimizer, type UpdateRange } from "./Optimizer.js";
+import {
+  GRAVES_DEFAULTS, checkHyperParameter, checkHyperParameters, gravesScalars, type GravesHyperParameters,
+} from "./hyperParameters.js";
+
+export interface RMSPropGravesOptions extends Partial<GravesHyperParameters> {
+  /** PuzzleLib's multi-node information; kept for API compatibility, unused on one device. */
+  nodeinfo?: unknown;
+}
+
+/**
+ * Alex Graves' RMSProp (2013, "Generating Sequences With Recurrent Neural Networks",
+ * eqs. 38–41), as PuzzleLib's RMSPropGraves. For every parameter w with gradient
+ * g = dE/dw, in float32, each operation rounded, in this order on every device:
+ *
+ *     b  = 1 - alpha                       (once, on the host)
+ *     mg = alpha*mg + b*g                  running mean of gradients
+ *     ms = alpha*ms + b*(g*g)              running mean of squared gradients
+ *     d  = momRate*d - (lr*g) / sqrt((ms - mg*mg) + epsilon)
+ *     w  = w + d
+ *
+ * with lr = learnRate * variable.learnRate and momRate = momRate * variable.momRate.
+ * Epsilon is added inside the root (Graves, Keras, optax); PyTorch adds it outside
+ * the root and TensorFlow.js's centered RMSProp subtracts it inside
+ * (sqrt(ms - (mg^2 + eps))). PuzzleLib's documentation page writes the root as
+ * sqrt(m - v^2 + eps) with m the gradient mean: a typo for the above, which is what
+ * the paper and PuzzleLib's kernel compute.
+ *
+ * Defaults are Graves': learnRate 1e-4, alpha 0.95, momRate 0.9, epsilon 1e-4.
+ */
+export class RMSPropGraves extends Optimizer {
+  protected readonly stateNames = ["mg", "ms", "delta"] as const;
+  readonly nodeinfo: unknown;
+  private alphaValue: number;
+  private momRateValue: number;
+  private epsilonValue: number;
+
+  constructor(options: RMSPropGravesOptions = {}) {
+    const h = checkHyperParameters(options, "RMSPropGraves", ["nodeinfo"]);
+    super(h.learnRate);
+    this.alphaValue = h.alpha;
+    this.momRateValue = h.momRate;
+    this.epsilonValue = h.epsilon;
+    this.nodeinfo = options?.nodeinfo ?? null;
+  }
+
+  get alpha(): number {
+    return this.alphaValue;
+  }
+  set alpha(value: number) {
+    this.alphaValue = checkHyperParameter("alpha", value);
+  }
+  get momRate(): number {
+    return this.momRateValue;
+  }
+  set momRate(value: number) {
+    this.momRateValue = checkHyperParameter("momRate", value);
+  }
+  get epsilon(): number {
+    return this.epsilonValue;
+  }
+  set epsilon(value: number) {
+    this.epsilonValue = checkHyperParameter("epsilon", value);
+  }
+
+  /** The hyper-parameters in force. */
+  get hyperParameters(): GravesHyperParameters {
+    return { learnRate: this.learnRate, alpha: this.alpha, momRate: this.momRate, epsilon: this.epsilon };
+  }
+
+  override getAttrDict(): Record<string, number> {
+    return { ...super.getAttrDict(), alpha: this.alpha, momRate: this.momRate, epsilon: this.epsilon };
+  }
+
+  protected step({ param, grad, state, learnRateScale, momRateScale }: UpdateRange): void {
+    param.device.rmspropGraves(param, grad, state.mg, state.ms, state.delta,
+      gravesScalars(this.hyperParameters, learnRateScale, momRateScale));
+  }
+}
+
+export { GRAVES_DEFAULTS };
