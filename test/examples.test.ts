@@ -1,0 +1,49 @@
+// The examples as a user runs them: Node (tsx) against the built package, and the
+// seed example under Deno 2 against the same dist/ bundle, bit for bit.
+import { describe, it, expect } from "vitest";
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+
+const root = new URL("..", import.meta.url).pathname;
+const bin = (name: string) => `${root}node_modules/.bin/${name}`;
+
+function run(command: string, args: string[]): string[] {
+  if (!existsSync(`${root}dist/index.js`)) throw new Error("dist/index.js is missing: run `npm run build` first");
+  return execFileSync(command, args, { cwd: root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } })
+    .trim().split("\n");
+}
+
+const node = (example: string, device: string) => run(bin("tsx"), [`examples/${example}.ts`, "--device", device]);
+const deno = (example: string, device: string) => run(bin("deno"), ["run", "--no-lock", "--quiet",
+  "--import-map=test/deno/import_map.json", `examples/${example}.ts`, "--device", device]);
+
+const errorsOf = (lines: string[]) =>
+  lines.filter((line) => line.startsWith("Iteration #")).map((line) => Number(line.split("error: ")[1]));
+
+describe("examples", () => {
+  it("seed: 20 error lines, the error falls, the same output on wasm-simd, wasm and js", () => {
+    const outputs = ["wasm-simd", "wasm", "js"].map((device) => node("seed", device));
+    const errors = errorsOf(outputs[0]);
+    expect(errors).toHaveLength(20);
+    expect(outputs[0][0]).toMatch(/^Iteration #5 error: \d/);
+    expect(errors[19]).toBeLessThan(errors[0] / 100);
+    const deterministic = (lines: string[]) => lines.filter((l) => !/^(device|steps per second):/.test(l));
+    for (const output of outputs) expect(deterministic(output)).toEqual(deterministic(outputs[0]));
+    expect(outputs[0]).toContain("device: wasm-simd");
+    expect(outputs[0].at(-1)).toMatch(/^steps per second: \d+$/);
+  });
+
+  it("puzzlelib-simple: the error falls", () => {
+    const errors = errorsOf(node("puzzlelib-simple", "wasm-simd"));
+    expect(errors).toHaveLength(10);
+    expect(Math.min(...errors.slice(5))).toBeLessThan(errors[0] / 100);
+  });
+
+  it("Deno 2 runs the built package and prints Node's numbers bit for bit", () => {
+    const fromDeno = deno("seed", "wasm-simd");
+    const fromNode = node("seed", "wasm-simd");
+    const deterministic = (lines: string[]) => lines.filter((l) => !l.startsWith("steps per second:"));
+    expect(fromDeno).toContain("device: wasm-simd");
+    expect(deterministic(fromDeno)).toEqual(deterministic(fromNode));
+  });
+});

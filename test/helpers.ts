@@ -1,0 +1,88 @@
+// Shared by the Node and browser suites: the devices under test, bit comparison,
+// ULP distance, and a small training run used by several suites.
+import { expect } from "vitest";
+import {
+  init, Sequential, Linear, Activation, relu, tanh, sigmoid, RMSPropGraves, MSE, gpuarray, randn,
+  type DeviceName, type Module,
+} from "../src/index.js";
+
+/** Devices every parameterized suite runs on here: the WASM builds and js in Node, plus webgl2 in a browser. */
+export function devicesUnderTest(): DeviceName[] {
+  const inBrowser = typeof window !== "undefined";
+  return inBrowser ? ["webgl2", "wasm-simd", "wasm", "js"] : ["wasm-simd", "wasm", "js"];
+}
+
+const u32 = (a: Float32Array) => new Uint32Array(a.buffer, a.byteOffset, a.length);
+
+/** Distance in units in the last place between two float32 values (0 for equal bits or two NaNs). */
+export function ulpDistance(a: number, b: number): number {
+  if (Number.isNaN(a) && Number.isNaN(b)) return 0;
+  if (Number.isNaN(a) || Number.isNaN(b)) return Infinity;
+  const key = (x: number) => {
+    const bits = u32(Float32Array.of(x))[0];
+    return bits & 0x80000000 ? -(bits & 0x7fffffff) : bits; // monotonic in x, +0 and -0 both 0
+  };
+  return Math.abs(key(a) - key(b));
+}
+
+/** Fails with the first differing element, its value on both sides and the ULP distance. */
+export function expectSameBits(actual: Float32Array, expected: Float32Array, what: string): void {
+  expect(actual.length, `${what}: length`).toBe(expected.length);
+  const a = u32(actual);
+  const e = u32(expected);
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== e[i] && !(Number.isNaN(actual[i]) && Number.isNaN(expected[i]))) {
+      expect.fail(`${what}: element ${i} is ${actual[i]} (0x${a[i].toString(16)}), expected ${expected[i]} ` +
+        `(0x${e[i].toString(16)}), ${ulpDistance(actual[i], expected[i])} ULP apart`);
+    }
+  }
+}
+
+/** A net that uses every kernel: Linear with and without bias, relu, tanh, sigmoid. */
+export function buildNet(): Module {
+  return new Sequential([
+    new Linear(24, 16, { seed: 21 }),
+    new Activation(tanh),
+    new Linear(16, 12, { useBias: false, seed: 22 }),
+    new Activation(relu),
+    new Linear(12, 8, { seed: 23 }),
+    new Activation(sigmoid),
+    new Linear(8, 5, { seed: 24 }),
+  ]);
+}
+
+export interface TrainResult {
+  errors: number[];
+  weights: Map<string, Float32Array>;
+  state: Map<string, Float32Array>;
+}
+
+/** Trains buildNet() on `device` and returns every error, weight and optimizer state array. */
+export async function train(device: DeviceName, { useGlobalState = true, steps = 30 } = {}): Promise<TrainResult> {
+  await init({ device });
+  const data = gpuarray.toGpu(randn([10, 24], 31), [10, 24]);
+  const target = gpuarray.toGpu(randn([10, 5], 32).map((v) => 1 / (1 + Math.exp(-v))), [10, 5]);
+  const net = buildNet();
+  const optimizer = new RMSPropGraves({ learnRate: 0.01 });
+  optimizer.setupOn(net, { useGlobalState });
+  const loss = new MSE();
+  const errors: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const [error, grad] = loss.compute(net.forward(data), target);
+    optimizer.zeroGradParams();
+    net.backward(grad);
+    optimizer.update();
+    errors.push(error);
+  }
+  const weights = new Map<string, Float32Array>();
+  const state = new Map<string, Float32Array>();
+  for (const [variable, [name]] of net.getVarTable()) {
+    weights.set(name, variable.data.get());
+    for (const [key, array] of Object.entries(optimizer.getState(name))) state.set(`${name}.${key}`, array.get());
+  }
+  for (const array of [data, target]) array.dispose();
+  loss.dispose();
+  optimizer.dispose();
+  net.dispose();
+  return { errors, weights, state };
+}

@@ -1,0 +1,143 @@
+import { describe, it, expect } from "vitest";
+import { getDevice, randn, DeviceArray, type Device, type ActivationKind } from "../src/index.js";
+import { devicesUnderTest, expectSameBits } from "./helpers.js";
+
+const EPS32 = 2 ** -24;
+
+function upload(device: Device, values: Float32Array, shape: number[]): DeviceArray {
+  const a = DeviceArray.allocate(device, shape);
+  a.set(values);
+  return a;
+}
+
+/** float64 product of op(A) and op(B), and the bound sum |a||b| used for the error tolerance. */
+function matmul64(a: Float32Array, b: Float32Array, m: number, k: number, n: number,
+  at: (i: number, p: number) => number, bt: (p: number, j: number) => number) {
+  const out = new Float64Array(m * n);
+  const scale = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      for (let p = 0; p < k; p++) {
+        out[i * n + j] += a[at(i, p)] * b[bt(p, j)];
+        scale[i * n + j] += Math.abs(a[at(i, p)] * b[bt(p, j)]);
+      }
+    }
+  }
+  return { out, scale };
+}
+
+// Shapes with odd sizes so that the SIMD blocks of four and the scalar tails both run.
+const M = 7, K = 13, N = 10;
+
+describe.each(devicesUnderTest())("network kernels on %s", (name) => {
+  it("matmul computes xW + b, xᵀ·dy and dy·Wᵀ within the float32 summation bound, with the js bits", async () => {
+    const device = await getDevice(name);
+    const js = await getDevice("js");
+    const x = randn([M, K], 1), W = randn([K, N], 2), bias = randn([N], 3), dy = randn([M, N], 4);
+    const cases = [
+      { what: "x·W + b", a: x, b: W, bias, m: M, k: K, n: N, aRow: K, aCol: 1, bRow: N, bCol: 1 },
+      { what: "xᵀ·dy", a: x, b: dy, bias: null, m: K, k: M, n: N, aRow: 1, aCol: K, bRow: N, bCol: 1 },
+      { what: "dy·Wᵀ", a: dy, b: W, bias: null, m: M, k: N, n: K, aRow: N, aCol: 1, bRow: 1, bCol: N },
+    ];
+    for (const { what, a, b, bias: bv, ...shape } of cases) {
+      const run = (d: Device) => {
+        const out = DeviceArray.allocate(d, [shape.m, shape.n]);
+        const arrays = [upload(d, a, [a.length]), upload(d, b, [b.length]), bv && upload(d, bv, [bv.length])];
+        d.matmul(arrays[0]!, arrays[1]!, out, arrays[2], shape);
+        const result = out.get();
+        for (const array of [out, ...arrays]) array?.dispose();
+        return result;
+      };
+      const got = run(device);
+      const { out, scale } = matmul64(a, b, shape.m, shape.k, shape.n,
+        (i, p) => i * shape.aRow + p * shape.aCol, (p, j) => p * shape.bRow + j * shape.bCol);
+      for (let i = 0; i < got.length; i++) {
+        const exact = out[i] + (bv ? bv[i % shape.n] : 0);
+        const bound = (shape.k + 2) * EPS32 * (scale[i] + (bv ? Math.abs(bv[i % shape.n]) : 0)) + 1e-30;
+        expect(Math.abs(got[i] - exact), `${what} element ${i}`).toBeLessThanOrEqual(bound);
+      }
+      expectSameBits(got, run(js), what);
+    }
+  });
+
+  it("columnSums sums each column in row order", async () => {
+    const device = await getDevice(name);
+    const values = randn([M, N], 5);
+    const a = upload(device, values, [M, N]);
+    const out = DeviceArray.allocate(device, [N]);
+    device.columnSums(a, out, M, N);
+    const got = out.get();
+    for (let j = 0; j < N; j++) {
+      let acc = 0;
+      for (let i = 0; i < M; i++) acc = Math.fround(acc + values[i * N + j]);
+      expect(got[j]).toBe(acc);
+    }
+    a.dispose();
+    out.dispose();
+  });
+
+  const exact: Record<ActivationKind, [(x: number) => number, (y: number) => number]> = {
+    relu: [(x) => Math.max(x, 0), (y) => (y > 0 ? 1 : 0)],
+    tanh: [Math.tanh, (y) => 1 - y * y],
+    sigmoid: [(x) => 1 / (1 + Math.exp(-x)), (y) => y * (1 - y)],
+  };
+
+  it.each(["relu", "tanh", "sigmoid"] as const)("%s forward and backward are within 4 ULP of float64 (2^-126 absolute near underflow) and give the js bits", async (kind) => {
+    const device = await getDevice(name);
+    const js = await getDevice("js");
+    // Inputs across the whole useful range, including 0, tiny values and both tails.
+    const xs = Float32Array.from([0, -0, 1e-30, -1e-8, 0.1, -0.2499, 0.25, 0.5, -1, 3, -9, 20, -90, 100,
+      ...randn([1001], 6).map((v) => v * 4)]);
+    const dys = randn([xs.length], 8);
+    const run = (d: Device) => {
+      const [x, dy] = [upload(d, xs, [xs.length]), upload(d, dys, [xs.length])];
+      const [y, dx] = [DeviceArray.allocate(d, [xs.length]), DeviceArray.allocate(d, [xs.length])];
+      d.activationForward(kind, x, y);
+      d.activationBackward(kind, y, dy, dx);
+      const result = [y.get(), dx.get()];
+      for (const a of [x, dy, y, dx]) a.dispose();
+      return result;
+    };
+    const [y, dx] = run(device);
+    const [f, fPrime] = exact[kind];
+    for (let i = 0; i < xs.length; i++) {
+      const want = f(xs[i]);
+      // 4 ULP of the result, or, for results below the smallest normal float32 (sigmoid of
+      // x < -87, where e^-x is clamped), an absolute error below 2^-126.
+      const ulp = Math.abs(want) * EPS32 * 2;
+      expect(Math.abs(y[i] - want), `${kind}(${xs[i]})`).toBeLessThanOrEqual(Math.max(4 * ulp, 2 ** -126));
+      // The derivative from the float32 output: only the output's rounding error, amplified by f''.
+      expect(Math.abs(dx[i] - dys[i] * fPrime(y[i])), `${kind}'(${xs[i]})`).toBeLessThanOrEqual(1e-6 * Math.abs(dys[i]) + 1e-30);
+    }
+    const [yJs, dxJs] = run(js);
+    expectSameBits(y, yJs, `${kind} forward`);
+    expectSameBits(dx, dxJs, `${kind} backward`);
+  });
+
+  it("mse gives PuzzleLib's error and gradient", async () => {
+    const device = await getDevice(name);
+    const n = 37;
+    const pred = randn([n], 9), target = randn([n], 10);
+    const [p, t] = [upload(device, pred, [n]), upload(device, target, [n])];
+    const grad = DeviceArray.allocate(device, [n]);
+    const error = device.mse(p, t, grad);
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += (pred[i] - target[i]) ** 2;
+    expect(Math.abs(error - sum / (2 * n))).toBeLessThan(1e-6 * (sum / (2 * n)));
+    const g = grad.get();
+    for (let i = 0; i < n; i++) expect(Math.abs(g[i] - (pred[i] - target[i]) / n)).toBeLessThan(1e-7);
+    for (const a of [p, t, grad]) a.dispose();
+  });
+
+  it("fill and copy move exact values, views included", async () => {
+    const device = await getDevice(name);
+    const a = DeviceArray.allocate(device, [9]);
+    a.view(2, [5]).fill(-1.5);
+    expect([...a.get()]).toEqual([0, 0, -1.5, -1.5, -1.5, -1.5, -1.5, 0, 0]);
+    const b = upload(device, Float32Array.from([1, 2, 3]), [3]);
+    device.copy(b, a.view(6, [3]));
+    expect([...a.get()]).toEqual([0, 0, -1.5, -1.5, -1.5, -1.5, 1, 2, 3]);
+    a.dispose();
+    b.dispose();
+  });
+});

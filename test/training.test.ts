@@ -1,0 +1,58 @@
+import { describe, it, expect } from "vitest";
+import { init, gpuarray, randn, Sequential, Linear, Activation, tanh, MSE } from "../src/index.js";
+import { devicesUnderTest, expectSameBits, train } from "./helpers.js";
+
+describe.each(devicesUnderTest())("training on %s", (device) => {
+  it("backward agrees with central finite differences on a two-layer net", async () => {
+    await init({ device });
+    const data = gpuarray.toGpu(randn([4, 6], 41), [4, 6]);
+    const target = gpuarray.toGpu(randn([4, 3], 42), [4, 3]);
+    const net = new Sequential([new Linear(6, 5, { seed: 43 }), new Activation(tanh), new Linear(5, 3, { seed: 44 })]);
+    const loss = new MSE();
+    const error = () => loss.compute(net.forward(data), target)[0];
+    loss.compute(net.forward(data), target);
+    net.backward(loss.compute(net.forward(data), target)[1]);
+
+    const h = 1e-2;
+    let checked = 0;
+    for (const [variable, [name]] of net.getVarTable()) {
+      const analytic = variable.grad.get();
+      const values = variable.data.get();
+      for (let i = 0; i < values.length; i++) {
+        const perturbed = values.slice();
+        perturbed[i] = values[i] + h;
+        variable.data.set(perturbed);
+        const up = error();
+        perturbed[i] = values[i] - h;
+        variable.data.set(perturbed);
+        const down = error();
+        variable.data.set(values);
+        const numeric = (up - down) / (2 * h);
+        expect(Math.abs(numeric - analytic[i]), `${name}[${i}]: numeric ${numeric}, backward ${analytic[i]}`)
+          .toBeLessThanOrEqual(1e-2 * Math.abs(analytic[i]) + 1e-4);
+        checked++;
+      }
+    }
+    expect(checked).toBe(6 * 5 + 5 + 5 * 3 + 3);
+    net.dispose();
+    loss.dispose();
+  });
+
+  it("global and local optimizer state give the same bits", async () => {
+    const global = await train(device, { useGlobalState: true });
+    const local = await train(device, { useGlobalState: false });
+    expect(global.errors).toEqual(local.errors);
+    for (const [name, values] of global.weights) expectSameBits(values, local.weights.get(name)!, name);
+    for (const [name, values] of global.state) expectSameBits(values, local.state.get(name)!, name);
+  });
+
+  it("the error falls and every weight, error and state array has the js device's bits", async () => {
+    const result = await train(device, { steps: 60 });
+    const reference = await train("js", { steps: 60 });
+    expect(result.errors[59]).toBeLessThan(result.errors[0] / 4);
+    expect(result.errors.every(Number.isFinite)).toBe(true);
+    expect(result.errors).toEqual(reference.errors);
+    for (const [name, values] of reference.weights) expectSameBits(result.weights.get(name)!, values, name);
+    for (const [name, values] of reference.state) expectSameBits(result.state.get(name)!, values, name);
+  });
+});
