@@ -42,6 +42,7 @@ export abstract class Optimizer {
   t = 0;
   private learnRateValue: number;
   private slots: Slot[] | null = null;
+  private module: Module | null = null;
   private global: { param: DeviceArray; grad: DeviceArray; state: OptimizerState } | null = null;
   private device: Device | null = null;
 
@@ -81,6 +82,7 @@ export abstract class Optimizer {
     }
     const device = checkArrays("setupOn", arrays)[0].device;
     this.device = device;
+    this.module = module;
     this.slots = useGlobalState ? this.setupGlobal(device, table) : [...table].map(([variable, names]) => ({
       variable, names, data: variable.data, grad: variable.grad, state: this.allocateState(device, variable.data.shape),
     }));
@@ -119,6 +121,10 @@ export abstract class Optimizer {
     if (!this.slots) throw new NotReadyError(`${operation} before setupOn(): the optimizer has no variables yet`);
     for (const slot of this.slots) {
       const { variable, names } = slot;
+      if (this.module!.getVar(names[0]) !== variable) {
+        throw new InvalidArgumentError(`${operation}: variable ${describe(names[0])} was replaced in the module ` +
+          "after setupOn(); expected the variables the optimizer was set up with");
+      }
       if (variable.data !== slot.data || variable.grad !== slot.grad) {
         throw new InvalidArgumentError(`${operation}: variable ${describe(names[0])} holds other arrays than at ` +
           "setupOn(); expected its data and grad to stay the arrays the optimizer was set up with");
@@ -192,6 +198,7 @@ export abstract class Optimizer {
     }
     this.slots = null;
     this.global = null;
+    this.module = null;
   }
 }
 
