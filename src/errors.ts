@@ -35,3 +35,6 @@ export function describe(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(describe).join(", ")}]`;
   return String(value);
 }
+
+/** The GL implementation failed: a shader that does not compile, an incomplete framebuffer, a GL error. */
+export class WebGLError extends PortableOptimError {}

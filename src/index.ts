@@ -16,8 +16,10 @@ export { RMSPropGraves, type RMSPropGravesOptions } from "./optimizers/RMSPropGr
 export { GRAVES_DEFAULTS, type GravesHyperParameters } from "./optimizers/hyperParameters.js";
 export { rmspropGravesKer } from "./kernels.js";
 export { JsDevice } from "./devices/js/index.js";
+export { WasmDevice } from "./devices/wasm/index.js";
+export { WebGL2Device } from "./devices/webgl2/index.js";
 export * as reference from "./devices/js/reference.js";
 export {
   PortableOptimError, InvalidArgumentError, ShapeMismatchError, DeviceMismatchError, DisposedError,
-  DeviceUnavailableError, NotReadyError,
+  DeviceUnavailableError, NotReadyError, WebGLError,
 } from "./errors.js";

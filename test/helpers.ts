@@ -2,7 +2,7 @@
 // ULP distance, and a small training run used by several suites.
 import { expect } from "vitest";
 import {
-  init, Sequential, Linear, Activation, relu, tanh, sigmoid, RMSPropGraves, MSE, gpuarray, randn,
+  init, Sequential, WebGL2Device, type Device, Linear, Activation, relu, tanh, sigmoid, RMSPropGraves, MSE, gpuarray, randn,
   type DeviceName, type Module,
 } from "../src/index.js";
 
@@ -25,17 +25,30 @@ export function ulpDistance(a: number, b: number): number {
   return Math.abs(key(a) - key(b));
 }
 
-/** Fails with the first differing element, its value on both sides and the ULP distance. */
-export function expectSameBits(actual: Float32Array, expected: Float32Array, what: string): void {
+const SMALLEST_NORMAL = 2 ** -126;
+
+/**
+ * Fails with the first differing element, its value on both sides and the ULP
+ * distance. With `flushesSubnormals` (a GPU that measured so at init), a zero where
+ * the reference has a subnormal is the one difference allowed.
+ */
+export function expectSameBits(actual: Float32Array, expected: Float32Array, what: string,
+  { flushesSubnormals = false } = {}): void {
   expect(actual.length, `${what}: length`).toBe(expected.length);
   const a = u32(actual);
   const e = u32(expected);
   for (let i = 0; i < a.length; i++) {
+    if (flushesSubnormals && actual[i] === 0 && Math.abs(expected[i]) < SMALLEST_NORMAL) continue;
     if (a[i] !== e[i] && !(Number.isNaN(actual[i]) && Number.isNaN(expected[i]))) {
       expect.fail(`${what}: element ${i} is ${actual[i]} (0x${a[i].toString(16)}), expected ${expected[i]} ` +
         `(0x${e[i].toString(16)}), ${ulpDistance(actual[i], expected[i])} ULP apart`);
     }
   }
+}
+
+/** Whether `device` measured at init that it flushes subnormal results to zero. */
+export function flushesSubnormals(device: Device): boolean {
+  return device instanceof WebGL2Device && device.flushesSubnormals;
 }
 
 /** A net that uses every kernel: Linear with and without bias, relu, tanh, sigmoid. */

@@ -8,12 +8,19 @@ import { checkArrays, checkShape } from "../device/checks.js";
 export class MSE {
   private grad: DeviceArray | null = null;
 
-  /** Returns [error, dE/dpred]; the gradient array is reused by the next call of the same shape. */
-  compute(pred: DeviceArray, target: DeviceArray): [number, DeviceArray] {
+  /**
+   * Returns [error, dE/dpred]; the gradient array is reused by the next call of the
+   * same shape. With `{ queryError: false }` (PuzzleLib's queryError=False) the error
+   * may be skipped and is null: on webgl2 this keeps the loop from waiting on the GPU.
+   */
+  compute(pred: DeviceArray, target: DeviceArray): [number, DeviceArray];
+  compute(pred: DeviceArray, target: DeviceArray, options: { queryError: true }): [number, DeviceArray];
+  compute(pred: DeviceArray, target: DeviceArray, options: { queryError: boolean }): [number | null, DeviceArray];
+  compute(pred: DeviceArray, target: DeviceArray, { queryError = true } = {}): [number | null, DeviceArray] {
     const [p, t] = checkArrays("MSE.compute", { pred, target });
     checkShape("MSE.compute", "target", t.shape, p.shape);
     this.grad = reuseArray(this.grad, p.device, p.shape);
-    return [p.device.mse(p, t, this.grad), this.grad];
+    return [p.device.mse(p, t, this.grad, queryError !== false), this.grad];
   }
 
   dispose(): void {

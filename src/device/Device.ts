@@ -54,8 +54,12 @@ export interface Device {
   columnSums(a: DeviceArray, out: DeviceArray, rows: number, cols: number): void;
   activationForward(kind: ActivationKind, x: DeviceArray, y: DeviceArray): void;
   activationBackward(kind: ActivationKind, y: DeviceArray, dy: DeviceArray, dx: DeviceArray): void;
-  /** Writes the gradient and returns the error, both as PuzzleLib's MSE defines them. */
-  mse(pred: DeviceArray, target: DeviceArray, grad: DeviceArray): number;
+  /**
+   * Writes the gradient and returns the error, both as PuzzleLib's MSE defines them.
+   * With queryError false a device may skip the error and return null (webgl2 does,
+   * to avoid reading back from the GPU).
+   */
+  mse(pred: DeviceArray, target: DeviceArray, grad: DeviceArray, queryError: boolean): number | null;
   fill(a: DeviceArray, value: number): void;
   copy(src: DeviceArray, dst: DeviceArray): void;
 }

@@ -2,17 +2,21 @@ import type { Device, DeviceName } from "./Device.js";
 import { DeviceUnavailableError, NotReadyError, describe } from "../errors.js";
 import { JsDevice } from "../devices/js/index.js";
 import { WasmDevice } from "../devices/wasm/index.js";
+import { WebGL2Device } from "../devices/webgl2/index.js";
 
 /** How to open one device: a cheap named check first, then the (async) opening. */
 interface DeviceEntry {
   unsupportedReason(): string | null;
+  /** Why init() passes over a device that works, when it chooses by itself. */
+  notPreferredReason?(): string | null;
   open(): Promise<Device>;
 }
 
 const ENTRIES: Record<DeviceName, DeviceEntry> = {
   webgl2: {
-    unsupportedReason: () => "the webgl2 device is not built yet",
-    open: () => Promise.reject(new Error("unreachable")),
+    unsupportedReason: () => WebGL2Device.unsupportedReason(),
+    notPreferredReason: () => WebGL2Device.notPreferredReason(),
+    open: () => WebGL2Device.create(),
   },
   "wasm-simd": { unsupportedReason: () => WasmDevice.unsupportedReason(true), open: () => WasmDevice.create(true) },
   wasm: { unsupportedReason: () => WasmDevice.unsupportedReason(false), open: () => WasmDevice.create(false) },
@@ -25,12 +29,16 @@ export const DEVICE_PREFERENCE: readonly DeviceName[] = ["webgl2", "wasm-simd", 
 export interface DeviceStatus {
   name: DeviceName;
   available: boolean;
-  /** Why the device cannot be used here; absent when it can. */
+  /** Whether init() with no device named would consider it (false on software WebGL2). */
+  preferred: boolean;
+  /** Why the device cannot be used here, or why init() passes over it; absent otherwise. */
   reason?: string;
 }
 
 const opened = new Map<DeviceName, Promise<Device>>();
 const failures = new Map<DeviceName, string>();
+/** Why init() passed over a working device the last time it chose by itself. */
+const passedOver = new Map<DeviceName, string>();
 let current: Device | null = null;
 
 async function open(name: DeviceName): Promise<Device> {
@@ -86,6 +94,11 @@ export async function init(options: InitOptions = {}): Promise<Device> {
     }
   }
   for (const name of DEVICE_PREFERENCE) {
+    const notPreferred = ENTRIES[name].notPreferredReason?.();
+    if (notPreferred) {
+      passedOver.set(name, notPreferred);
+      continue;
+    }
     try {
       current = await open(name);
       return current;
@@ -98,7 +111,8 @@ export async function init(options: InitOptions = {}): Promise<Device> {
 
 function unavailable(head: string): DeviceUnavailableError {
   const reasons = new Map(failures);
-  const lines = DEVICE_PREFERENCE.map((name) => `  ${name}: ${reasons.get(name) ?? "available"}`);
+  const lines = DEVICE_PREFERENCE.map((name) =>
+    `  ${name}: ${reasons.get(name) ?? (passedOver.has(name) ? `available, but ${passedOver.get(name)}` : "available")}`);
   return new DeviceUnavailableError(`${head}:\n${lines.join("\n")}`, reasons);
 }
 
@@ -108,15 +122,19 @@ export function currentDevice(): Device {
   return current;
 }
 
-/** Every device with whether it works here and, if not, why. Opens each one to find out. */
+/**
+ * Every device with whether it works here, whether init() would choose it by itself,
+ * and why not. Opens each one to find out.
+ */
 export async function availableDevices(): Promise<DeviceStatus[]> {
   const statuses: DeviceStatus[] = [];
   for (const name of DEVICE_PREFERENCE) {
     try {
       await open(name);
-      statuses.push({ name, available: true });
+      const notPreferred = ENTRIES[name].notPreferredReason?.() ?? null;
+      statuses.push({ name, available: true, preferred: !notPreferred, ...(notPreferred ? { reason: notPreferred } : {}) });
     } catch (error) {
-      statuses.push({ name, available: false, reason: (error as Error).message });
+      statuses.push({ name, available: false, preferred: false, reason: (error as Error).message });
     }
   }
   return statuses;

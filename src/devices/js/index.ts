@@ -62,6 +62,7 @@ export class JsDevice implements Device {
     activationBackward(kind, this.view(y), this.view(dy), this.view(dx));
   }
 
+  /** The error costs nothing extra here, so it is computed even when not queried. */
   mse(pred: DeviceArray, target: DeviceArray, grad: DeviceArray): number {
     return mse(this.view(pred), this.view(target), this.view(grad));
   }

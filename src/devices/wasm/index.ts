@@ -96,6 +96,7 @@ export class WasmDevice implements Device, WasmContext {
     activationBackward(this, kind, y, dy, dx);
   }
 
+  /** The error costs nothing extra here, so it is computed even when not queried. */
   mse(pred: DeviceArray, target: DeviceArray, grad: DeviceArray): number {
     return mse(this, pred, target, grad);
   }

@@ -1,0 +1,6 @@
+import type { DeviceArray } from "../../device/DeviceArray.js";
+import type { WebGL2Device } from "./index.js";
+
+export function columnSums(device: WebGL2Device, a: DeviceArray, out: DeviceArray, rows: number, cols: number): void {
+  device.passes.run({ program: "columnSums", inputs: { a }, outputs: [out], count: cols, uniforms: { rows, cols } });
+}

@@ -1,0 +1,7 @@
+import type { DeviceArray } from "../../device/DeviceArray.js";
+import type { WebGL2Device } from "./index.js";
+
+/** When source and destination share a texture, the pass runner ping-pongs. */
+export function copy(device: WebGL2Device, src: DeviceArray, dst: DeviceArray): void {
+  device.passes.run({ program: "copy", inputs: { src }, outputs: [dst] });
+}

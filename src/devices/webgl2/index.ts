@@ -1,0 +1,155 @@
+import type { ActivationKind, Device, DeviceBuffer, GravesScalars, MatmulShape } from "../../device/Device.js";
+import { DeviceArray } from "../../device/DeviceArray.js";
+import { WebGLError } from "../../errors.js";
+import { probeWebGL2, type GLProbe } from "./context.js";
+import { PassRunner, TextureBuffer } from "./passes.js";
+import { rmspropGraves } from "./rmspropGraves.js";
+import { matmul } from "./matmul.js";
+import { columnSums } from "./columnSums.js";
+import { activationBackward, activationForward } from "./activation.js";
+import { mse } from "./mse.js";
+import { fill } from "./fill.js";
+import { copy } from "./copy.js";
+
+/**
+ * GLSL ES 3.00 fragment passes over R32F textures (see glsl/). Every array is a
+ * texture `passes.width` texels wide; values leave the GPU only through get().
+ */
+export class WebGL2Device implements Device {
+  readonly name = "webgl2" as const;
+  readonly passes: PassRunner;
+  readonly renderer: string;
+  readonly software: boolean;
+  /**
+   * Whether this GPU flushes subnormal results (|x| < 2^-126) to zero, measured at
+   * init. Where it does, such results differ from the other devices by under 2^-126.
+   */
+  flushesSubnormals = false;
+  private scratchArray: DeviceArray | null = null;
+
+  private constructor(probe: GLProbe) {
+    this.passes = new PassRunner(probe.gl, probe.maxTextureSize);
+    this.renderer = probe.renderer;
+    this.software = probe.software;
+  }
+
+  static unsupportedReason(): string | null {
+    const probe = probeWebGL2();
+    return typeof probe === "string" ? probe : null;
+  }
+
+  /** Why init() should pass over this device when choosing by itself, though it works. */
+  static notPreferredReason(): string | null {
+    const probe = probeWebGL2();
+    if (typeof probe === "string" || !probe.software) return null;
+    return `the WebGL2 renderer "${probe.renderer}" is a software rasterizer, where wasm-simd is several times ` +
+      'faster; init({ device: "webgl2" }) still uses it';
+  }
+
+  static async create(): Promise<WebGL2Device> {
+    const probe = probeWebGL2();
+    if (typeof probe === "string") throw new WebGLError(probe);
+    const device = new WebGL2Device(probe);
+    device.passes.compileAll();
+    device.selfTest();
+    return device;
+  }
+
+  /**
+   * Renders known values through a copy pass between views at odd offsets and reads
+   * them back: catches drivers that accept float render targets and get them wrong.
+   */
+  private selfTest(): void {
+    const values = Float32Array.from([0, 1, -1, 1 / 3, -2 / 7, 3.4028234e38, -1.1754944e-38, 16777217, 1e-7, -123456.79]);
+    const source = DeviceArray.allocate(this, [values.length + 3]);
+    const target = DeviceArray.allocate(this, [values.length + 5]);
+    try {
+      source.view(3, [values.length]).set(values);
+      this.copy(source.view(3, [values.length]), target.view(5, [values.length]));
+      const back = target.get();
+      this.passes.checkError("the self-test");
+      for (let i = 0; i < values.length; i++) {
+        if (!Object.is(back[5 + i], values[i])) {
+          throw new WebGLError(`self-test failed on "${this.renderer}": rendered ${values[i]} to a float32 texture ` +
+            `and read back ${back[5 + i]}`);
+        }
+      }
+      if (back.subarray(0, 5).some((v) => v !== 0)) {
+        throw new WebGLError(`self-test failed on "${this.renderer}": a pass wrote outside its range`);
+      }
+      // The sigmoid gradient (dy * y) * (1 - y) with dy = 2^-100, y = 2^-30 is exactly
+      // 2^-130, a subnormal: a GPU that flushes subnormals gives 0.
+      const [y, dy] = [source.view(0, [1]), source.view(1, [1])];
+      y.set([2 ** -30]);
+      dy.set([2 ** -100]);
+      const dx = target.view(0, [1]);
+      this.activationBackward("sigmoid", y, dy, dx);
+      this.flushesSubnormals = dx.get()[0] === 0;
+    } finally {
+      source.dispose();
+      target.dispose();
+    }
+  }
+
+  /** A one-element array for results such as the MSE error. */
+  scratch(): DeviceArray {
+    this.scratchArray ??= DeviceArray.allocate(this, [1]);
+    return this.scratchArray;
+  }
+
+  /** Textures alive on this device: arrays, spares and internal ones. */
+  get textureCount(): number {
+    return this.passes.textureCount;
+  }
+
+  allocate(size: number): DeviceBuffer {
+    const rows = this.passes.rowsFor(size);
+    // WebGL zero-fills new textures.
+    return new TextureBuffer(this.passes.createTexture(rows), rows, size);
+  }
+
+  release(buffer: DeviceBuffer): void {
+    this.passes.deleteTexture((buffer as TextureBuffer).texture);
+  }
+
+  upload(dst: DeviceArray, values: Float32Array): void {
+    this.passes.upload(dst.buffer as TextureBuffer, dst.offset, values);
+  }
+
+  download(src: DeviceArray): Float32Array {
+    return this.passes.download(src.buffer as TextureBuffer, src.offset, src.size);
+  }
+
+  rmspropGraves(param: DeviceArray, grad: DeviceArray, mg: DeviceArray, ms: DeviceArray, delta: DeviceArray,
+    scalars: GravesScalars): void {
+    rmspropGraves(this, param, grad, mg, ms, delta, scalars);
+  }
+
+  matmul(a: DeviceArray, b: DeviceArray, out: DeviceArray, bias: DeviceArray | null, shape: MatmulShape): void {
+    matmul(this, a, b, out, bias, shape);
+  }
+
+  columnSums(a: DeviceArray, out: DeviceArray, rows: number, cols: number): void {
+    columnSums(this, a, out, rows, cols);
+  }
+
+  activationForward(kind: ActivationKind, x: DeviceArray, y: DeviceArray): void {
+    activationForward(this, kind, x, y);
+  }
+
+  activationBackward(kind: ActivationKind, y: DeviceArray, dy: DeviceArray, dx: DeviceArray): void {
+    activationBackward(this, kind, y, dy, dx);
+  }
+
+  mse(pred: DeviceArray, target: DeviceArray, grad: DeviceArray, queryError: boolean): number | null {
+    return mse(this, pred, target, grad, queryError);
+  }
+
+  fill(a: DeviceArray, value: number): void {
+    fill(this, a, value);
+  }
+
+  copy(src: DeviceArray, dst: DeviceArray): void {
+    copy(this, src, dst);
+  }
+}

@@ -1,0 +1,243 @@
+import * as twgl from "twgl.js";
+import type { DeviceArray } from "../../device/DeviceArray.js";
+import type { DeviceBuffer } from "../../device/Device.js";
+import { InvalidArgumentError, WebGLError } from "../../errors.js";
+import { glsl } from "../../generated/glsl.js";
+
+/** An array's storage: an R32F texture `width` texels wide, swapped when a pass ping-pongs. */
+export class TextureBuffer implements DeviceBuffer {
+  disposed = false;
+  constructor(public texture: WebGLTexture, readonly rows: number, readonly size: number) {}
+}
+
+export interface Pass {
+  /** The glsl/ file of the fragment shader. */
+  program: string;
+  /** Arrays read, by sampler name without the `u_` prefix (the offset goes to u_<name>Offset). */
+  inputs?: Record<string, DeviceArray>;
+  /** Arrays written, one render target each; they share offset and buffer geometry. */
+  outputs: DeviceArray[];
+  /** Number of elements written (default: the first output's size). */
+  count?: number;
+  uniforms?: Record<string, number | boolean>;
+}
+
+/**
+ * Runs fragment-shader passes over R32F textures: compiles each program once per
+ * context (every size and hyper-parameter is a uniform), binds inputs, and renders
+ * the output range. An output that is also read by the pass (the in-place update)
+ * is rendered into a spare texture that then replaces it: GL forbids reading the
+ * texture being drawn to.
+ */
+export class PassRunner {
+  readonly width: number;
+  readonly maxRows: number;
+  /** Call gl.getError() after every pass and throw on any error (tests turn this on). */
+  checkErrors = false;
+  private readonly programs = new Map<string, { info: twgl.ProgramInfo; samplers: string[] }>();
+  private readonly framebuffer: WebGLFramebuffer;
+  private readonly readFramebuffer: WebGLFramebuffer;
+  private readonly spare = new Map<number, WebGLTexture[]>();
+  private readonly placeholder: WebGLTexture;
+  private liveTextures = 0;
+
+  constructor(readonly gl: WebGL2RenderingContext, maxTextureSize: number) {
+    this.width = Math.min(4096, maxTextureSize);
+    this.maxRows = maxTextureSize;
+    this.framebuffer = gl.createFramebuffer()!;
+    this.readFramebuffer = gl.createFramebuffer()!;
+    // Bound to samplers a pass declares but does not use (no bias), so that no sampler
+    // points at a texture being drawn to.
+    this.placeholder = this.createTexture(1);
+  }
+
+  /** Number of textures alive (arrays and spares). */
+  get textureCount(): number {
+    return this.liveTextures;
+  }
+
+  /** Textures per buffer of `size` elements: a 2-D layout `width` texels wide. */
+  rowsFor(size: number): number {
+    const rows = Math.max(1, Math.ceil(size / this.width));
+    if (rows > this.maxRows) {
+      throw new InvalidArgumentError(`an array of ${size} elements needs ${rows} texture rows of ${this.width}; ` +
+        `this GPU's MAX_TEXTURE_SIZE allows ${this.maxRows} (at most ${this.width * this.maxRows} elements per array)`);
+    }
+    return rows;
+  }
+
+  createTexture(rows: number): WebGLTexture {
+    const gl = this.gl;
+    const texture = gl.createTexture()!;
+    gl.bindTexture(gl.TEXTURE_2D, texture);
+    gl.texStorage2D(gl.TEXTURE_2D, 1, gl.R32F, this.width, rows);
+    for (const [name, value] of [[gl.TEXTURE_MIN_FILTER, gl.NEAREST], [gl.TEXTURE_MAG_FILTER, gl.NEAREST],
+      [gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE], [gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE]]) {
+      gl.texParameteri(gl.TEXTURE_2D, name, value);
+    }
+    this.liveTextures++;
+    return texture;
+  }
+
+  deleteTexture(texture: WebGLTexture): void {
+    this.gl.deleteTexture(texture);
+    this.liveTextures--;
+  }
+
+  /** A texture of `rows` rows with undefined contents, from the spares when there is one. */
+  private takeSpare(rows: number): WebGLTexture {
+    return this.spare.get(rows)?.pop() ?? this.createTexture(rows);
+  }
+
+  private giveSpare(rows: number, texture: WebGLTexture): void {
+    const list = this.spare.get(rows) ?? [];
+    // One spare per geometry covers the ping-pong of a step; more would only hold memory.
+    if (list.length >= 4) this.deleteTexture(texture);
+    else {
+      list.push(texture);
+      this.spare.set(rows, list);
+    }
+  }
+
+  /** Frees every spare texture (the arrays' own textures are freed by their dispose()). */
+  releaseSpares(): void {
+    for (const list of this.spare.values()) for (const texture of list) this.deleteTexture(texture);
+    this.spare.clear();
+  }
+
+  private program(name: string): { info: twgl.ProgramInfo; samplers: string[] } {
+    let program = this.programs.get(name);
+    if (!program) {
+      const messages: string[] = [];
+      const fragment = glsl[name];
+      if (fragment === undefined) throw new WebGLError(`no shader glsl/${name}.glsl was built into the package`);
+      const created = twgl.createProgramInfo(this.gl, [
+        `#version 300 es\n${glsl.fullscreen}`,
+        `#version 300 es\n${glsl.common}\n${fragment}`,
+      ], { errorCallback: (message: string) => messages.push(message) });
+      if (!created) throw new WebGLError(`glsl/${name}.glsl failed to compile or link:\n${messages.join("\n")}`);
+      const gl = this.gl;
+      const samplers: string[] = [];
+      const count = gl.getProgramParameter(created.program, gl.ACTIVE_UNIFORMS) as number;
+      for (let i = 0; i < count; i++) {
+        const uniform = gl.getActiveUniform(created.program, i);
+        if (uniform?.type === gl.SAMPLER_2D) samplers.push(uniform.name);
+      }
+      program = { info: created, samplers };
+      this.programs.set(name, program);
+    }
+    return program;
+  }
+
+  /** Compiles every pass now, so that a broken shader fails at init rather than mid-training. */
+  compileAll(): void {
+    for (const name of Object.keys(glsl)) if (name !== "fullscreen" && name !== "common") this.program(name);
+  }
+
+  run({ program, inputs = {}, outputs, count = outputs[0].size, uniforms = {} }: Pass): void {
+    if (count === 0) return;
+    const gl = this.gl;
+    const { info, samplers } = this.program(program);
+    const target = outputs[0];
+    const { rows } = target.buffer as TextureBuffer;
+    const inputBuffers = new Set(Object.values(inputs).map((a) => a.buffer));
+    // Outputs the pass also reads are drawn into spares that then take their place.
+    const drawn = outputs.map((output) => {
+      const buffer = output.buffer as TextureBuffer;
+      if (!inputBuffers.has(buffer)) return { buffer, texture: buffer.texture, swap: false };
+      const texture = this.takeSpare(rows);
+      if (output.offset > 0 || count < buffer.size) this.copyTexture(buffer.texture, texture, rows);
+      return { buffer, texture, swap: true };
+    });
+
+    gl.bindFramebuffer(gl.FRAMEBUFFER, this.framebuffer);
+    const attachments = drawn.map((_, i) => gl.COLOR_ATTACHMENT0 + i);
+    drawn.forEach(({ texture }, i) => gl.framebufferTexture2D(gl.FRAMEBUFFER, attachments[i], gl.TEXTURE_2D, texture, 0));
+    for (let i = drawn.length; i < 4; i++) gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0 + i, gl.TEXTURE_2D, null, 0);
+    gl.drawBuffers(attachments);
+    this.checkFramebuffer(program);
+
+    const firstRow = Math.floor(target.offset / this.width);
+    const lastRow = Math.floor((target.offset + count - 1) / this.width);
+    gl.viewport(0, firstRow, this.width, lastRow - firstRow + 1);
+    gl.useProgram(info.program);
+    const values: Record<string, unknown> = { u_width: this.width, u_outOffset: target.offset, u_count: count };
+    for (const [name, value] of Object.entries(uniforms)) values[`u_${name}`] = value;
+    for (const [name, array] of Object.entries(inputs)) {
+      values[`u_${name}`] = (array.buffer as TextureBuffer).texture;
+      values[`u_${name}Offset`] = array.offset;
+    }
+    for (const name of samplers) values[name] ??= this.placeholder;
+    twgl.setUniforms(info, values);
+    gl.drawArrays(gl.TRIANGLES, 0, 3);
+    gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+
+    for (const { buffer, texture, swap } of drawn) {
+      if (!swap) continue;
+      this.giveSpare(rows, buffer.texture);
+      buffer.texture = texture;
+    }
+    if (this.checkErrors) this.checkError(program);
+  }
+
+  private copyTexture(from: WebGLTexture, to: WebGLTexture, rows: number): void {
+    const gl = this.gl;
+    gl.bindFramebuffer(gl.READ_FRAMEBUFFER, this.readFramebuffer);
+    gl.framebufferTexture2D(gl.READ_FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, from, 0);
+    gl.bindTexture(gl.TEXTURE_2D, to);
+    gl.copyTexSubImage2D(gl.TEXTURE_2D, 0, 0, 0, 0, 0, this.width, rows);
+    gl.bindFramebuffer(gl.READ_FRAMEBUFFER, null);
+  }
+
+  private checkFramebuffer(program: string): void {
+    const gl = this.gl;
+    const status = gl.checkFramebufferStatus(gl.FRAMEBUFFER);
+    if (status !== gl.FRAMEBUFFER_COMPLETE) {
+      throw new WebGLError(`framebuffer for pass ${program} is incomplete (status 0x${status.toString(16)}): ` +
+        "this GL implementation cannot render to these R32F textures");
+    }
+  }
+
+  checkError(where: string): void {
+    const error = this.gl.getError();
+    if (error !== this.gl.NO_ERROR) throw new WebGLError(`GL error 0x${error.toString(16)} after ${where}`);
+  }
+
+  /** Writes `values` to elements [offset, offset + values.length) of a buffer. */
+  upload(buffer: TextureBuffer, offset: number, values: Float32Array): void {
+    const gl = this.gl;
+    const w = this.width;
+    gl.bindTexture(gl.TEXTURE_2D, buffer.texture);
+    gl.pixelStorei(gl.UNPACK_ALIGNMENT, 1);
+    let done = 0;
+    while (done < values.length) {
+      // A partial first row, whole rows, then a partial last row.
+      const index = offset + done;
+      const x = index % w;
+      const y = Math.floor(index / w);
+      const left = values.length - done;
+      const width = x > 0 || left < w ? Math.min(w - x, left) : w;
+      const height = x > 0 || left < w ? 1 : Math.floor(left / w);
+      gl.texSubImage2D(gl.TEXTURE_2D, 0, x, y, width, height, gl.RED, gl.FLOAT, values.subarray(done, done + width * height));
+      done += width * height;
+    }
+  }
+
+  /** Reads elements [offset, offset + size) of a buffer (RGBA/FLOAT is the read format WebGL2 guarantees). */
+  download(buffer: TextureBuffer, offset: number, size: number): Float32Array {
+    const out = new Float32Array(size);
+    if (size === 0) return out;
+    const gl = this.gl;
+    const w = this.width;
+    const firstRow = Math.floor(offset / w);
+    const rows = Math.floor((offset + size - 1) / w) - firstRow + 1;
+    const rgba = new Float32Array(w * rows * 4);
+    gl.bindFramebuffer(gl.READ_FRAMEBUFFER, this.readFramebuffer);
+    gl.framebufferTexture2D(gl.READ_FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, buffer.texture, 0);
+    gl.readPixels(0, firstRow, w, rows, gl.RGBA, gl.FLOAT, rgba);
+    gl.bindFramebuffer(gl.READ_FRAMEBUFFER, null);
+    const start = offset - firstRow * w;
+    for (let i = 0; i < size; i++) out[i] = rgba[(start + i) * 4];
+    return out;
+  }
+}

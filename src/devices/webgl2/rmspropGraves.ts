@@ -1,0 +1,37 @@
+import type { GravesScalars } from "../../device/Device.js";
+import { DeviceArray } from "../../device/DeviceArray.js";
+import type { WebGL2Device } from "./index.js";
+import type { TextureBuffer } from "./passes.js";
+
+/**
+ * glsl/rmspropGraves.glsl: one draw call writes param, mg, ms and delta through four
+ * render targets. Render targets share fragment coordinates, so the four arrays must
+ * sit at one offset in buffers of one geometry, as optimizer state always does; other
+ * views are staged through aligned copies.
+ */
+export function rmspropGraves(device: WebGL2Device, param: DeviceArray, grad: DeviceArray, mg: DeviceArray,
+  ms: DeviceArray, delta: DeviceArray, s: GravesScalars): void {
+  const inPlace = [param, mg, ms, delta];
+  const rows = (param.buffer as TextureBuffer).rows;
+  const aligned = inPlace.every((a) => a.offset === param.offset && (a.buffer as TextureBuffer).rows === rows) &&
+    new Set(inPlace.map((a) => a.buffer)).size === 4;
+  if (!aligned) {
+    const staged = inPlace.map((a) => {
+      const copy = DeviceArray.allocate(device, a.shape);
+      device.copy(a, copy);
+      return copy;
+    });
+    rmspropGraves(device, staged[0], grad, staged[1], staged[2], staged[3], s);
+    staged.forEach((copy, i) => {
+      device.copy(copy, inPlace[i]);
+      copy.dispose();
+    });
+    return;
+  }
+  device.passes.run({
+    program: "rmspropGraves",
+    inputs: { param, grad, mg, ms, delta },
+    outputs: inPlace,
+    uniforms: { learnRate: s.learnRate, alpha: s.alpha, b: s.b, momRate: s.momRate, epsilon: s.epsilon },
+  });
+}

@@ -1,0 +1,55 @@
+import { describe, it, expect } from "vitest";
+import { availableDevices, init, getDevice, gpuarray, WebGL2Device } from "../../src/index.js";
+
+describe("the webgl2 device in Chromium", () => {
+  it("opens with float render targets and reports its renderer", async () => {
+    const device = (await getDevice("webgl2")) as WebGL2Device;
+    expect(device.name).toBe("webgl2");
+    expect(device.renderer.length).toBeGreaterThan(0);
+    console.log(`webgl2 renderer: ${device.renderer} (software: ${device.software})`);
+  });
+
+  it("init() passes over a software renderer for wasm-simd and says why", async () => {
+    const device = (await getDevice("webgl2")) as WebGL2Device;
+    const chosen = await init();
+    const statuses = await availableDevices();
+    const webgl2 = statuses.find((s) => s.name === "webgl2")!;
+    expect(webgl2.available).toBe(true);
+    if (device.software) {
+      expect(chosen.name).toBe("wasm-simd");
+      expect(webgl2.preferred).toBe(false);
+      expect(webgl2.reason).toMatch(/software rasterizer/);
+    } else {
+      expect(chosen.name).toBe("webgl2");
+    }
+    expect((await init({ device: "webgl2" })).name).toBe("webgl2");
+  });
+
+  it("round-trips values through views that straddle texture rows", async () => {
+    const device = (await getDevice("webgl2")) as WebGL2Device;
+    await init({ device: "webgl2" });
+    const width = device.passes.width;
+    const size = 3 * width + 17;
+    const values = Float32Array.from({ length: size }, (_, i) => i * 0.5 - 7);
+    const a = gpuarray.zeros([size + 2 * width]);
+    const view = a.view(width - 5, [size]);
+    view.set(values);
+    expect(view.get()).toEqual(values);
+    const whole = a.get();
+    expect(whole.subarray(0, width - 5).every((v) => v === 0)).toBe(true);
+    expect(whole.subarray(width - 5 + size).every((v) => v === 0)).toBe(true);
+    a.dispose();
+  });
+});
+
+describe("measured GPU behaviour", () => {
+  it("flushesSubnormals, measured at init, predicts what another pass does with a subnormal product", async () => {
+    const device = (await getDevice("webgl2")) as WebGL2Device;
+    await init({ device: "webgl2" });
+    const a = gpuarray.toGpu([2 ** -70], [1, 1]);
+    const out = gpuarray.zeros([1, 1]);
+    device.matmul(a, a, out, null, { m: 1, k: 1, n: 1, aRow: 1, aCol: 1, bRow: 1, bCol: 1 });
+    console.log(`webgl2 flushes subnormals: ${device.flushesSubnormals}`);
+    expect(out.get()[0]).toBe(device.flushesSubnormals ? 0 : 2 ** -140);
+  });
+});
