@@ -23,3 +23,6 @@ export {
   PortableOptimError, InvalidArgumentError, ShapeMismatchError, DeviceMismatchError, DisposedError,
   DeviceUnavailableError, NotReadyError, WebGLError,
 } from "./errors.js";
+export {
+  reproducibilityReport, formatReport, ulpDistance, type ReproducibilityReport, type ReproducibilityRow,
+} from "./reproducibility.js";

@@ -2,7 +2,7 @@
 // ULP distance, and a small training run used by several suites.
 import { expect } from "vitest";
 import {
-  init, Sequential, WebGL2Device, type Device, Linear, Activation, relu, tanh, sigmoid, RMSPropGraves, MSE, gpuarray, randn,
+  init, Sequential, WebGL2Device, ulpDistance, type Device, Linear, Activation, relu, tanh, sigmoid, RMSPropGraves, MSE, gpuarray, randn,
   type DeviceName, type Module,
 } from "../src/index.js";
 
@@ -13,17 +13,6 @@ export function devicesUnderTest(): DeviceName[] {
 }
 
 const u32 = (a: Float32Array) => new Uint32Array(a.buffer, a.byteOffset, a.length);
-
-/** Distance in units in the last place between two float32 values (0 for equal bits or two NaNs). */
-export function ulpDistance(a: number, b: number): number {
-  if (Number.isNaN(a) && Number.isNaN(b)) return 0;
-  if (Number.isNaN(a) || Number.isNaN(b)) return Infinity;
-  const key = (x: number) => {
-    const bits = u32(Float32Array.of(x))[0];
-    return bits & 0x80000000 ? -(bits & 0x7fffffff) : bits; // monotonic in x, +0 and -0 both 0
-  };
-  return Math.abs(key(a) - key(b));
-}
 
 const SMALLEST_NORMAL = 2 ** -126;
 

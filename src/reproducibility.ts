@@ -1,0 +1,220 @@
+import type { Device, DeviceName, MatmulShape } from "./device/Device.js";
+import { DeviceArray } from "./device/DeviceArray.js";
+import { availableDevices, currentDevice, getDevice, init } from "./device/registry.js";
+import * as gpuarray from "./gpuarray.js";
+import { Random, randn } from "./random.js";
+import { Sequential } from "./modules/Sequential.js";
+import { Linear } from "./modules/Linear.js";
+import { MSE } from "./cost/MSE.js";
+import { RMSPropGraves } from "./optimizers/RMSPropGraves.js";
+import { GRAVES_DEFAULTS, gravesScalars } from "./optimizers/hyperParameters.js";
+import { WebGL2Device } from "./devices/webgl2/index.js";
+
+const u32 = (x: number) => new Uint32Array(Float32Array.of(x).buffer)[0];
+
+/** Distance in float32 units in the last place (0 for equal values, including two NaNs; +0 and -0 are 0 apart). */
+export function ulpDistance(a: number, b: number): number {
+  if (Number.isNaN(a) && Number.isNaN(b)) return 0;
+  if (Number.isNaN(a) || Number.isNaN(b)) return Infinity;
+  const key = (x: number) => {
+    const bits = u32(x);
+    return bits & 0x80000000 ? -(bits & 0x7fffffff) : bits; // monotonic in x
+  };
+  return Math.abs(key(a) - key(b));
+}
+
+/** One array of one check on one device, compared with the js reference. */
+export interface ReproducibilityRow {
+  check: string;
+  array: string;
+  device: DeviceName;
+  /** Largest distance from the js reference in ULPs, over the elements not counted in flushedSubnormals. */
+  maxUlp: number;
+  /** Elements whose bits differ from the js reference. */
+  differing: number;
+  /**
+   * Of those, elements where the reference is subnormal (|x| < 2^-126) and the device
+   * gave zero: a GPU flushing subnormals, an absolute difference below 2^-126.
+   */
+  flushedSubnormals: number;
+  elements: number;
+}
+
+export interface ReproducibilityReport {
+  rows: ReproducibilityRow[];
+  /** The devices compared and, for webgl2, the GL renderer. */
+  devices: { name: DeviceName; renderer?: string }[];
+}
+
+type Arrays = Record<string, Float32Array>;
+
+/** A check runs on one device and returns its named results. */
+type Check = (device: Device) => Promise<Arrays> | Arrays;
+
+function upload(device: Device, values: Float32Array): DeviceArray {
+  const array = DeviceArray.allocate(device, [values.length]);
+  array.set(values);
+  return array;
+}
+
+/** Runs `body` with fresh arrays for `inputs` on `device`, then frees them. */
+function withArrays<T>(device: Device, inputs: Float32Array[], outputs: number[], body: (arrays: DeviceArray[]) => T): T {
+  const arrays = [...inputs.map((v) => upload(device, v)), ...outputs.map((n) => DeviceArray.allocate(device, [n]))];
+  try {
+    return body(arrays);
+  } finally {
+    for (const array of arrays) array.dispose();
+  }
+}
+
+const UPDATE_SIZE = 4099;
+
+/** 100 Graves steps over gradients from 1e-6 to 1e2, both signs, with zeros. */
+const updateCheck: Check = (device) => {
+  const random = new Random(17);
+  const grads = Array.from({ length: 100 }, () => Float32Array.from({ length: UPDATE_SIZE }, () => {
+    const r = random.nextUint32();
+    return (r & 15) === 0 ? 0 : (r & 16 ? -1 : 1) * 10 ** (-6 + 8 * random.uniform());
+  }));
+  return withArrays(device, [randn([UPDATE_SIZE], 18), grads[0]], [UPDATE_SIZE, UPDATE_SIZE, UPDATE_SIZE], ([w, g, mg, ms, d]) => {
+    const scalars = gravesScalars({ ...GRAVES_DEFAULTS, learnRate: 0.01 });
+    for (const grad of grads) {
+      g.set(grad);
+      device.rmspropGraves(w, g, mg, ms, d, scalars);
+    }
+    return { param: w.get(), mg: mg.get(), ms: ms.get(), delta: d.get() };
+  });
+};
+
+const M = 16, K = 33, N = 10;
+const matmulCases: [string, MatmulShape, number, number][] = [
+  ["xW + b", { m: M, k: K, n: N, aRow: K, aCol: 1, bRow: N, bCol: 1 }, M * K, K * N],
+  ["xᵀ·dy", { m: K, k: M, n: N, aRow: 1, aCol: K, bRow: N, bCol: 1 }, M * K, M * N],
+  ["dy·Wᵀ", { m: M, k: N, n: K, aRow: N, aCol: 1, bRow: 1, bCol: N }, M * N, K * N],
+];
+
+const passChecks: Record<string, Check> = {
+  matmul: (device) => Object.fromEntries(matmulCases.map(([name, shape, aSize, bSize], i) => [name,
+    withArrays(device, [randn([aSize], 30 + i), randn([bSize], 40 + i), randn([shape.n], 50)], [shape.m * shape.n],
+      ([a, b, bias, out]) => {
+        device.matmul(a, b, out, i === 0 ? bias : null, shape);
+        return out.get();
+      })])),
+  columnSums: (device) => withArrays(device, [randn([M * N], 60)], [N], ([a, out]) => {
+    device.columnSums(a, out, M, N);
+    return { out: out.get() };
+  }),
+  activations: (device) => {
+    // Tails included: sigmoid(-90) and its gradient are subnormal, which GPUs may flush.
+    const x = Float32Array.from([-90, -100, 95, 30, -30, ...randn([995], 61).map((v) => v * 6)]);
+    const dy = randn([1000], 62);
+    const result: Arrays = {};
+    for (const kind of ["relu", "tanh", "sigmoid"] as const) {
+      withArrays(device, [x, dy], [1000, 1000], ([xa, dya, y, dx]) => {
+        device.activationForward(kind, xa, y);
+        device.activationBackward(kind, y, dya, dx);
+        result[`${kind} forward`] = y.get();
+        result[`${kind} backward`] = dx.get();
+      });
+    }
+    return result;
+  },
+  mse: (device) => withArrays(device, [randn([M * N], 63), randn([M * N], 64)], [M * N], ([p, t, grad]) => {
+    const error = device.mse(p, t, grad, true)!;
+    return { error: Float32Array.of(error), grad: grad.get() };
+  }),
+};
+
+/** The seed example (README), end to end on `device`: every printed error and the final weights. */
+export const seedExample: Check = async (device) => {
+  await init({ device: device.name });
+  const data = gpuarray.toGpu(randn([16, 128], 1), [16, 128]);
+  const target = gpuarray.toGpu(randn([16, 1], 2), [16, 1]);
+  const net = new Sequential([new Linear(128, 1, { seed: 3 })]);
+  const optimizer = new RMSPropGraves({ learnRate: 0.001 });
+  optimizer.setupOn(net, { useGlobalState: true });
+  const loss = new MSE();
+  const errors = new Float32Array(100);
+  for (let i = 0; i < 100; i++) {
+    const [error, grad] = loss.compute(net.forward(data), target);
+    optimizer.zeroGradParams();
+    net.backward(grad);
+    optimizer.update();
+    errors[i] = error;
+  }
+  const result = { errors, W: net.getVar("0.W").data.get(), b: net.getVar("0.b").data.get() };
+  for (const thing of [data, target, optimizer, net, loss]) thing.dispose();
+  return result;
+};
+
+const CHECKS: Record<string, Check> = { "update, 100 steps": updateCheck, ...passChecks, "seed example": seedExample };
+
+function compare(check: string, device: DeviceName, got: Arrays, reference: Arrays): ReproducibilityRow[] {
+  return Object.entries(reference).map(([array, expected]) => {
+    const actual = got[array];
+    let maxUlp = 0, differing = 0, flushedSubnormals = 0;
+    for (let i = 0; i < expected.length; i++) {
+      const distance = ulpDistance(actual[i], expected[i]);
+      if (distance === 0 && u32(actual[i]) === u32(expected[i])) continue;
+      differing++;
+      if (actual[i] === 0 && Math.abs(expected[i]) < 2 ** -126) flushedSubnormals++;
+      else maxUlp = Math.max(maxUlp, distance);
+    }
+    return { check, array, device, maxUlp, differing, flushedSubnormals, elements: expected.length };
+  });
+}
+
+/**
+ * Runs identical inputs through every device that works here (webgl2 included even
+ * where init() would not choose it) and reports, per check and array, how far each
+ * device is from the js reference in ULPs. This is the table to run on your own
+ * hardware before trusting cross-device results. The current device is kept.
+ */
+export async function reproducibilityReport(): Promise<ReproducibilityReport> {
+  let previous: Device | null = null;
+  try {
+    previous = currentDevice();
+  } catch {
+    // no device yet: leave it so
+  }
+  const names = (await availableDevices()).filter((s) => s.available).map((s) => s.name);
+  const devices = await Promise.all(names.map((name) => getDevice(name)));
+  const rows: ReproducibilityRow[] = [];
+  try {
+    const js = await getDevice("js");
+    for (const [check, run] of Object.entries(CHECKS)) {
+      const reference = await run(js);
+      for (const device of devices) {
+        if (device.name !== "js") rows.push(...compare(check, device.name, await run(device), reference));
+      }
+    }
+  } finally {
+    if (previous) await init({ device: previous.name });
+  }
+  return {
+    rows,
+    devices: devices.map((d) => (d instanceof WebGL2Device ? { name: d.name, renderer: d.renderer } : { name: d.name })),
+  };
+}
+
+/** The report as a plain-text table, one line per check and array, one column per device. */
+export function formatReport({ rows, devices }: ReproducibilityReport): string {
+  const compared = devices.map((d) => d.name).filter((name) => name !== "js");
+  const keys = [...new Set(rows.map((r) => `${r.check} | ${r.array}`))];
+  const cell = (key: string, device: DeviceName) => {
+    const row = rows.find((r) => `${r.check} | ${r.array}` === key && r.device === device);
+    if (!row) return "-";
+    const ulp = `${row.maxUlp === Infinity ? "NaN" : row.maxUlp} ULP`;
+    const other = row.differing - row.flushedSubnormals;
+    const parts = [other ? `${ulp} (${other}/${row.elements} differ)` : ulp];
+    if (row.flushedSubnormals) parts.push(`${row.flushedSubnormals}/${row.elements} subnormals flushed to 0`);
+    return parts.join(", ");
+  };
+  const header = ["check | array", ...compared];
+  const lines = keys.map((key) => [key, ...compared.map((d) => cell(key, d))]);
+  const widths = header.map((_, i) => Math.max(...[header, ...lines].map((l) => l[i].length)));
+  const format = (l: string[]) => l.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+  const renderer = devices.find((d) => d.renderer)?.renderer;
+  return [`largest distance from the js reference${renderer ? ` (webgl2: ${renderer})` : ""}`,
+    format(header), ...lines.map(format)].join("\n");
+}
