@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { defineConfig } from "vitest/config";
 import { playwright } from "@vitest/browser-playwright";
@@ -8,6 +9,12 @@ if (!existsSync(chromium)) {
   throw new Error(`Chromium not found at ${chromium}: the browser suite (WebGL2) cannot run, so the tests fail. ` +
     "Install Debian's Chromium with `apt-get update && apt-get install -y chromium` (as root), " +
     "or set CHROMIUM_PATH to a Chromium binary.");
+}
+
+/** Runs in the Vitest Node process for a browser test: the seed example as a Node user runs it. */
+function runSeedExampleInNode(): string[] {
+  return execFileSync("node_modules/.bin/tsx", ["examples/seed.ts", "--device", "wasm-simd"], { encoding: "utf8" })
+    .trim().split("\n");
 }
 
 // Suites parameterized over devices run in both projects; Node-only ones spawn processes.
@@ -48,6 +55,7 @@ export default defineConfig({
               },
             }),
             instances: [{ browser: "chromium" }],
+            commands: { runSeedExampleInNode },
           },
         },
       },

@@ -36,6 +36,7 @@ if (!process.argv.includes("--embed-only")) {
     bundle: true,
     format: "esm",
     platform: "neutral",
+    mainFields: ["module", "main"],
     target: "es2022",
     sourcemap: true,
     logLevel: "warning",

@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { availableDevices, init, getDevice, gpuarray, WebGL2Device } from "../../src/index.js";
+import { availableDevices, init, getDevice, gpuarray, WebGL2Device, WebGLError, InvalidArgumentError } from "../../src/index.js";
 
 describe("the webgl2 device in Chromium", () => {
   it("opens with float render targets and reports its renderer", async () => {
@@ -51,5 +51,55 @@ describe("measured GPU behaviour", () => {
     device.matmul(a, a, out, null, { m: 1, k: 1, n: 1, aRow: 1, aCol: 1, bRow: 1, bCol: 1 });
     console.log(`webgl2 flushes subnormals: ${device.flushesSubnormals}`);
     expect(out.get()[0]).toBe(device.flushesSubnormals ? 0 : 2 ** -140);
+  });
+});
+
+describe("GL failures surface as errors", () => {
+  it("a shader that does not compile throws a WebGLError with the driver's message and the numbered source", async () => {
+    const device = (await getDevice("webgl2")) as WebGL2Device;
+    const broken = "out float o_out;\nvoid main() {\n  o_out = undefinedName * 2.0;\n}\n";
+    let error: unknown;
+    try {
+      device.passes.compile("broken", broken);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(WebGLError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/glsl\/broken\.glsl failed to compile or link/);
+    expect(message).toMatch(/undefinedName/);
+    expect(message).toMatch(/\d+: +o_out = undefinedName \* 2\.0;/); // the offending line, numbered
+  });
+
+  it("an array larger than the texture limits is refused with the limit named, and nothing is allocated", async () => {
+    const device = (await getDevice("webgl2")) as WebGL2Device;
+    await init({ device: "webgl2" });
+    const limit = device.passes.width * device.passes.maxRows;
+    const before = device.textureCount;
+    expect(() => gpuarray.zeros([limit + 1])).toThrow(InvalidArgumentError);
+    expect(() => gpuarray.zeros([limit + 1])).toThrow(new RegExp(`MAX_TEXTURE_SIZE allows ${device.passes.maxRows} ` +
+      `\\(at most ${limit} elements per array\\)`));
+    expect(device.textureCount).toBe(before);
+  });
+
+  it("no GL error is left pending after a training run", async () => {
+    const device = (await getDevice("webgl2")) as WebGL2Device;
+    expect(device.passes.gl.getError()).toBe(device.passes.gl.NO_ERROR);
+  });
+});
+
+describe("in a worker", () => {
+  it("trains on webgl2 through an OffscreenCanvas with the js reference's bits", async () => {
+    const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
+    const result = await new Promise<{ device: string; weights: number[]; reference: number[] } | { error: string }>(
+      (resolve, reject) => {
+        worker.onmessage = (event) => resolve(event.data);
+        worker.onerror = (event) => reject(new Error(event.message));
+      });
+    worker.terminate();
+    if ("error" in result) throw new Error(`worker failed: ${result.error}`);
+    expect(result.device).toBe("webgl2");
+    expect(result.weights).toEqual(result.reference);
+    expect(result.weights.length).toBeGreaterThan(0);
   });
 });

@@ -108,25 +108,33 @@ export class PassRunner {
   private program(name: string): { info: twgl.ProgramInfo; samplers: string[] } {
     let program = this.programs.get(name);
     if (!program) {
-      const messages: string[] = [];
       const fragment = glsl[name];
       if (fragment === undefined) throw new WebGLError(`no shader glsl/${name}.glsl was built into the package`);
-      const created = twgl.createProgramInfo(this.gl, [
-        `#version 300 es\n${glsl.fullscreen}`,
-        `#version 300 es\n${glsl.common}\n${fragment}`,
-      ], { errorCallback: (message: string) => messages.push(message) });
-      if (!created) throw new WebGLError(`glsl/${name}.glsl failed to compile or link:\n${messages.join("\n")}`);
-      const gl = this.gl;
-      const samplers: string[] = [];
-      const count = gl.getProgramParameter(created.program, gl.ACTIVE_UNIFORMS) as number;
-      for (let i = 0; i < count; i++) {
-        const uniform = gl.getActiveUniform(created.program, i);
-        if (uniform?.type === gl.SAMPLER_2D) samplers.push(uniform.name);
-      }
-      program = { info: created, samplers };
+      program = this.compile(name, fragment);
       this.programs.set(name, program);
     }
     return program;
+  }
+
+  /**
+   * Compiles a fragment pass (glsl/common.glsl is prepended). A compile or link error
+   * throws a WebGLError holding the driver's message and the numbered source.
+   */
+  compile(name: string, fragment: string): { info: twgl.ProgramInfo; samplers: string[] } {
+    const messages: string[] = [];
+    const created = twgl.createProgramInfo(this.gl, [
+      `#version 300 es\n${glsl.fullscreen}`,
+      `#version 300 es\n${glsl.common}\n${fragment}`,
+    ], { errorCallback: (message: string) => messages.push(message) });
+    if (!created) throw new WebGLError(`glsl/${name}.glsl failed to compile or link:\n${messages.join("\n")}`);
+    const gl = this.gl;
+    const samplers: string[] = [];
+    const count = gl.getProgramParameter(created.program, gl.ACTIVE_UNIFORMS) as number;
+    for (let i = 0; i < count; i++) {
+      const uniform = gl.getActiveUniform(created.program, i);
+      if (uniform?.type === gl.SAMPLER_2D) samplers.push(uniform.name);
+    }
+    return { info: created, samplers };
   }
 
   /** Compiles every pass now, so that a broken shader fails at init rather than mid-training. */
