@@ -1,4 +1,5 @@
-import type { ActivationKind, Device, DeviceBuffer, GravesScalars, MatmulShape } from "../../device/Device.js";
+import type { DeviceBuffer } from "../../device/Device.js";
+import { KernelDevice, type KernelTable } from "../../device/KernelDevice.js";
 import type { DeviceArray } from "../../device/DeviceArray.js";
 import { rmspropGraves } from "./rmspropGraves.js";
 import { matmul } from "./matmul.js";
@@ -17,8 +18,21 @@ class JsBuffer implements DeviceBuffer {
 }
 
 /** The float32 reference: plain TypeScript, one Math.fround per operation. The tests' oracle. */
-export class JsDevice implements Device {
+export class JsDevice extends KernelDevice<JsDevice> {
   readonly name = "js" as const;
+  // The reference kernels work on Float32Arrays: each entry hands them the arrays' views.
+  protected readonly kernels: KernelTable<JsDevice> = {
+    rmspropGraves: (d, param, grad, mg, ms, delta, scalars) =>
+      rmspropGraves(d.view(param), d.view(grad), d.view(mg), d.view(ms), d.view(delta), scalars),
+    matmul: (d, a, b, out, bias, shape) => matmul(d.view(a), d.view(b), d.view(out), bias && d.view(bias), shape),
+    columnSums: (d, a, out, rows, cols) => columnSums(d.view(a), d.view(out), rows, cols),
+    activationForward: (d, kind, x, y) => activationForward(kind, d.view(x), d.view(y)),
+    activationBackward: (d, kind, y, dy, dx) => activationBackward(kind, d.view(y), d.view(dy), d.view(dx)),
+    // The error costs nothing extra here, so it is computed even when not queried.
+    mse: (d, pred, target, grad) => mse(d.view(pred), d.view(target), d.view(grad)),
+    fill: (d, a, value) => fill(d.view(a), value),
+    copy: (d, src, dst) => copy(d.view(src), d.view(dst)),
+  };
 
   allocate(size: number): DeviceBuffer {
     return new JsBuffer(new Float32Array(size));
@@ -39,39 +53,5 @@ export class JsDevice implements Device {
 
   download(src: DeviceArray): Float32Array {
     return this.view(src).slice();
-  }
-
-  rmspropGraves(param: DeviceArray, grad: DeviceArray, mg: DeviceArray, ms: DeviceArray, delta: DeviceArray,
-    scalars: GravesScalars): void {
-    rmspropGraves(this.view(param), this.view(grad), this.view(mg), this.view(ms), this.view(delta), scalars);
-  }
-
-  matmul(a: DeviceArray, b: DeviceArray, out: DeviceArray, bias: DeviceArray | null, shape: MatmulShape): void {
-    matmul(this.view(a), this.view(b), this.view(out), bias && this.view(bias), shape);
-  }
-
-  columnSums(a: DeviceArray, out: DeviceArray, rows: number, cols: number): void {
-    columnSums(this.view(a), this.view(out), rows, cols);
-  }
-
-  activationForward(kind: ActivationKind, x: DeviceArray, y: DeviceArray): void {
-    activationForward(kind, this.view(x), this.view(y));
-  }
-
-  activationBackward(kind: ActivationKind, y: DeviceArray, dy: DeviceArray, dx: DeviceArray): void {
-    activationBackward(kind, this.view(y), this.view(dy), this.view(dx));
-  }
-
-  /** The error costs nothing extra here, so it is computed even when not queried. */
-  mse(pred: DeviceArray, target: DeviceArray, grad: DeviceArray): number {
-    return mse(this.view(pred), this.view(target), this.view(grad));
-  }
-
-  fill(a: DeviceArray, value: number): void {
-    fill(this.view(a), value);
-  }
-
-  copy(src: DeviceArray, dst: DeviceArray): void {
-    copy(this.view(src), this.view(dst));
   }
 }

@@ -1,4 +1,5 @@
-import type { ActivationKind, Device, DeviceBuffer, GravesScalars, MatmulShape } from "../../device/Device.js";
+import type { DeviceBuffer } from "../../device/Device.js";
+import { KernelDevice, type KernelTable } from "../../device/KernelDevice.js";
 import type { DeviceArray } from "../../device/DeviceArray.js";
 import { simdWasm, scalarWasm } from "../../generated/wasm.js";
 import type { WasmContext, WasmExports } from "./exports.js";
@@ -27,10 +28,14 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
  * The AssemblyScript kernels: `wasm-simd` runs the build with 128-bit SIMD,
  * `wasm` the scalar build of the same source. Both give the bits of the js reference.
  */
-export class WasmDevice implements Device, WasmContext {
+export class WasmDevice extends KernelDevice<WasmDevice> implements WasmContext {
+  protected readonly kernels: KernelTable<WasmDevice> = {
+    rmspropGraves, matmul, columnSums, activationForward, activationBackward, mse, fill, copy,
+  };
   private readonly heap: Heap;
 
   private constructor(readonly name: "wasm-simd" | "wasm", readonly exports: WasmExports) {
+    super();
     this.heap = new Heap(exports.memory, exports.heapBase());
   }
 
@@ -73,39 +78,5 @@ export class WasmDevice implements Device, WasmContext {
 
   download(src: DeviceArray): Float32Array {
     return new Float32Array(this.exports.memory.buffer, this.ptr(src), src.size).slice();
-  }
-
-  rmspropGraves(param: DeviceArray, grad: DeviceArray, mg: DeviceArray, ms: DeviceArray, delta: DeviceArray,
-    scalars: GravesScalars): void {
-    rmspropGraves(this, param, grad, mg, ms, delta, scalars);
-  }
-
-  matmul(a: DeviceArray, b: DeviceArray, out: DeviceArray, bias: DeviceArray | null, shape: MatmulShape): void {
-    matmul(this, a, b, out, bias, shape);
-  }
-
-  columnSums(a: DeviceArray, out: DeviceArray, rows: number, cols: number): void {
-    columnSums(this, a, out, rows, cols);
-  }
-
-  activationForward(kind: ActivationKind, x: DeviceArray, y: DeviceArray): void {
-    activationForward(this, kind, x, y);
-  }
-
-  activationBackward(kind: ActivationKind, y: DeviceArray, dy: DeviceArray, dx: DeviceArray): void {
-    activationBackward(this, kind, y, dy, dx);
-  }
-
-  /** The error costs nothing extra here, so it is computed even when not queried. */
-  mse(pred: DeviceArray, target: DeviceArray, grad: DeviceArray): number {
-    return mse(this, pred, target, grad);
-  }
-
-  fill(a: DeviceArray, value: number): void {
-    fill(this, a, value);
-  }
-
-  copy(src: DeviceArray, dst: DeviceArray): void {
-    copy(this, src, dst);
   }
 }

@@ -1,4 +1,5 @@
-import type { ActivationKind, Device, DeviceBuffer, GravesScalars, MatmulShape } from "../../device/Device.js";
+import type { DeviceBuffer } from "../../device/Device.js";
+import { KernelDevice, type KernelTable } from "../../device/KernelDevice.js";
 import { DeviceArray } from "../../device/DeviceArray.js";
 import { WebGLError } from "../../errors.js";
 import { probeWebGL2, type GLProbe } from "./context.js";
@@ -15,8 +16,11 @@ import { copy } from "./copy.js";
  * GLSL ES 3.00 fragment passes over R32F textures (see glsl/). Every array is a
  * texture `passes.width` texels wide; values leave the GPU only through get().
  */
-export class WebGL2Device implements Device {
+export class WebGL2Device extends KernelDevice<WebGL2Device> {
   readonly name = "webgl2" as const;
+  protected readonly kernels: KernelTable<WebGL2Device> = {
+    rmspropGraves, matmul, columnSums, activationForward, activationBackward, mse, fill, copy,
+  };
   readonly passes: PassRunner;
   readonly renderer: string;
   readonly software: boolean;
@@ -28,6 +32,7 @@ export class WebGL2Device implements Device {
   private scratchArray: DeviceArray | null = null;
 
   private constructor(probe: GLProbe) {
+    super();
     this.passes = new PassRunner(probe.gl, probe.maxTextureSize);
     this.renderer = probe.renderer;
     this.software = probe.software;
@@ -118,38 +123,5 @@ export class WebGL2Device implements Device {
 
   download(src: DeviceArray): Float32Array {
     return this.passes.download(src.buffer as TextureBuffer, src.offset, src.size);
-  }
-
-  rmspropGraves(param: DeviceArray, grad: DeviceArray, mg: DeviceArray, ms: DeviceArray, delta: DeviceArray,
-    scalars: GravesScalars): void {
-    rmspropGraves(this, param, grad, mg, ms, delta, scalars);
-  }
-
-  matmul(a: DeviceArray, b: DeviceArray, out: DeviceArray, bias: DeviceArray | null, shape: MatmulShape): void {
-    matmul(this, a, b, out, bias, shape);
-  }
-
-  columnSums(a: DeviceArray, out: DeviceArray, rows: number, cols: number): void {
-    columnSums(this, a, out, rows, cols);
-  }
-
-  activationForward(kind: ActivationKind, x: DeviceArray, y: DeviceArray): void {
-    activationForward(this, kind, x, y);
-  }
-
-  activationBackward(kind: ActivationKind, y: DeviceArray, dy: DeviceArray, dx: DeviceArray): void {
-    activationBackward(this, kind, y, dy, dx);
-  }
-
-  mse(pred: DeviceArray, target: DeviceArray, grad: DeviceArray, queryError: boolean): number | null {
-    return mse(this, pred, target, grad, queryError);
-  }
-
-  fill(a: DeviceArray, value: number): void {
-    fill(this, a, value);
-  }
-
-  copy(src: DeviceArray, dst: DeviceArray): void {
-    copy(this, src, dst);
   }
 }
