@@ -125,25 +125,37 @@ const passChecks: Record<string, Check> = {
   }),
 };
 
-/** The seed example (README), end to end on `device`: every printed error and the final weights. */
-export const seedExample: Check = async (device) => {
-  await init({ device: device.name });
+/** The seed example of the README on the current device, one training step at a time. */
+export function seedSetup() {
   const data = gpuarray.toGpu(randn([16, 128], 1), [16, 128]);
   const target = gpuarray.toGpu(randn([16, 1], 2), [16, 1]);
   const net = new Sequential([new Linear(128, 1, { seed: 3 })]);
   const optimizer = new RMSPropGraves({ learnRate: 0.001 });
   optimizer.setupOn(net, { useGlobalState: true });
   const loss = new MSE();
-  const errors = new Float32Array(100);
-  for (let i = 0; i < 100; i++) {
-    const [error, grad] = loss.compute(net.forward(data), target);
-    optimizer.zeroGradParams();
-    net.backward(grad);
-    optimizer.update();
-    errors[i] = error;
-  }
-  const result = { errors, W: net.getVar("0.W").data.get(), b: net.getVar("0.b").data.get() };
-  for (const thing of [data, target, optimizer, net, loss]) thing.dispose();
+  return {
+    net,
+    /** One step; returns the error before it. */
+    step(): number {
+      const [error, grad] = loss.compute(net.forward(data), target);
+      optimizer.zeroGradParams();
+      net.backward(grad);
+      optimizer.update();
+      return error;
+    },
+    dispose(): void {
+      for (const thing of [data, target, optimizer, net, loss]) thing.dispose();
+    },
+  };
+}
+
+/** The seed example end to end on `device`: every printed error and the final weights. */
+export const seedExample: Check = async (device) => {
+  await init({ device: device.name });
+  const seed = seedSetup();
+  const errors = Float32Array.from({ length: 100 }, () => seed.step());
+  const result = { errors, W: seed.net.getVar("0.W").data.get(), b: seed.net.getVar("0.b").data.get() };
+  seed.dispose();
   return result;
 };
 

@@ -1,5 +1,6 @@
 import { describe, it, expect } from "vitest";
-import { getDevice, init, DeviceArray, gpuarray, randn, Sequential, Linear, RMSPropGraves, MSE } from "../src/index.js";
+import { getDevice, init, DeviceArray, randn } from "../src/index.js";
+import { seedSetup } from "../src/reproducibility.js";
 import type { WasmDevice } from "../src/devices/wasm/index.js";
 
 describe.each(["wasm-simd", "wasm"] as const)("WebAssembly memory on %s", (name) => {
@@ -26,23 +27,12 @@ describe.each(["wasm-simd", "wasm"] as const)("WebAssembly memory on %s", (name)
   it("training steps and dispose() leave memory flat", async () => {
     const device = (await init({ device: name })) as WasmDevice;
     const start = device.memoryUsage().usedBytes;
-    const data = gpuarray.toGpu(randn([16, 128], 1), [16, 128]);
-    const target = gpuarray.toGpu(randn([16, 1], 2), [16, 1]);
-    const net = new Sequential([new Linear(128, 1, { seed: 3 })]);
-    const optimizer = new RMSPropGraves({ learnRate: 0.001 });
-    optimizer.setupOn(net, { useGlobalState: true });
-    const loss = new MSE();
-    const step = () => {
-      const [, grad] = loss.compute(net.forward(data), target);
-      optimizer.zeroGradParams();
-      net.backward(grad);
-      optimizer.update();
-    };
-    step();
+    const seed = seedSetup();
+    seed.step();
     const afterOne = device.memoryUsage();
-    for (let i = 0; i < 1000; i++) step();
+    for (let i = 0; i < 1000; i++) seed.step();
     expect(device.memoryUsage()).toEqual(afterOne);
-    for (const thing of [data, target, net, optimizer, loss]) thing.dispose();
+    seed.dispose();
     expect(device.memoryUsage().usedBytes).toBe(start);
   });
 });
