@@ -6,6 +6,8 @@ export { activationForward, activationBackward } from "./activation";
 export { mse } from "./mse";
 export { fill } from "./fill";
 export { copy } from "./copy";
+export { addScaled } from "./addScaled";
+export { countNonFinite } from "./countNonFinite";
 
 /** First free byte after the module's static data: the host's heap starts here. */
 export function heapBase(): usize {

@@ -3,13 +3,15 @@ import { InvalidArgumentError, describe } from "./errors.js";
 
 /**
  * A trainable array and its gradient (PuzzleLib's Variable). `learnRate` and
- * `momRate` multiply the optimizer's own for this variable.
+ * `momRate` multiply the optimizer's own for this variable; `wc` multiplies the
+ * rate of a WeightDecay hook (Linear sets it to 0 for its bias).
  */
 export class Variable {
   data: DeviceArray;
   grad: DeviceArray;
   learnRate = 1;
   momRate = 1;
+  wc = 1;
 
   constructor(data: DeviceArray) {
     if (!(data instanceof DeviceArray)) {

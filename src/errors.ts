@@ -38,3 +38,13 @@ export function describe(value: unknown): string {
 
 /** The GL implementation failed: a shader that does not compile, an incomplete framebuffer, a GL error. */
 export class WebGLError extends PortableOptimError {}
+
+/** A gradient holds NaN or ±Infinity; `variables` names where. Nothing was updated. */
+export class NonFiniteGradientError extends PortableOptimError {
+  constructor(message: string, readonly variables: readonly string[]) {
+    super(message);
+  }
+}
+
+/** Saved optimizer state that cannot be loaded: corrupt, truncated, or made for another optimizer or net. */
+export class StateFormatError extends InvalidArgumentError {}

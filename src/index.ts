@@ -11,7 +11,10 @@ export { Linear, type LinearOptions } from "./modules/Linear.js";
 export { Activation, relu, tanh, sigmoid } from "./modules/Activation.js";
 export { Sequential } from "./modules/Sequential.js";
 export { MSE } from "./cost/MSE.js";
-export { Optimizer, type SetupOptions, type OptimizerState } from "./optimizers/Optimizer.js";
+export {
+  Optimizer, type SetupOptions, type OptimizerState, type OptimizerHook, type NonFinitePolicy,
+} from "./optimizers/Optimizer.js";
+export { WeightDecay } from "./optimizers/WeightDecay.js";
 export { RMSPropGraves, type RMSPropGravesOptions } from "./optimizers/RMSPropGraves.js";
 export { GRAVES_DEFAULTS, type GravesHyperParameters } from "./optimizers/hyperParameters.js";
 export { rmspropGravesKer } from "./kernels.js";
@@ -21,7 +24,7 @@ export { WebGL2Device } from "./devices/webgl2/index.js";
 export * as reference from "./devices/js/reference.js";
 export {
   PortableOptimError, InvalidArgumentError, ShapeMismatchError, DeviceMismatchError, DisposedError,
-  DeviceUnavailableError, NotReadyError, WebGLError,
+  DeviceUnavailableError, NotReadyError, WebGLError, NonFiniteGradientError, StateFormatError,
 } from "./errors.js";
 export {
   reproducibilityReport, formatReport, ulpDistance, type ReproducibilityReport, type ReproducibilityRow,

@@ -15,6 +15,31 @@ export interface GravesScalars {
 }
 
 /**
+ * A run of elements [previous segment's end, end) of one update with its own
+ * learnRate and momRate (float32, per-variable multipliers applied): how global
+ * state honours Variable.learnRate and momRate in a single pass.
+ */
+export interface GravesSegment {
+  end: number;
+  learnRate: number;
+  momRate: number;
+}
+
+/** Calls `run` for each segment's [start, start + count) with its scalars; one run when there are no segments. */
+export function forEachSegment(size: number, scalars: GravesScalars, segments: readonly GravesSegment[] | undefined,
+  run: (start: number, count: number, scalars: GravesScalars) => void): void {
+  if (!segments) {
+    run(0, size, scalars);
+    return;
+  }
+  let start = 0;
+  for (const { end, learnRate, momRate } of segments) {
+    run(start, end - start, { ...scalars, learnRate, momRate });
+    start = end;
+  }
+}
+
+/**
  * out[m×n] = op(A)[m×k] · op(B)[k×n]: element (i, p) of op(A) is at
  * a[i*aRow + p*aCol], element (p, j) of op(B) at b[p*bRow + j*bCol].
  */
@@ -47,8 +72,9 @@ export interface Device {
   upload(dst: DeviceArray, values: Float32Array): void;
   download(src: DeviceArray): Float32Array;
 
+  /** With `segments`, each run of elements uses its segment's learnRate and momRate. */
   rmspropGraves(param: DeviceArray, grad: DeviceArray, mg: DeviceArray, ms: DeviceArray,
-    delta: DeviceArray, scalars: GravesScalars): void;
+    delta: DeviceArray, scalars: GravesScalars, segments?: readonly GravesSegment[]): void;
   matmul(a: DeviceArray, b: DeviceArray, out: DeviceArray, bias: DeviceArray | null,
     shape: MatmulShape): void;
   columnSums(a: DeviceArray, out: DeviceArray, rows: number, cols: number): void;
@@ -62,4 +88,8 @@ export interface Device {
   mse(pred: DeviceArray, target: DeviceArray, grad: DeviceArray, queryError: boolean): number | null;
   fill(a: DeviceArray, value: number): void;
   copy(src: DeviceArray, dst: DeviceArray): void;
+  /** y = y + scale * x, elementwise (scale already float32). */
+  addScaled(x: DeviceArray, y: DeviceArray, scale: number): void;
+  /** How many elements are NaN or ±Infinity. */
+  countNonFinite(a: DeviceArray): number;
 }

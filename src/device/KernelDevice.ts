@@ -2,7 +2,7 @@ import type { Device, DeviceBuffer, DeviceName } from "./Device.js";
 import type { DeviceArray } from "./DeviceArray.js";
 
 type KernelName = "rmspropGraves" | "matmul" | "columnSums" | "activationForward" | "activationBackward" | "mse" |
-  "fill" | "copy";
+  "fill" | "copy" | "addScaled" | "countNonFinite";
 
 /** A device's kernels: each kernel file's function, taking the device first. */
 export type KernelTable<D> = {
@@ -56,5 +56,13 @@ export abstract class KernelDevice<D> implements Device {
 
   copy(...args: Parameters<Device["copy"]>): void {
     this.kernels.copy(this.self, ...args);
+  }
+
+  addScaled(...args: Parameters<Device["addScaled"]>): void {
+    this.kernels.addScaled(this.self, ...args);
+  }
+
+  countNonFinite(...args: Parameters<Device["countNonFinite"]>): number {
+    return this.kernels.countNonFinite(this.self, ...args);
   }
 }

@@ -34,7 +34,11 @@ export class Linear extends Module {
     const weights = new Float32Array(insize * outsize);
     for (let i = 0; i < weights.length; i++) weights[i] = (2 * random.uniform() - 1) * bound;
     this.vars.set("W", new Variable(toGpu(weights, [insize, outsize])));
-    if (useBias) this.vars.set("b", new Variable(zeros([outsize])));
+    if (useBias) {
+      const bias = new Variable(zeros([outsize]));
+      bias.wc = 0; // weight decay leaves biases alone
+      this.vars.set("b", bias);
+    }
   }
 
   forward(data: DeviceArray): DeviceArray {

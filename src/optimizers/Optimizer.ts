@@ -1,10 +1,13 @@
 import { DeviceArray } from "../device/DeviceArray.js";
 import type { Device } from "../device/Device.js";
 import { checkArrays } from "../device/checks.js";
-import { InvalidArgumentError, NotReadyError, describe } from "../errors.js";
+import {
+  InvalidArgumentError, NonFiniteGradientError, NotReadyError, StateFormatError, describe,
+} from "../errors.js";
 import { Module } from "../modules/Module.js";
 import type { Variable } from "../Variable.js";
-import { checkHyperParameter } from "./hyperParameters.js";
+import { checkHyperParameter, type GravesHyperParameters } from "./hyperParameters.js";
+import { decodeSafetensors, encodeSafetensors, type Tensor } from "./safetensors.js";
 
 export interface SetupOptions {
   /**
@@ -12,6 +15,15 @@ export interface SetupOptions {
    * module's variables become views into them and one update() is one kernel call.
    */
   useGlobalState?: boolean;
+}
+
+/** What update() does when a gradient holds NaN or ±Infinity. */
+export type NonFinitePolicy = "throw" | "skip" | "off";
+const NON_FINITE_POLICIES: readonly NonFinitePolicy[] = ["throw", "skip", "off"];
+
+/** Runs on every variable's gradient before each update (PuzzleLib's optimizer hooks). */
+export interface OptimizerHook {
+  apply(variable: Variable, name: string): void;
 }
 
 /** The optimizer's per-parameter state arrays, by name (mg, ms, delta for RMSPropGraves). */
@@ -27,20 +39,29 @@ interface Slot {
   state: OptimizerState;
 }
 
-/** A run of parameters updated by one kernel call: one flat range, one pair of multipliers. */
+/**
+ * Parameters updated by one kernel call. `runs` splits them into consecutive runs
+ * with their own multipliers (`end` counted from the range's start); one run when
+ * every variable in the range has the same.
+ */
 export interface UpdateRange {
   param: DeviceArray;
   grad: DeviceArray;
   state: OptimizerState;
-  learnRateScale: number;
-  momRateScale: number;
+  runs: { end: number; learnRateScale: number; momRateScale: number }[];
 }
+
+const FORMAT = "portable-optim/1";
 
 /** PuzzleLib's Optimizer: set up on a module, zero its gradients, update its variables. */
 export abstract class Optimizer {
-  /** Number of update() calls so far. */
+  /** Number of update() calls that changed the weights. */
   t = 0;
+  /** Number of update() calls skipped for non-finite gradients (nonFinite "skip"). */
+  skippedSteps = 0;
   private learnRateValue: number;
+  private nonFiniteValue: NonFinitePolicy = "throw";
+  private readonly hooks: OptimizerHook[] = [];
   private slots: Slot[] | null = null;
   private module: Module | null = null;
   private global: { param: DeviceArray; grad: DeviceArray; state: OptimizerState } | null = null;
@@ -58,11 +79,35 @@ export abstract class Optimizer {
     this.learnRateValue = checkHyperParameter("learnRate", value);
   }
 
+  /**
+   * What update() does when a gradient holds NaN or ±Infinity: "throw" (default) a
+   * NonFiniteGradientError naming the variables, "skip" the step (update() returns
+   * false), or "off" (no check: the values go into the weights).
+   */
+  get nonFinite(): NonFinitePolicy {
+    return this.nonFiniteValue;
+  }
+
+  set nonFinite(value: NonFinitePolicy) {
+    if (!NON_FINITE_POLICIES.includes(value)) {
+      throw new InvalidArgumentError(`nonFinite is ${describe(value)}; expected one of ${NON_FINITE_POLICIES.map(describe).join(", ")}`);
+    }
+    this.nonFiniteValue = value;
+  }
+
   /** Names of the state arrays every parameter gets, all zero at setup. */
   protected abstract readonly stateNames: readonly string[];
 
   /** One step over one range of parameters. */
   protected abstract step(range: UpdateRange): void;
+
+  /** Adds a hook that runs on every variable's gradient before each update, in the order added. */
+  addHook(hook: OptimizerHook): void {
+    if (typeof hook?.apply !== "function") {
+      throw new InvalidArgumentError(`addHook() got ${describe(hook)}; expected an object with apply(variable, name)`);
+    }
+    this.hooks.push(hook);
+  }
 
   setupOn(module: Module, { useGlobalState = false }: SetupOptions = {}): void {
     if (this.slots) {
@@ -130,6 +175,12 @@ export abstract class Optimizer {
           "setupOn(); expected its data and grad to stay the arrays the optimizer was set up with");
       }
       checkArrays(operation, { [names[0]]: slot.data, [`${names[0]}.grad`]: slot.grad, ...slot.state });
+      for (const key of ["learnRate", "momRate"] as const) {
+        const value = variable[key];
+        if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+          throw new InvalidArgumentError(`variable ${describe(names[0])} has ${key} ${describe(value)}; expected a finite number >= 0`);
+        }
+      }
     }
     return this.slots;
   }
@@ -142,41 +193,51 @@ export abstract class Optimizer {
   }
 
   /**
-   * One optimization step of every variable. With global state, variables whose
-   * multipliers match their neighbours' share one kernel call: one call in all when
-   * no variable sets learnRate or momRate.
+   * One optimization step of every variable: the gradient check (see nonFinite),
+   * the hooks, then the update. With global state the update is one kernel call for
+   * all parameters, per-variable multipliers included. Returns false when the step
+   * was skipped for non-finite gradients, true otherwise.
    */
-  update(): void {
+  update(): boolean {
     const slots = this.ready("update()");
-    for (const { variable, names } of slots) {
-      for (const key of ["learnRate", "momRate"] as const) {
-        const value = variable[key];
-        if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-          throw new InvalidArgumentError(`variable ${describe(names[0])} has ${key} ${describe(value)}; expected a finite number >= 0`);
-        }
+    if (this.nonFinite !== "off" && !this.gradientsFinite(slots)) {
+      this.skippedSteps++;
+      return false;
+    }
+    for (const hook of this.hooks) for (const slot of slots) hook.apply(slot.variable, slot.names[0]);
+    if (this.global) this.step({ ...this.global, runs: this.globalRuns(slots) });
+    else {
+      for (const { data, grad, state, variable } of slots) {
+        this.step({ param: data, grad, state, runs: [{ end: data.size, learnRateScale: variable.learnRate, momRateScale: variable.momRate }] });
       }
     }
-    for (const range of this.global ? this.globalRanges(slots) : slots.map(slotRange)) this.step(range);
     this.t += 1;
+    return true;
   }
 
-  private globalRanges(slots: Slot[]): UpdateRange[] {
-    const { param, grad, state } = this.global!;
-    const ranges: UpdateRange[] = [];
-    let start = 0;
-    for (let i = 0; i < slots.length; i++) {
-      const { learnRate, momRate } = slots[i].variable;
-      const next = slots[i + 1]?.variable;
-      if (next && next.learnRate === learnRate && next.momRate === momRate) continue;
-      const end = slots[i].data.offset - param.offset + slots[i].data.size;
-      const sub = (a: DeviceArray) => a.view(start, [end - start]);
-      ranges.push({
-        param: sub(param), grad: sub(grad), learnRateScale: learnRate, momRateScale: momRate,
-        state: Object.fromEntries(Object.entries(state).map(([name, a]) => [name, sub(a)])),
-      });
-      start = end;
+  /** True if every gradient is finite; otherwise throws (policy "throw") or returns false ("skip"). */
+  private gradientsFinite(slots: Slot[]): boolean {
+    const device = this.device!;
+    // One reduction over the flat gradient in the common case; per variable only to name the culprits.
+    if (this.global && device.countNonFinite(this.global.grad) === 0) return true;
+    const bad = slots.map((slot) => [slot.names[0], device.countNonFinite(slot.grad)] as const).filter(([, n]) => n > 0);
+    if (bad.length === 0) return true;
+    if (this.nonFinite === "skip") return false;
+    throw new NonFiniteGradientError(`update(): ${bad.map(([name, n]) => `the gradient of ${describe(name)} has ${n} ` +
+      "NaN or infinite values").join("; ")}; the weights and the optimizer state were left as they were ` +
+      '(set nonFinite to "skip" to skip such steps instead)', bad.map(([name]) => name));
+  }
+
+  /** Consecutive variables with equal multipliers form one run. */
+  private globalRuns(slots: Slot[]): UpdateRange["runs"] {
+    const runs: UpdateRange["runs"] = [];
+    for (const { data, variable } of slots) {
+      const end = data.offset + data.size - this.global!.param.offset;
+      const last = runs[runs.length - 1];
+      if (last && last.learnRateScale === variable.learnRate && last.momRateScale === variable.momRate) last.end = end;
+      else runs.push({ end, learnRateScale: variable.learnRate, momRateScale: variable.momRate });
     }
-    return ranges;
+    return runs;
   }
 
   /** The state arrays of the variable named `name` (any of its names). */
@@ -190,6 +251,88 @@ export abstract class Optimizer {
     return { t: this.t, learnRate: this.learnRate };
   }
 
+  /**
+   * The attributes and the state of every variable in the safetensors format:
+   * float32 tensors `<name>.<state>` (name: the variable's first name in the module),
+   * attributes as strings in the header's `__metadata__`.
+   */
+  save(): Uint8Array {
+    const slots = this.ready("save()");
+    const tensors = new Map<string, Tensor>();
+    for (const { names, state, data } of slots) {
+      for (const key of this.stateNames) tensors.set(`${names[0]}.${key}`, { shape: data.shape, data: state[key].get() });
+    }
+    const metadata: Record<string, string> = { format: FORMAT, optimizer: this.constructor.name };
+    for (const [key, value] of Object.entries(this.getAttrDict())) metadata[key] = String(value);
+    return encodeSafetensors(tensors, metadata);
+  }
+
+  /**
+   * Restores what save() wrote, on any device. Everything is checked first (format,
+   * optimizer, variable names, shapes, dtypes, attribute values); on any mismatch a
+   * StateFormatError says what, and nothing changes.
+   */
+  load(bytes: Uint8Array): void {
+    const slots = this.ready("load()");
+    const { tensors, metadata } = decodeSafetensors(bytes);
+    if (metadata.format !== FORMAT) {
+      throw new StateFormatError(`saved format is ${describe(metadata.format)}; expected ${describe(FORMAT)}`);
+    }
+    if (metadata.optimizer !== this.constructor.name) {
+      throw new StateFormatError(`the state was saved by ${describe(metadata.optimizer)}; this is ${this.constructor.name}`);
+    }
+    const attrs = this.parseAttrs(metadata);
+    const expected = new Set(slots.flatMap(({ names }) => this.stateNames.map((key) => `${names[0]}.${key}`)));
+    const unexpected = [...tensors.keys()].filter((name) => !expected.has(name));
+    const missing = [...expected].filter((name) => !tensors.has(name));
+    if (unexpected.length || missing.length) {
+      throw new StateFormatError("the saved state belongs to another net: " +
+        [missing.length ? `missing ${missing.map(describe).join(", ")}` : "",
+          unexpected.length ? `unexpected ${unexpected.map(describe).join(", ")}` : ""].filter(Boolean).join("; "));
+    }
+    for (const { names, data } of slots) {
+      for (const key of this.stateNames) {
+        const { shape } = tensors.get(`${names[0]}.${key}`)!;
+        if (shape.length !== data.shape.length || shape.some((d, i) => d !== data.shape[i])) {
+          throw new StateFormatError(`saved ${describe(`${names[0]}.${key}`)} has shape ${describe([...shape])}; ` +
+            `the variable has ${describe([...data.shape])}`);
+        }
+      }
+    }
+    for (const { names, state } of slots) {
+      for (const key of this.stateNames) state[key].set(tensors.get(`${names[0]}.${key}`)!.data);
+    }
+    this.applyAttrs(attrs);
+  }
+
+  /** Checks every attribute getAttrDict() names; throws before anything is assigned. */
+  private parseAttrs(metadata: Record<string, string>): Record<string, number> {
+    const attrs: Record<string, number> = {};
+    for (const key of Object.keys(this.getAttrDict())) {
+      const text = metadata[key];
+      const value = text === undefined ? NaN : Number(text);
+      if (key === "t") {
+        if (!Number.isSafeInteger(value) || value < 0) {
+          throw new StateFormatError(`saved t is ${describe(text)}; expected a non-negative integer`);
+        }
+      } else {
+        try {
+          checkHyperParameter(key as keyof GravesHyperParameters, value);
+        } catch (error) {
+          throw new StateFormatError(`saved ${(error as Error).message}`);
+        }
+      }
+      attrs[key] = value;
+    }
+    return attrs;
+  }
+
+  /** Assigns attributes that parseAttrs() accepted. */
+  protected applyAttrs(attrs: Record<string, number>): void {
+    this.t = attrs.t;
+    this.learnRate = attrs.learnRate;
+  }
+
   /** Frees the optimizer's state and, with global state, the flat parameter and gradient arrays. */
   dispose(): void {
     for (const slot of this.slots ?? []) for (const array of Object.values(slot.state)) array.dispose();
@@ -200,9 +343,5 @@ export abstract class Optimizer {
     this.global = null;
     this.module = null;
   }
-}
-
-function slotRange({ data, grad, state, variable }: Slot): UpdateRange {
-  return { param: data, grad, state, learnRateScale: variable.learnRate, momRateScale: variable.momRate };
 }
 

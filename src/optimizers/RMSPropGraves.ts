@@ -1,4 +1,4 @@
-import { Optimizer, type UpdateRange } from "./Optimizer.js";
+import { Optimizer, type NonFinitePolicy, type UpdateRange } from "./Optimizer.js";
 import {
   GRAVES_DEFAULTS, checkHyperParameter, checkHyperParameters, gravesScalars, type GravesHyperParameters,
 } from "./hyperParameters.js";
@@ -6,6 +6,8 @@ import {
 export interface RMSPropGravesOptions extends Partial<GravesHyperParameters> {
   /** PuzzleLib's multi-node information; kept for API compatibility, unused on one device. */
   nodeinfo?: unknown;
+  /** What update() does with NaN or infinite gradients (see Optimizer.nonFinite); default "throw". */
+  nonFinite?: NonFinitePolicy;
 }
 
 /**
@@ -36,8 +38,9 @@ export class RMSPropGraves extends Optimizer {
   private epsilonValue: number;
 
   constructor(options: RMSPropGravesOptions = {}) {
-    const h = checkHyperParameters(options, "RMSPropGraves", ["nodeinfo"]);
+    const h = checkHyperParameters(options, "RMSPropGraves", ["nodeinfo", "nonFinite"]);
     super(h.learnRate);
+    if (options?.nonFinite !== undefined) this.nonFinite = options.nonFinite;
     this.alphaValue = h.alpha;
     this.momRateValue = h.momRate;
     this.epsilonValue = h.epsilon;
@@ -72,9 +75,22 @@ export class RMSPropGraves extends Optimizer {
     return { ...super.getAttrDict(), alpha: this.alpha, momRate: this.momRate, epsilon: this.epsilon };
   }
 
-  protected step({ param, grad, state, learnRateScale, momRateScale }: UpdateRange): void {
-    param.device.rmspropGraves(param, grad, state.mg, state.ms, state.delta,
-      gravesScalars(this.hyperParameters, learnRateScale, momRateScale));
+  protected override applyAttrs(attrs: Record<string, number>): void {
+    super.applyAttrs(attrs);
+    this.alpha = attrs.alpha;
+    this.momRate = attrs.momRate;
+    this.epsilon = attrs.epsilon;
+  }
+
+  protected step({ param, grad, state, runs }: UpdateRange): void {
+    const h = this.hyperParameters;
+    const [first] = runs;
+    const scalars = gravesScalars(h, first.learnRateScale, first.momRateScale);
+    const segments = runs.length === 1 ? undefined : runs.map(({ end, learnRateScale, momRateScale }) => {
+      const { learnRate, momRate } = gravesScalars(h, learnRateScale, momRateScale);
+      return { end, learnRate, momRate };
+    });
+    param.device.rmspropGraves(param, grad, state.mg, state.ms, state.delta, scalars, segments);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { DeviceBuffer } from "../../device/Device.js";
+import { forEachSegment, type DeviceBuffer } from "../../device/Device.js";
 import { KernelDevice, type KernelTable } from "../../device/KernelDevice.js";
 import type { DeviceArray } from "../../device/DeviceArray.js";
 import { rmspropGraves } from "./rmspropGraves.js";
@@ -8,6 +8,8 @@ import { activationBackward, activationForward } from "./activation.js";
 import { mse } from "./mse.js";
 import { fill } from "./fill.js";
 import { copy } from "./copy.js";
+import { addScaled } from "./addScaled.js";
+import { countNonFinite } from "./countNonFinite.js";
 
 class JsBuffer implements DeviceBuffer {
   disposed = false;
@@ -22,8 +24,13 @@ export class JsDevice extends KernelDevice<JsDevice> {
   readonly name = "js" as const;
   // The reference kernels work on Float32Arrays: each entry hands them the arrays' views.
   protected readonly kernels: KernelTable<JsDevice> = {
-    rmspropGraves: (d, param, grad, mg, ms, delta, scalars) =>
-      rmspropGraves(d.view(param), d.view(grad), d.view(mg), d.view(ms), d.view(delta), scalars),
+    rmspropGraves: (d, param, grad, mg, ms, delta, scalars, segments) => {
+      const views = [param, grad, mg, ms, delta].map((a) => d.view(a));
+      forEachSegment(param.size, scalars, segments, (start, count, s) => {
+        const [w, g, m, v, dl] = views.map((view) => view.subarray(start, start + count));
+        rmspropGraves(w, g, m, v, dl, s);
+      });
+    },
     matmul: (d, a, b, out, bias, shape) => matmul(d.view(a), d.view(b), d.view(out), bias && d.view(bias), shape),
     columnSums: (d, a, out, rows, cols) => columnSums(d.view(a), d.view(out), rows, cols),
     activationForward: (d, kind, x, y) => activationForward(kind, d.view(x), d.view(y)),
@@ -32,6 +39,8 @@ export class JsDevice extends KernelDevice<JsDevice> {
     mse: (d, pred, target, grad) => mse(d.view(pred), d.view(target), d.view(grad)),
     fill: (d, a, value) => fill(d.view(a), value),
     copy: (d, src, dst) => copy(d.view(src), d.view(dst)),
+    addScaled: (d, x, y, scale) => addScaled(d.view(x), d.view(y), scale),
+    countNonFinite: (d, a) => countNonFinite(d.view(a)),
   };
 
   allocate(size: number): DeviceBuffer {

@@ -5,3 +5,4 @@ export { matmul } from "./matmul.js";
 export { columnSums } from "./columnSums.js";
 export { activationForward, activationBackward, expf, tanhf, sigmoidf } from "./activation.js";
 export { mse } from "./mse.js";
+export { addScaled } from "./addScaled.js";

@@ -12,6 +12,8 @@ export interface WasmExports {
   mse(pred: number, target: number, grad: number, n: number): number;
   fill(a: number, n: number, value: number): void;
   copy(src: number, dst: number, n: number): void;
+  addScaled(x: number, y: number, n: number, scale: number): void;
+  countNonFinite(a: number, n: number): number;
 }
 
 /** A kernel's view of the device: its exports and the byte address of an array. */

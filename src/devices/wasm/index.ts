@@ -11,6 +11,8 @@ import { activationBackward, activationForward } from "./activation.js";
 import { mse } from "./mse.js";
 import { fill } from "./fill.js";
 import { copy } from "./copy.js";
+import { addScaled } from "./addScaled.js";
+import { countNonFinite } from "./countNonFinite.js";
 
 class WasmBuffer implements DeviceBuffer {
   disposed = false;
@@ -30,7 +32,7 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
  */
 export class WasmDevice extends KernelDevice<WasmDevice> implements WasmContext {
   protected readonly kernels: KernelTable<WasmDevice> = {
-    rmspropGraves, matmul, columnSums, activationForward, activationBackward, mse, fill, copy,
+    rmspropGraves, matmul, columnSums, activationForward, activationBackward, mse, fill, copy, addScaled, countNonFinite,
   };
   private readonly heap: Heap;
 

@@ -11,6 +11,8 @@ import { activationBackward, activationForward } from "./activation.js";
 import { mse } from "./mse.js";
 import { fill } from "./fill.js";
 import { copy } from "./copy.js";
+import { addScaled } from "./addScaled.js";
+import { countNonFinite } from "./countNonFinite.js";
 
 /**
  * GLSL ES 3.00 fragment passes over R32F textures (see glsl/). Every array is a
@@ -19,7 +21,7 @@ import { copy } from "./copy.js";
 export class WebGL2Device extends KernelDevice<WebGL2Device> {
   readonly name = "webgl2" as const;
   protected readonly kernels: KernelTable<WebGL2Device> = {
-    rmspropGraves, matmul, columnSums, activationForward, activationBackward, mse, fill, copy,
+    rmspropGraves, matmul, columnSums, activationForward, activationBackward, mse, fill, copy, addScaled, countNonFinite,
   };
   readonly passes: PassRunner;
   readonly renderer: string;

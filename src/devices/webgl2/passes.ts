@@ -19,7 +19,7 @@ export interface Pass {
   outputs: DeviceArray[];
   /** Number of elements written (default: the first output's size). */
   count?: number;
-  uniforms?: Record<string, number | boolean>;
+  uniforms?: Record<string, number | boolean | number[]>;
 }
 
 /**

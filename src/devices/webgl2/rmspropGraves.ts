@@ -1,4 +1,4 @@
-import type { GravesScalars } from "../../device/Device.js";
+import { forEachSegment, type GravesScalars, type GravesSegment } from "../../device/Device.js";
 import { DeviceArray } from "../../device/DeviceArray.js";
 import type { WebGL2Device } from "./index.js";
 import type { TextureBuffer } from "./passes.js";
@@ -9,8 +9,18 @@ import type { TextureBuffer } from "./passes.js";
  * sit at one offset in buffers of one geometry, as optimizer state always does; other
  * views are staged through aligned copies.
  */
+/** Segments one draw call can take (MAX_SEGMENTS in the shader); more are drawn in several calls. */
+const MAX_SEGMENTS = 32;
+
 export function rmspropGraves(device: WebGL2Device, param: DeviceArray, grad: DeviceArray, mg: DeviceArray,
-  ms: DeviceArray, delta: DeviceArray, s: GravesScalars): void {
+  ms: DeviceArray, delta: DeviceArray, s: GravesScalars, segments?: readonly GravesSegment[]): void {
+  if (segments && segments.length > MAX_SEGMENTS) {
+    forEachSegment(param.size, s, segments, (start, count, scalars) => {
+      const part = (a: DeviceArray) => a.view(start, [count]);
+      rmspropGraves(device, part(param), part(grad), part(mg), part(ms), part(delta), scalars);
+    });
+    return;
+  }
   const inPlace = [param, mg, ms, delta];
   const rows = (param.buffer as TextureBuffer).rows;
   const aligned = inPlace.every((a) => a.offset === param.offset && (a.buffer as TextureBuffer).rows === rows) &&
@@ -21,7 +31,7 @@ export function rmspropGraves(device: WebGL2Device, param: DeviceArray, grad: De
       device.copy(a, copy);
       return copy;
     });
-    rmspropGraves(device, staged[0], grad, staged[1], staged[2], staged[3], s);
+    rmspropGraves(device, staged[0], grad, staged[1], staged[2], staged[3], s, segments);
     staged.forEach((copy, i) => {
       device.copy(copy, inPlace[i]);
       copy.dispose();
@@ -32,6 +42,14 @@ export function rmspropGraves(device: WebGL2Device, param: DeviceArray, grad: De
     program: "rmspropGraves",
     inputs: { param, grad, mg, ms, delta },
     outputs: inPlace,
-    uniforms: { learnRate: s.learnRate, alpha: s.alpha, b: s.b, momRate: s.momRate, epsilon: s.epsilon },
+    uniforms: {
+      learnRate: s.learnRate, alpha: s.alpha, b: s.b, momRate: s.momRate, epsilon: s.epsilon,
+      segments: segments?.length ?? 1,
+      ...(segments && {
+        segmentEnd: segments.map((x) => x.end),
+        segmentLearnRate: segments.map((x) => x.learnRate),
+        segmentMomRate: segments.map((x) => x.momRate),
+      }),
+    },
   });
 }

@@ -1,0 +1,12 @@
+// y = y + scale * x. y is read and written, so the pass runner ping-pongs it.
+uniform sampler2D u_x, u_y;
+uniform int u_xOffset, u_yOffset;
+uniform float u_scale;
+
+out float o_y;
+
+void main() {
+  int e = outputIndex();
+  if (e < 0) discard;
+  o_y = fetch(u_y, u_yOffset + e) + u_scale * fetch(u_x, u_xOffset + e);
+}

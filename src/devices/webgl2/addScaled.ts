@@ -1,0 +1,6 @@
+import type { DeviceArray } from "../../device/DeviceArray.js";
+import type { WebGL2Device } from "./index.js";
+
+export function addScaled(device: WebGL2Device, x: DeviceArray, y: DeviceArray, scale: number): void {
+  device.passes.run({ program: "addScaled", inputs: { x, y }, outputs: [y], uniforms: { scale } });
+}
