@@ -101,12 +101,14 @@ export abstract class Optimizer {
   /** One step over one range of parameters. */
   protected abstract step(range: UpdateRange): void;
 
-  /** Adds a hook that runs on every variable's gradient before each update, in the order added. */
-  addHook(hook: OptimizerHook): void {
-    if (typeof hook?.apply !== "function") {
-      throw new InvalidArgumentError(`addHook() got ${describe(hook)}; expected an object with apply(variable, name)`);
-    }
-    this.hooks.push(hook);
+  /**
+   * Adds a hook that runs on every variable's gradient before each update, in the
+   * order added: an object with apply(variable, name), or such a function.
+   */
+  addHook(hook: OptimizerHook | OptimizerHook["apply"]): void {
+    if (typeof hook === "function") this.hooks.push({ apply: hook as OptimizerHook["apply"] });
+    else if (typeof hook?.apply === "function") this.hooks.push(hook);
+    else throw new InvalidArgumentError(`addHook() got ${describe(hook)}; expected a function or an object with apply(variable, name)`);
   }
 
   setupOn(module: Module, { useGlobalState = false }: SetupOptions = {}): void {
