@@ -19,7 +19,7 @@ function runSeedExampleInNode(): string[] {
 
 // Suites parameterized over devices run in both projects; Node-only ones spawn processes.
 const shared = ["test/rmspropGraves.test.ts", "test/network.test.ts", "test/training.test.ts", "test/errors.test.ts",
-  "test/optimizer.test.ts",
+  "test/optimizer.test.ts", "test/leaks.test.ts", "test/fuzz.test.ts",
   "test/reproducibility.test.ts"];
 
 export default defineConfig({

@@ -8,6 +8,7 @@ void main() {
   int j = outputIndex();
   if (j < 0) discard;
   float acc = 0.0;
-  for (int i = 0; i < u_rows; i++) acc += fetch(u_a, u_aOffset + i * u_cols + j);
+  int rows = j < 0 ? 0 : u_rows;
+  for (int i = 0; i < rows; i++) acc += fetch(u_a, u_aOffset + i * u_cols + j);
   o_out = acc;
 }

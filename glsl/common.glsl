@@ -15,7 +15,8 @@ float fetch(sampler2D buffer, int index) {
 }
 
 // The output element this fragment computes, or -1 outside the written range (the
-// caller discards, which leaves the texel as it was).
+// caller discards, which leaves the texel as it was). Some GPUs keep running a
+// discarded fragment to the end, so loops must also be empty when this is -1.
 int outputIndex() {
   int i = int(gl_FragCoord.y) * u_width + int(gl_FragCoord.x) - u_outOffset;
   return i >= 0 && i < u_count ? i : -1;

@@ -9,7 +9,7 @@ out float o_count;
 void main() {
   int c = outputIndex();
   if (c < 0) discard;
-  int end = min((c + 1) * u_chunk, u_size);
+  int end = c < 0 ? 0 : min((c + 1) * u_chunk, u_size);
   float count = 0.0;
   for (int i = c * u_chunk; i < end; i++) {
     if ((floatBitsToUint(fetch(u_a, u_aOffset + i)) & 0x7f800000u) == 0x7f800000u) count += 1.0;

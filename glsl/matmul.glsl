@@ -13,7 +13,8 @@ void main() {
   int i = e / u_n;
   int j = e - i * u_n;
   float acc = 0.0;
-  for (int p = 0; p < u_k; p++) {
+  int k = e < 0 ? 0 : u_k;
+  for (int p = 0; p < k; p++) {
     acc += fetch(u_a, u_aOffset + i * u_aRow + p * u_aCol) * fetch(u_b, u_bOffset + p * u_bRow + j * u_bCol);
   }
   if (u_useBias) acc += fetch(u_bias, u_biasOffset + j);

@@ -31,7 +31,7 @@ export class WebGL2Device extends KernelDevice<WebGL2Device> {
    * init. Where it does, such results differ from the other devices by under 2^-126.
    */
   flushesSubnormals = false;
-  private scratchArray: DeviceArray | null = null;
+  private scratchBuffer: DeviceArray | null = null;
 
   private constructor(probe: GLProbe) {
     super();
@@ -98,10 +98,20 @@ export class WebGL2Device extends KernelDevice<WebGL2Device> {
     }
   }
 
-  /** A one-element array for results such as the MSE error. */
-  scratch(): DeviceArray {
-    this.scratchArray ??= DeviceArray.allocate(this, [1]);
-    return this.scratchArray;
+  /** A small array of `size` elements for a pass's result (the MSE error, non-finite counts), kept between calls. */
+  scratch(size: number): DeviceArray {
+    if (!this.scratchBuffer || this.scratchBuffer.size < size) {
+      this.scratchBuffer?.dispose();
+      this.scratchBuffer = DeviceArray.allocate(this, [Math.max(size, this.passes.width)]);
+    }
+    return this.scratchBuffer.view(0, [size]);
+  }
+
+  /** Frees the textures kept between passes for reuse (ping-pong spares, scratch results). */
+  releaseCaches(): void {
+    this.passes.releaseSpares();
+    this.scratchBuffer?.dispose();
+    this.scratchBuffer = null;
   }
 
   /** Textures alive on this device: arrays, spares and internal ones. */

@@ -10,7 +10,7 @@ export function mse(device: WebGL2Device, pred: DeviceArray, target: DeviceArray
   queryError: boolean): number | null {
   device.passes.run({ program: "mseGradient", inputs: { pred, target }, outputs: [grad] });
   if (!queryError) return null;
-  const error = device.scratch();
+  const error = device.scratch(1);
   device.passes.run({ program: "mseError", inputs: { pred, target }, outputs: [error], uniforms: { size: pred.size } });
   return error.get()[0];
 }

@@ -165,9 +165,12 @@ export class PassRunner {
     gl.drawBuffers(attachments);
     this.checkFramebuffer(program);
 
+    // Only the texels written: discarded fragments still cost a full run of the shader
+    // on some GPUs (SwiftShader keeps executing them), so small outputs get a narrow viewport.
     const firstRow = Math.floor(target.offset / this.width);
     const lastRow = Math.floor((target.offset + count - 1) / this.width);
-    gl.viewport(0, firstRow, this.width, lastRow - firstRow + 1);
+    if (firstRow === lastRow) gl.viewport(target.offset % this.width, firstRow, count, 1);
+    else gl.viewport(0, firstRow, this.width, lastRow - firstRow + 1);
     gl.useProgram(info.program);
     const values: Record<string, unknown> = { u_width: this.width, u_outOffset: target.offset, u_count: count };
     for (const [name, value] of Object.entries(uniforms)) values[`u_${name}`] = value;

@@ -1,0 +1,93 @@
+// 1,000 seeded random cases of the fused update on every device against the js
+// reference: sizes 0 to 100,000, hyper-parameters across their valid ranges,
+// gradients from 1e-30 to 1e30 with subnormals, zeros and both signs.
+import { describe, it, expect } from "vitest";
+import { getDevice, DeviceArray, Random, reference } from "../src/index.js";
+import { gravesScalars } from "../src/optimizers/hyperParameters.js";
+import type { GravesScalars } from "../src/index.js";
+import { devicesUnderTest, expectSameBits, flushesSubnormals } from "./helpers.js";
+
+const CASES = 1000;
+const STEPS = 3;
+
+interface Case {
+  size: number;
+  scalars: GravesScalars;
+  w: Float32Array;
+  grads: Float32Array[];
+}
+
+function makeCase(random: Random): Case {
+  const size = Math.floor(100_001 ** random.uniform()) - 1; // log-uniform: many small, some large
+  const logUniform = (lo: number, hi: number) => 10 ** (lo + (hi - lo) * random.uniform());
+  const scalars = gravesScalars({
+    learnRate: random.uniform() < 0.05 ? 0 : logUniform(-6, 1),
+    alpha: random.uniform() < 0.05 ? 0 : Math.min(random.uniform(), 0.9999999),
+    momRate: random.uniform() < 0.05 ? 0 : Math.min(random.uniform(), 0.9999999),
+    epsilon: logUniform(-12, 1),
+  });
+  const value = () => {
+    const r = random.nextUint32();
+    const sign = r & 1 ? -1 : 1;
+    switch ((r >>> 1) & 7) {
+      case 0: return 0;
+      case 1: return sign * 2 ** -149 * (1 + (r >>> 8) % 1000); // subnormal
+      default: return sign * logUniform(-30, 30);
+    }
+  };
+  const w = Float32Array.from({ length: size }, () => random.normal());
+  const grads = Array.from({ length: STEPS }, () => Float32Array.from({ length: size }, value));
+  return { size, scalars, w, grads };
+}
+
+const f = Math.fround;
+
+/**
+ * The reference on a device that flushes subnormals (inputs and results of every
+ * operation) to zero, with the sign kept, as GPUs commonly do.
+ */
+function rmspropGravesFlushed(w: Float32Array, g: Float32Array, mg: Float32Array, ms: Float32Array, d: Float32Array,
+  { learnRate, alpha, b, momRate, epsilon }: GravesScalars): void {
+  const z = (x: number) => (Math.abs(x) < 2 ** -126 ? (x < 0 || Object.is(x, -0) ? -0 : 0) : x);
+  const r = (x: number) => z(f(x));
+  for (let i = 0; i < w.length; i++) {
+    const gi = z(g[i]);
+    const mgi = r(r(alpha * z(mg[i])) + r(b * gi));
+    const msi = r(r(alpha * z(ms[i])) + r(b * r(gi * gi)));
+    const root = r(Math.sqrt(r(r(msi - r(mgi * mgi)) + epsilon)));
+    const di = r(r(momRate * z(d[i])) - r(r(learnRate * gi) / root));
+    mg[i] = mgi;
+    ms[i] = msi;
+    d[i] = di;
+    w[i] = r(z(w[i]) + di);
+  }
+}
+
+describe.each(devicesUnderTest())("fuzzing rmspropGraves on %s", (name) => {
+  it(`${CASES} random cases give the reference's bits`, async () => {
+    const device = await getDevice(name);
+    const flushes = flushesSubnormals(device);
+    const kernel = flushes ? rmspropGravesFlushed : reference.rmspropGraves;
+    const random = new Random(2024);
+    let elements = 0;
+    for (let c = 0; c < CASES; c++) {
+      const { size, scalars, w, grads } = makeCase(random);
+      elements += size;
+      const expected = [w.slice(), new Float32Array(size), new Float32Array(size), new Float32Array(size)];
+      const arrays = [0, 1, 2, 3, 4].map(() => DeviceArray.allocate(device, [size]));
+      arrays[0].set(w);
+      for (const grad of grads) {
+        kernel(expected[0], grad, expected[1], expected[2], expected[3], scalars);
+        arrays[1].set(grad);
+        device.rmspropGraves(arrays[0], arrays[1], arrays[2], arrays[3], arrays[4], scalars);
+      }
+      const what = `case ${c} (size ${size}, ${JSON.stringify(scalars)})`;
+      expectSameBits(arrays[0].get(), expected[0], `${what} param`);
+      expectSameBits(arrays[2].get(), expected[1], `${what} mg`);
+      expectSameBits(arrays[3].get(), expected[2], `${what} ms`);
+      expectSameBits(arrays[4].get(), expected[3], `${what} delta`);
+      arrays.forEach((a) => a.dispose());
+    }
+    expect(elements).toBeGreaterThan(1_000_000);
+  });
+});
