@@ -48,3 +48,9 @@ export class NonFiniteGradientError extends PortableOptimError {
 
 /** Saved optimizer state that cannot be loaded: corrupt, truncated, or made for another optimizer or net. */
 export class StateFormatError extends InvalidArgumentError {}
+
+/**
+ * The WebGL context is lost (GPU reset, driver update, too many contexts). The device
+ * restores itself when the browser restores the context, from the last snapshot.
+ */
+export class ContextLostError extends WebGLError {}

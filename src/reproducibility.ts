@@ -135,6 +135,7 @@ export function seedSetup() {
   const loss = new MSE();
   return {
     net,
+    optimizer,
     /** One step; returns the error before it (null with queryError false, on webgl2). */
     step(queryError = true): number | null {
       const [error, grad] = loss.compute(net.forward(data), target, { queryError });

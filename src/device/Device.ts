@@ -92,4 +92,9 @@ export interface Device {
   addScaled(x: DeviceArray, y: DeviceArray, scale: number): void;
   /** How many elements are NaN or ±Infinity. */
   countNonFinite(a: DeviceArray): number;
+
+  /** Devices that can lose their memory (webgl2): keep these arrays' values on the host. */
+  snapshot?(arrays: readonly DeviceArray[]): void;
+  /** Devices that can lose their memory: called once it is back, from the last snapshot. */
+  onRestore?(listener: () => void): () => void;
 }

@@ -66,6 +66,10 @@ export abstract class Optimizer {
   private module: Module | null = null;
   private global: { param: DeviceArray; grad: DeviceArray; state: OptimizerState } | null = null;
   private device: Device | null = null;
+  private snapshotEveryValue = 10;
+  /** t at the last snapshot: where a restored device resumes. */
+  private snapshotT = 0;
+  private stopListening: (() => void) | null = null;
 
   protected constructor(learnRate: number) {
     this.learnRateValue = checkHyperParameter("learnRate", learnRate);
@@ -93,6 +97,32 @@ export abstract class Optimizer {
       throw new InvalidArgumentError(`nonFinite is ${describe(value)}; expected one of ${NON_FINITE_POLICIES.map(describe).join(", ")}`);
     }
     this.nonFiniteValue = value;
+  }
+
+  /**
+   * On a device that can lose its memory (webgl2: a lost WebGL context), update()
+   * keeps a host copy of the weights and the optimizer state every `snapshotEvery`
+   * steps (default 10). After the context is restored, weights, state and t are
+   * those of the last snapshot, consistent with each other, and training goes on
+   * from there; with 1 no step is ever lost, at the price of a read-back per step.
+   */
+  get snapshotEvery(): number {
+    return this.snapshotEveryValue;
+  }
+
+  set snapshotEvery(value: number) {
+    if (!Number.isSafeInteger(value) || value < 1) {
+      throw new InvalidArgumentError(`snapshotEvery is ${describe(value)}; expected a positive integer`);
+    }
+    this.snapshotEveryValue = value;
+  }
+
+  /** Takes a snapshot now (see snapshotEvery); a no-op on devices that cannot lose memory. */
+  snapshot(): void {
+    const slots = this.ready("snapshot()");
+    if (!this.device!.snapshot) return;
+    this.device!.snapshot(slots.flatMap((slot) => [slot.data, ...Object.values(slot.state)]));
+    this.snapshotT = this.t;
   }
 
   /** Names of the state arrays every parameter gets, all zero at setup. */
@@ -133,6 +163,10 @@ export abstract class Optimizer {
     this.slots = useGlobalState ? this.setupGlobal(device, table) : [...table].map(([variable, names]) => ({
       variable, names, data: variable.data, grad: variable.grad, state: this.allocateState(device, variable.data.shape),
     }));
+    if (device.onRestore) {
+      this.snapshot();
+      this.stopListening = device.onRestore(() => (this.t = this.snapshotT));
+    }
   }
 
   private allocateState(device: Device, shape: readonly number[]): OptimizerState {
@@ -214,6 +248,7 @@ export abstract class Optimizer {
       }
     }
     this.t += 1;
+    if (this.t % this.snapshotEvery === 0) this.snapshot();
     return true;
   }
 
@@ -332,6 +367,7 @@ export abstract class Optimizer {
   /** Assigns attributes that parseAttrs() accepted. */
   protected applyAttrs(attrs: Record<string, number>): void {
     this.t = attrs.t;
+    this.snapshotT = attrs.t;
     this.learnRate = attrs.learnRate;
   }
 
@@ -341,6 +377,8 @@ export abstract class Optimizer {
     if (this.global) {
       for (const array of [this.global.param, this.global.grad, ...Object.values(this.global.state)]) array.dispose();
     }
+    this.stopListening?.();
+    this.stopListening = null;
     this.slots = null;
     this.global = null;
     this.module = null;

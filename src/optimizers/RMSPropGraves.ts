@@ -8,6 +8,8 @@ export interface RMSPropGravesOptions extends Partial<GravesHyperParameters> {
   nodeinfo?: unknown;
   /** What update() does with NaN or infinite gradients (see Optimizer.nonFinite); default "throw". */
   nonFinite?: NonFinitePolicy;
+  /** Steps between host snapshots on devices that can lose memory (see Optimizer.snapshotEvery); default 10. */
+  snapshotEvery?: number;
 }
 
 /**
@@ -38,9 +40,10 @@ export class RMSPropGraves extends Optimizer {
   private epsilonValue: number;
 
   constructor(options: RMSPropGravesOptions = {}) {
-    const h = checkHyperParameters(options, "RMSPropGraves", ["nodeinfo", "nonFinite"]);
+    const h = checkHyperParameters(options, "RMSPropGraves", ["nodeinfo", "nonFinite", "snapshotEvery"]);
     super(h.learnRate);
     if (options?.nonFinite !== undefined) this.nonFinite = options.nonFinite;
+    if (options?.snapshotEvery !== undefined) this.snapshotEvery = options.snapshotEvery;
     this.alphaValue = h.alpha;
     this.momRateValue = h.momRate;
     this.epsilonValue = h.epsilon;

@@ -23,7 +23,8 @@ export class WebGL2Device extends KernelDevice<WebGL2Device> {
   protected readonly kernels: KernelTable<WebGL2Device> = {
     rmspropGraves, matmul, columnSums, activationForward, activationBackward, mse, fill, copy, addScaled, countNonFinite,
   };
-  readonly passes: PassRunner;
+  /** Replaced when a lost context is restored. */
+  passes: PassRunner;
   readonly renderer: string;
   readonly software: boolean;
   /**
@@ -32,12 +33,58 @@ export class WebGL2Device extends KernelDevice<WebGL2Device> {
    */
   flushesSubnormals = false;
   private scratchBuffer: DeviceArray | null = null;
+  /** Every live buffer, so that a restored context can rebuild them. */
+  private readonly buffers = new Set<TextureBuffer>();
+  private readonly restoreListeners = new Set<() => void>();
 
-  private constructor(probe: GLProbe) {
+  private constructor(private readonly probe: GLProbe) {
     super();
     this.passes = new PassRunner(probe.gl, probe.maxTextureSize);
     this.renderer = probe.renderer;
     this.software = probe.software;
+    const canvas = probe.gl.canvas as EventTarget;
+    canvas.addEventListener("webglcontextlost", (event) => event.preventDefault()); // lets the browser restore it
+    canvas.addEventListener("webglcontextrestored", () => this.restore());
+  }
+
+  /** True between the loss of the WebGL context and its restoration. */
+  get lost(): boolean {
+    return this.probe.gl.isContextLost();
+  }
+
+  /**
+   * Copies the arrays' current values to the host, so that a lost context can give
+   * them back (optimizers call this every `snapshotEvery` steps). Arrays uploaded
+   * with set() are always current; only those written by passes since are read back.
+   */
+  snapshot(arrays: readonly DeviceArray[]): void {
+    for (const buffer of new Set(arrays.map((a) => a.buffer as TextureBuffer))) {
+      if (buffer.shadowCurrent || buffer.disposed) continue;
+      buffer.shadow = this.passes.download(buffer, 0, buffer.size);
+      buffer.shadowCurrent = true;
+    }
+  }
+
+  /** Calls `listener` after a lost context was restored; returns the function that removes it. */
+  onRestore(listener: () => void): () => void {
+    this.restoreListeners.add(listener);
+    return () => this.restoreListeners.delete(listener);
+  }
+
+  /** Rebuilds programs and every live texture from its last snapshot (or zeros). */
+  private restore(): void {
+    // A restored context starts without extensions: float render targets must be enabled again.
+    this.probe.gl.getExtension("EXT_color_buffer_float");
+    const checkErrors = this.passes.checkErrors;
+    this.passes = new PassRunner(this.probe.gl, this.probe.maxTextureSize);
+    this.passes.checkErrors = checkErrors;
+    this.passes.compileAll();
+    for (const buffer of this.buffers) {
+      buffer.texture = this.passes.createTexture(buffer.rows);
+      buffer.shadowCurrent = true;
+      if (buffer.shadow) this.passes.upload(buffer, 0, buffer.shadow);
+    }
+    for (const listener of this.restoreListeners) listener();
   }
 
   static unsupportedReason(): string | null {
@@ -122,10 +169,13 @@ export class WebGL2Device extends KernelDevice<WebGL2Device> {
   allocate(size: number): DeviceBuffer {
     const rows = this.passes.rowsFor(size);
     // WebGL zero-fills new textures.
-    return new TextureBuffer(this.passes.createTexture(rows), rows, size);
+    const buffer = new TextureBuffer(this.passes.createTexture(rows), rows, size);
+    this.buffers.add(buffer);
+    return buffer;
   }
 
   release(buffer: DeviceBuffer): void {
+    this.buffers.delete(buffer as TextureBuffer);
     this.passes.deleteTexture((buffer as TextureBuffer).texture);
   }
 

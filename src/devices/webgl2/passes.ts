@@ -1,12 +1,19 @@
 import * as twgl from "twgl.js";
 import type { DeviceArray } from "../../device/DeviceArray.js";
 import type { DeviceBuffer } from "../../device/Device.js";
-import { InvalidArgumentError, WebGLError } from "../../errors.js";
+import { ContextLostError, InvalidArgumentError, WebGLError } from "../../errors.js";
 import { glsl } from "../../generated/glsl.js";
 
-/** An array's storage: an R32F texture `width` texels wide, swapped when a pass ping-pongs. */
+/**
+ * An array's storage: an R32F texture `width` texels wide, swapped when a pass
+ * ping-pongs, and a host copy (`shadow`) that survives a lost context. Uploads keep
+ * the shadow current; a pass writing the buffer makes it stale until the next snapshot.
+ */
 export class TextureBuffer implements DeviceBuffer {
   disposed = false;
+  /** The values at the last upload or snapshot; null while they are all zero. */
+  shadow: Float32Array | null = null;
+  shadowCurrent = true;
   constructor(public texture: WebGLTexture, readonly rows: number, readonly size: number) {}
 }
 
@@ -66,7 +73,16 @@ export class PassRunner {
     return rows;
   }
 
+  /** Throws ContextLostError while the context is lost: GL calls would silently do nothing. */
+  assertContext(): void {
+    if (this.gl.isContextLost()) {
+      throw new ContextLostError("the WebGL context is lost (GPU reset, driver update or too many contexts); the " +
+        "webgl2 device restores itself from its last snapshot when the browser restores the context");
+    }
+  }
+
   createTexture(rows: number): WebGLTexture {
+    this.assertContext();
     const gl = this.gl;
     const texture = gl.createTexture()!;
     gl.bindTexture(gl.TEXTURE_2D, texture);
@@ -144,6 +160,7 @@ export class PassRunner {
 
   run({ program, inputs = {}, outputs, count = outputs[0].size, uniforms = {} }: Pass): void {
     if (count === 0) return;
+    this.assertContext();
     const gl = this.gl;
     const { info, samplers } = this.program(program);
     const target = outputs[0];
@@ -184,6 +201,7 @@ export class PassRunner {
     gl.bindFramebuffer(gl.FRAMEBUFFER, null);
 
     for (const { buffer, texture, swap } of drawn) {
+      buffer.shadowCurrent = false;
       if (!swap) continue;
       this.giveSpare(rows, buffer.texture);
       buffer.texture = texture;
@@ -216,6 +234,11 @@ export class PassRunner {
 
   /** Writes `values` to elements [offset, offset + values.length) of a buffer. */
   upload(buffer: TextureBuffer, offset: number, values: Float32Array): void {
+    this.assertContext();
+    if (buffer.shadowCurrent) {
+      buffer.shadow ??= new Float32Array(buffer.size);
+      buffer.shadow.set(values, offset);
+    }
     const gl = this.gl;
     const w = this.width;
     gl.bindTexture(gl.TEXTURE_2D, buffer.texture);
@@ -238,6 +261,7 @@ export class PassRunner {
   download(buffer: TextureBuffer, offset: number, size: number): Float32Array {
     const out = new Float32Array(size);
     if (size === 0) return out;
+    this.assertContext();
     const gl = this.gl;
     const w = this.width;
     const firstRow = Math.floor(offset / w);
