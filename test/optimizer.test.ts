@@ -266,6 +266,26 @@ describe.each(devicesUnderTest())("optimizer semantics on %s", (device) => {
     dispose();
   });
 
+  it("a gradient of the wrong size, a disposed variable or a bad snapshotEvery is refused, changing nothing", async () => {
+    const { net, optimizer, dispose } = await run(device, { steps: 1 });
+    const weights = weightsOf(net);
+    const variable = net.getVar("2.b");
+    const grad = variable.grad;
+    variable.grad = gpuarray.zeros([7]);
+    expect(() => optimizer.update()).toThrow(/variable "2\.b" holds other arrays than at setupOn\(\)/);
+    variable.grad = grad;
+    const local = await run(device, { steps: 1, useGlobalState: false });
+    local.net.getVar("0.W").data.dispose();
+    expect(() => local.optimizer.update()).toThrow(/was disposed/);
+    expect(local.optimizer.t).toBe(1);
+    expect(() => (optimizer.snapshotEvery = 0)).toThrow(/snapshotEvery is 0; expected a positive integer/);
+    expect(() => new RMSPropGraves({ snapshotEvery: 2.5 })).toThrow(/snapshotEvery is 2\.5/);
+    expect(optimizer.t).toBe(1);
+    expectSameMaps(weightsOf(net), weights, "weights");
+    dispose();
+    local.dispose();
+  });
+
   it("a function is a hook too; anything else is refused", async () => {
     const seen: string[] = [];
     const { dispose } = await run(device, { steps: 1, configure: (_n, o) => o.addHook((_v, name) => seen.push(name)) });
