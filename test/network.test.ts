@@ -26,8 +26,8 @@ function matmul64(a: Float32Array, b: Float32Array, m: number, k: number, n: num
   return { out, scale };
 }
 
-// Shapes with odd sizes so that the SIMD blocks of four and the scalar tails both run.
-const M = 7, K = 13, N = 10;
+// Odd sizes so that the SIMD blocks of sixteen and of four and the scalar tails all run.
+const M = 7, K = 13, N = 37;
 
 describe.each(devicesUnderTest())("network kernels on %s", (name) => {
   it("matmul computes xW + b, xᵀ·dy and dy·Wᵀ within the float32 summation bound, with the js bits", async () => {

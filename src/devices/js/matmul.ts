@@ -5,6 +5,21 @@ const f = Math.fround;
 /** out = op(A)·op(B) (+ bias), each output summed from +0 in order p = 0..k-1, bias last. */
 export function matmul(a: Float32Array, b: Float32Array, out: Float32Array, bias: Float32Array | null,
   { m, k, n, aRow, aCol, bRow, bCol }: MatmulShape): void {
+  if (bCol === 1) {
+    // Rows of B are contiguous: loop over p outside j, accumulating in the float32 output
+    // row. Every store rounds like fround, and each output still adds p = 0, 1, ... in order.
+    for (let i = 0; i < m; i++) {
+      const row = out.subarray(i * n, i * n + n);
+      row.fill(0);
+      for (let p = 0; p < k; p++) {
+        const av = a[i * aRow + p * aCol];
+        const base = p * bRow;
+        for (let j = 0; j < n; j++) row[j] = f(row[j] + f(av * b[base + j]));
+      }
+      if (bias) for (let j = 0; j < n; j++) row[j] = f(row[j] + bias[j]);
+    }
+    return;
+  }
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let acc = 0;

@@ -1,0 +1,47 @@
+// Side-by-side timing: contenders run interleaved, round after round, in one process;
+// each sample times enough repetitions to last ~20 ms; the median of the rounds is kept.
+export interface Contender {
+  name: string;
+  /** One repetition; returns a promise only if it must be awaited (TF.js read-back). */
+  run(): void | Promise<void>;
+  /** Waits for queued work (GPU) so that a sample measures finished work. */
+  sync?(): void | Promise<void>;
+}
+
+export async function measure(contenders: Contender[], { rounds = 7, minMs = 20 } = {}): Promise<Map<string, number>> {
+  const reps = new Map<string, number>();
+  for (const c of contenders) {
+    await c.run();
+    await c.sync?.();
+    let n = 1;
+    for (;;) {
+      const start = performance.now();
+      for (let i = 0; i < n; i++) await c.run();
+      await c.sync?.();
+      if (performance.now() - start >= minMs || n >= 1 << 16) break;
+      n *= 2;
+    }
+    reps.set(c.name, n);
+  }
+  const samples = new Map(contenders.map((c) => [c.name, [] as number[]]));
+  for (let r = 0; r < rounds; r++) {
+    for (const c of contenders) {
+      const n = reps.get(c.name)!;
+      const start = performance.now();
+      for (let i = 0; i < n; i++) await c.run();
+      await c.sync?.();
+      samples.get(c.name)!.push((performance.now() - start) / n);
+    }
+  }
+  return new Map([...samples].map(([name, xs]) => [name, xs.sort((a, b) => a - b)[xs.length >> 1]]));
+}
+
+/** Prints rows of cells as an aligned text table. */
+export function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ")).join("\n");
+}
+
+export const ms = (x: number | undefined) => (x === undefined ? "-" : x < 1 ? x.toFixed(3) : x.toFixed(1));
+export const ratio = (a: number | undefined, b: number | undefined) =>
+  a === undefined || b === undefined ? "-" : `${(a / b).toFixed(1)}x`;

@@ -1,0 +1,51 @@
+// TensorFlow.js contenders: its centered RMSProp and the same nets, on a named backend.
+import * as tf from "@tensorflow/tfjs";
+
+/**
+ * tf.train.rmsprop(lr, 0.95, 0.9, eps, centered=true). TF.js's centered mode computes
+ * sqrt(ms - (mg^2 + eps)) (it subtracts epsilon), so it gets -eps to compute what
+ * RMSPropGraves computes: sqrt(ms - mg^2 + eps).
+ */
+export function tfjsUpdate(size: number) {
+  const variable = tf.variable(tf.randomNormal([size]));
+  const grad = tf.randomNormal([size]);
+  const optimizer = tf.train.rmsprop(0.01, 0.95, 0.9, -1e-4, true);
+  return {
+    run: () => optimizer.applyGradients([{ name: variable.name, tensor: grad }]),
+    sync: async () => void (await variable.data()),
+    dispose: () => {
+      variable.dispose();
+      grad.dispose();
+      optimizer.dispose();
+    },
+  };
+}
+
+/** One training step (forward, MSE, backward, update) of a relu MLP with TF.js's centered RMSProp. */
+export function tfjsTrainStep(sizes: number[], batch: number) {
+  const data = tf.randomNormal([batch, sizes[0]]);
+  const target = tf.randomNormal([batch, sizes[sizes.length - 1]]);
+  const weights = sizes.slice(1).map((out, i) => ({
+    W: tf.variable(tf.randomNormal([sizes[i], out], 0, Math.sqrt(2 / (sizes[i] + out)))),
+    b: tf.variable(tf.zeros([out])),
+  }));
+  const optimizer = tf.train.rmsprop(0.001, 0.95, 0.9, -1e-4, true);
+  const loss = () => tf.tidy(() => {
+    let x: tf.Tensor = data;
+    weights.forEach(({ W, b }, i) => {
+      x = tf.add(tf.matMul(x, W), b);
+      if (i < weights.length - 1) x = tf.relu(x);
+    });
+    return tf.div(tf.sum(tf.square(tf.sub(x, target))), 2 * target.size) as tf.Scalar;
+  });
+  let last: tf.Scalar | null = null;
+  return {
+    run: () => {
+      last?.dispose();
+      last = optimizer.minimize(loss, true);
+    },
+    sync: async () => void (await last?.data()),
+  };
+}
+
+export { tf };
