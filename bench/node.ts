@@ -89,9 +89,9 @@ for (const size of SIZES) {
   updateRows.push([label(size), ms(get("wasm-simd")), ms(get("wasm")), ms(get("js")), ms(get("plain JS loop")),
     ms(get("TF.js wasm")), ms(get("TF.js cpu")), ms(get("copy floor")),
     ratio(get("TF.js wasm"), get("wasm-simd")), ratio(get("wasm"), get("wasm-simd")), ratio(get("wasm-simd"), get("copy floor"))]);
-  console.log(table(updateRows));
-  console.log();
 }
+console.log(table(updateRows));
+console.log();
 results.update = update;
 
 console.log("One training step (forward, MSE, backward, update), ms, and TF.js's time over ours\n");
