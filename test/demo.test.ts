@@ -1,0 +1,94 @@
+// The demo page as a person uses it: served, opened in Debian's Chromium, left to train.
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { chromium, type Browser, type Page } from "playwright";
+import type { Server } from "node:http";
+import { buildDemo, serveDemo } from "../demo/serve.ts";
+import { init } from "../src/index.js";
+import { seedSetup } from "../src/reproducibility.js";
+
+let server: Server;
+let browser: Browser;
+let page: Page;
+const problems: string[] = [];
+
+type PageDemo = { steps: number; trainers: { device: string; errors: number[] }[]; ulps: [number[], number[]] };
+const read = () => page.evaluate(() => {
+  const d = (window as unknown as { demo: PageDemo }).demo;
+  return { steps: d.steps, trainers: d.trainers.map((t) => ({ device: t.device, errors: [...t.errors] })), ulps: d.ulps };
+});
+const waitForSteps = (n: number) => page.waitForFunction(
+  (k) => ((window as unknown as { demo?: PageDemo }).demo?.steps ?? 0) >= k, n, { timeout: 120_000 });
+
+beforeAll(async () => {
+  await buildDemo();
+  server = await serveDemo(0);
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", headless: true,
+    args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+      "--no-first-run", "--enable-unsafe-swiftshader", "--use-angle=swiftshader"],
+  });
+  page = await browser.newPage({ viewport: { width: 1200, height: 1100 } });
+  page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  await page.goto(`http://127.0.0.1:${(server.address() as { port: number }).port}/`);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+describe("the demo page", () => {
+  it("trains the seed example on webgl2 and wasm-simd: both curves fall, bit-identically, with the API's numbers", async () => {
+    await waitForSteps(300);
+    const { trainers, ulps } = await read();
+    expect(trainers.map((t) => t.device)).toEqual(["webgl2", "wasm-simd"]);
+    for (const { errors } of trainers) expect(errors.at(-1)!).toBeLessThan(errors[0] / 100);
+
+    await init({ device: "wasm-simd" });
+    const seed = seedSetup();
+    const expected = Array.from({ length: 100 }, () => seed.step()!);
+    seed.dispose();
+    for (const { errors } of trainers) expect(errors.slice(0, 100)).toEqual(expected);
+    expect(Math.max(...ulps[1])).toBe(0);
+
+    const shown = await page.$$eval("#stats tr", (rows) => rows.map((r) => [...r.children].map((c) => c.textContent)));
+    expect(shown.map((r) => r[0])).toEqual(["webgl2", "wasm-simd"]);
+    expect(Number(shown[1][2])).toBeLessThan(expected[99]);
+    expect(await page.textContent("#choice")).toMatch(/init\(\) would choose (wasm-simd here \(CPU\)|webgl2 here \(GPU\))/);
+    expect(await page.textContent("#renderer")).toMatch(/WebGL2 renderer: .+/);
+  });
+
+  it("runs the reproducibility report from its button", async () => {
+    await page.click("#report");
+    await page.waitForFunction(() => document.getElementById("report-output")!.textContent!.startsWith("largest"),
+      null, { timeout: 120_000 });
+    const text = (await page.textContent("#report-output"))!;
+    expect(text).toMatch(/update, 100 steps \| param +0 ULP +0 ULP +0 ULP/);
+  });
+
+  it("fits the 2-D function visibly and shows it next to its target", async () => {
+    await page.selectOption("#task", "fit");
+    await page.waitForFunction(() => (window as unknown as { demo: { task: string; steps: number } }).demo.task === "fit");
+    await waitForSteps(400);
+    const { trainers } = await read();
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    for (const { errors } of trainers) expect(mean(errors.slice(-50))).toBeLessThan(mean(errors.slice(0, 50)) / 2);
+    const inked = await page.$eval("#fit-image", (c) => {
+      const data = (c as HTMLCanvasElement).getContext("2d")!.getImageData(0, 0, 32, 32).data;
+      return data.some((v, i) => i % 4 !== 3 && v !== 255 && v !== 0);
+    });
+    expect(inked).toBe(true);
+    await page.screenshot({ path: new URL("../docs/demo.png", import.meta.url).pathname, fullPage: true });
+  });
+
+  it("reports a bad hyper-parameter on the page and keeps training", async () => {
+    await page.fill("#alpha", "1.5");
+    await page.dispatchEvent("#alpha", "change");
+    expect(await page.textContent("#error")).toMatch(/InvalidArgumentError: alpha is 1\.5; expected a finite number in \[0, 1\)/);
+    await page.fill("#alpha", "0.95");
+    await page.dispatchEvent("#alpha", "change");
+    expect(await page.textContent("#error")).toBe("");
+    expect(problems).toEqual([]);
+  });
+});
