@@ -99,7 +99,7 @@ function makePlots(devices: DeviceName[]) {
     series: [{ label: "step" }, ...devices.map((d, i) => ({ label: d, ...strokes[i] }))],
   }, [[], [], []], $("loss-plot"));
   ulpPlot = new uPlot({
-    title: "largest ULP distance between the devices' weights", width: 560, height: 280, scales: { x: { time: false } },
+    title: "largest ULP distance between the devices' weights, per step", width: 560, height: 280, scales: { x: { time: false } },
     series: [{ label: "step" }, { label: "ULP", stroke: "#2b8a3e", width: 1.5 }],
   }, [[], []], $("ulp-plot"));
 }
@@ -152,6 +152,8 @@ function step() {
     t.seconds += (performance.now() - start) / 1000;
   }
   demo.steps++;
+  demo.ulps[0].push(demo.steps);
+  demo.ulps[1].push(weightsUlp());
 }
 
 function weightsUlp(): number {
@@ -202,8 +204,6 @@ function frame() {
       const perStep = Math.max(...demo.trainers.map((t) => (t.errors.length ? t.seconds / t.errors.length : 0.001)));
       const count = Math.max(1, Math.min(50, Math.round(0.03 / perStep)));
       for (let i = 0; i < count; i++) step();
-      demo.ulps[0].push(demo.steps);
-      demo.ulps[1].push(weightsUlp());
       render();
     } catch (error) {
       demo.paused = true;

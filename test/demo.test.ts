@@ -50,11 +50,16 @@ describe("the demo page", () => {
     const expected = Array.from({ length: 100 }, () => seed.step()!);
     seed.dispose();
     for (const { errors } of trainers) expect(errors.slice(0, 100)).toEqual(expected);
+    expect(ulps[0]).toEqual(Array.from({ length: ulps[0].length }, (_, i) => i + 1)); // one point per step
     expect(Math.max(...ulps[1])).toBe(0);
 
+    // Paused, the table shows exactly the last error and step each device computed.
+    await page.evaluate(() => ((window as unknown as { demo: { paused: boolean } }).demo.paused = true));
+    await page.waitForTimeout(100);
+    const now = await read();
     const shown = await page.$$eval("#stats tr", (rows) => rows.map((r) => [...r.children].map((c) => c.textContent)));
-    expect(shown.map((r) => r[0])).toEqual(["webgl2", "wasm-simd"]);
-    expect(Number(shown[1][2])).toBeLessThan(expected[99]);
+    expect(shown.map((r) => r.slice(0, 3))).toEqual(now.trainers.map((t) => [t.device, String(now.steps), String(t.errors.at(-1))]));
+    await page.evaluate(() => ((window as unknown as { demo: { paused: boolean } }).demo.paused = false));
     expect(await page.textContent("#choice")).toMatch(/init\(\) would choose (wasm-simd here \(CPU\)|webgl2 here \(GPU\))/);
     expect(await page.textContent("#renderer")).toMatch(/WebGL2 renderer: .+/);
   });
