@@ -56,8 +56,8 @@ try {
     "webgl2 / copy", "simd vs TF.js wasm"]];
   for (const [size, t] of Object.entries(result.update) as [string, Record<string, number>][]) {
     const n = Number(size);
-    rows.push([n >= 1 << 20 ? `${n / (1 << 20)}M` : `${n / 1024}K`, ms(t.webgl2), ms(t["texture copy"]), ms(t["TF.js webgl"]),
-      ms(t["wasm-simd"]), ms(t["TF.js wasm"]), ratio(t["TF.js webgl"], t.webgl2), ratio(t.webgl2, t["texture copy"]),
+    rows.push([n >= 1 << 20 ? `${n / (1 << 20)}M` : `${n / 1024}K`, ms(t.webgl2), ms(t["copy floor"]), ms(t["TF.js webgl"]),
+      ms(t["wasm-simd"]), ms(t["TF.js wasm"]), ratio(t["TF.js webgl"], t.webgl2), ratio(t.webgl2, t["copy floor"]),
       ratio(t["TF.js wasm"], t["wasm-simd"])]);
   }
   console.log(table(rows));

@@ -48,4 +48,23 @@ export function tfjsTrainStep(sizes: number[], batch: number) {
   };
 }
 
+/**
+ * A TF.js contender on `backend`: every run first makes that backend current, since
+ * the contenders of one measurement take turns.
+ */
+export async function onBackend(backend: string, create: () => { run(): unknown; sync(): Promise<void>; dispose?(): void }) {
+  await tf.setBackend(backend);
+  await tf.ready();
+  const inner = create();
+  return {
+    name: `TF.js ${backend}`,
+    run: async () => {
+      if (tf.getBackend() !== backend) await tf.setBackend(backend);
+      inner.run();
+    },
+    sync: inner.sync,
+    dispose: () => inner.dispose?.(),
+  };
+}
+
 export { tf };
