@@ -119,7 +119,10 @@ export abstract class Optimizer {
 
   /** Takes a snapshot now (see snapshotEvery); a no-op on devices that cannot lose memory. */
   snapshot(): void {
-    const slots = this.ready("snapshot()");
+    this.takeSnapshot(this.ready("snapshot()"));
+  }
+
+  private takeSnapshot(slots: Slot[]): void {
     if (!this.device!.snapshot) return;
     this.device!.snapshot(slots.flatMap((slot) => [slot.data, ...Object.values(slot.state)]));
     this.snapshotT = this.t;
@@ -248,7 +251,7 @@ export abstract class Optimizer {
       }
     }
     this.t += 1;
-    if (this.t % this.snapshotEvery === 0) this.snapshot();
+    if (this.t % this.snapshotEvery === 0) this.takeSnapshot(slots);
     return true;
   }
 
