@@ -4,7 +4,7 @@ uniform sampler2D u_x;
 uniform int u_xOffset;
 uniform int u_kind; // 0 relu, 1 tanh, 2 sigmoid
 
-out float o_y;
+out vec4 o_y;
 
 float expf(float x) {
   x = min(max(x, -87.0), 88.0);
@@ -36,11 +36,15 @@ float tanhf(float x) {
   return x < 0.0 ? -t : t;
 }
 
+float activation(float x) {
+  if (u_kind == 0) return x > 0.0 ? x : 0.0;
+  if (u_kind == 1) return tanhf(x);
+  return 1.0 / (1.0 + expf(-x));
+}
+
 void main() {
-  int e = outputIndex();
-  if (e < 0) discard;
-  float x = fetch(u_x, u_xOffset + e);
-  if (u_kind == 0) o_y = x > 0.0 ? x : 0.0;
-  else if (u_kind == 1) o_y = tanhf(x);
-  else o_y = 1.0 / (1.0 + expf(-x));
+  int e = firstElement();
+  if (e == NONE) discard;
+  vec4 x = fetch4(u_x, u_xOffset + e);
+  o_y = vec4(activation(x.x), activation(x.y), activation(x.z), activation(x.w));
 }

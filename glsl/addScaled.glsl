@@ -3,10 +3,10 @@ uniform sampler2D u_x, u_y;
 uniform int u_xOffset, u_yOffset;
 uniform float u_scale;
 
-out float o_y;
+out vec4 o_y;
 
 void main() {
-  int e = outputIndex();
-  if (e < 0) discard;
-  o_y = fetch(u_y, u_yOffset + e) + u_scale * fetch(u_x, u_xOffset + e);
+  int e = firstElement();
+  if (e == NONE) discard;
+  o_y = fetch4(u_y, u_yOffset + e) + u_scale * fetch4(u_x, u_xOffset + e);
 }

@@ -1,14 +1,14 @@
-// out[j] = sum over rows of a[i][j], from +0 in row order.
+// out[j] = sum over rows of a[i][j], from +0 in row order; four columns per fragment.
 uniform sampler2D u_a;
 uniform int u_aOffset, u_rows, u_cols;
 
-out float o_out;
+out vec4 o_out;
 
 void main() {
-  int j = outputIndex();
-  if (j < 0) discard;
-  float acc = 0.0;
-  int rows = j < 0 ? 0 : u_rows;
-  for (int i = 0; i < rows; i++) acc += fetch(u_a, u_aOffset + i * u_cols + j);
+  int j = firstElement();
+  if (j == NONE) discard;
+  vec4 acc = vec4(0.0);
+  int rows = j == NONE ? 0 : u_rows;
+  for (int i = 0; i < rows; i++) acc += fetch4(u_a, u_aOffset + i * u_cols + j);
   o_out = acc;
 }

@@ -1,10 +1,10 @@
 uniform sampler2D u_src;
 uniform int u_srcOffset;
 
-out float o_out;
+out vec4 o_out;
 
 void main() {
-  int e = outputIndex();
-  if (e < 0) discard;
-  o_out = fetch(u_src, u_srcOffset + e);
+  int e = firstElement();
+  if (e == NONE) discard;
+  o_out = fetch4(u_src, u_srcOffset + e);
 }

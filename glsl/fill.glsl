@@ -1,8 +1,8 @@
 uniform float u_value;
 
-out float o_out;
+out vec4 o_out;
 
 void main() {
-  if (outputIndex() < 0) discard;
-  o_out = u_value;
+  if (firstElement() == NONE) discard;
+  o_out = vec4(u_value);
 }

@@ -2,17 +2,26 @@
 uniform sampler2D u_pred, u_target;
 uniform int u_predOffset, u_targetOffset, u_size;
 
-out float o_error;
+out vec4 o_error;
 
 void main() {
-  int e = outputIndex();
-  if (e < 0) discard;
-  int n = e < 0 ? 0 : u_size;
+  int e = firstElement();
+  if (e == NONE) discard;
+  int n = e == NONE ? 0 : u_size;
   float acc = 0.0;
-  for (int i = 0; i < n; i++) {
-    float diff = fetch(u_pred, u_predOffset + i) - fetch(u_target, u_targetOffset + i);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    vec4 diff = fetch4(u_pred, u_predOffset + i) - fetch4(u_target, u_targetOffset + i);
+    vec4 square = diff * diff;
+    acc += square.x;
+    acc += square.y;
+    acc += square.z;
+    acc += square.w;
+  }
+  for (; i < n; i++) {
+    float diff = fetch1(u_pred, u_predOffset + i) - fetch1(u_target, u_targetOffset + i);
     acc += diff * diff;
   }
   float size = float(u_size);
-  o_error = acc / (size + size);
+  o_error = vec4(acc / (size + size));
 }

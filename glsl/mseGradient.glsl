@@ -2,11 +2,11 @@
 uniform sampler2D u_pred, u_target;
 uniform int u_predOffset, u_targetOffset;
 
-out float o_grad;
+out vec4 o_grad;
 
 void main() {
-  int e = outputIndex();
-  if (e < 0) discard;
-  float diff = fetch(u_pred, u_predOffset + e) - fetch(u_target, u_targetOffset + e);
+  int e = firstElement();
+  if (e == NONE) discard;
+  vec4 diff = fetch4(u_pred, u_predOffset + e) - fetch4(u_target, u_targetOffset + e);
   o_grad = diff / float(u_count);
 }

@@ -1,5 +1,6 @@
-// The fused Graves step (see RMSPropGraves): the four in-place arrays are written to
-// four render targets at once, in the operation order of the js reference.
+// The fused Graves step (see RMSPropGraves) on four elements per fragment: the four
+// in-place arrays are written to four render targets at once, in the operation order
+// of the js reference, element by element.
 uniform sampler2D u_param, u_grad, u_mg, u_ms, u_delta;
 uniform int u_paramOffset, u_gradOffset, u_mgOffset, u_msOffset, u_deltaOffset;
 uniform float u_learnRate, u_alpha, u_b, u_momRate, u_epsilon;
@@ -10,28 +11,29 @@ uniform int u_segments;
 uniform int u_segmentEnd[MAX_SEGMENTS];
 uniform float u_segmentLearnRate[MAX_SEGMENTS], u_segmentMomRate[MAX_SEGMENTS];
 
-layout(location = 0) out float o_param;
-layout(location = 1) out float o_mg;
-layout(location = 2) out float o_ms;
-layout(location = 3) out float o_delta;
+layout(location = 0) out vec4 o_param;
+layout(location = 1) out vec4 o_mg;
+layout(location = 2) out vec4 o_ms;
+layout(location = 3) out vec4 o_delta;
 
 void main() {
-  int e = outputIndex();
-  if (e < 0) discard;
-  float learnRate = u_learnRate, momRate = u_momRate;
+  int e = firstElement();
+  if (e == NONE) discard;
+  vec4 learnRate = vec4(u_learnRate), momRate = vec4(u_momRate);
   if (u_segments > 1) {
-    int s = 0;
+    ivec4 elements = ivec4(e) + ivec4(0, 1, 2, 3);
+    ivec4 s = ivec4(0);
     for (int k = 0; k < MAX_SEGMENTS - 1; k++) {
-      if (k < u_segments - 1 && e >= u_segmentEnd[k]) s = k + 1;
+      if (k < u_segments - 1) s += ivec4(greaterThanEqual(elements, ivec4(u_segmentEnd[k])));
     }
-    learnRate = u_segmentLearnRate[s];
-    momRate = u_segmentMomRate[s];
+    learnRate = vec4(u_segmentLearnRate[s.x], u_segmentLearnRate[s.y], u_segmentLearnRate[s.z], u_segmentLearnRate[s.w]);
+    momRate = vec4(u_segmentMomRate[s.x], u_segmentMomRate[s.y], u_segmentMomRate[s.z], u_segmentMomRate[s.w]);
   }
-  float g = fetch(u_grad, u_gradOffset + e);
-  float mg = u_alpha * fetch(u_mg, u_mgOffset + e) + u_b * g;
-  float ms = u_alpha * fetch(u_ms, u_msOffset + e) + u_b * (g * g);
-  float delta = momRate * fetch(u_delta, u_deltaOffset + e) - (learnRate * g) / sqrt((ms - mg * mg) + u_epsilon);
-  o_param = fetch(u_param, u_paramOffset + e) + delta;
+  vec4 g = fetch4(u_grad, u_gradOffset + e);
+  vec4 mg = u_alpha * fetch4(u_mg, u_mgOffset + e) + u_b * g;
+  vec4 ms = u_alpha * fetch4(u_ms, u_msOffset + e) + u_b * (g * g);
+  vec4 delta = momRate * fetch4(u_delta, u_deltaOffset + e) - (learnRate * g) / sqrt((ms - mg * mg) + u_epsilon);
+  o_param = fetch4(u_param, u_paramOffset + e) + delta;
   o_mg = mg;
   o_ms = ms;
   o_delta = delta;

@@ -3,7 +3,7 @@ import { KernelDevice, type KernelTable } from "../../device/KernelDevice.js";
 import { DeviceArray } from "../../device/DeviceArray.js";
 import { WebGLError } from "../../errors.js";
 import { probeWebGL2, type GLProbe } from "./context.js";
-import { PassRunner, TextureBuffer } from "./passes.js";
+import { LANES, PassRunner, TextureBuffer } from "./passes.js";
 import { rmspropGraves } from "./rmspropGraves.js";
 import { matmul } from "./matmul.js";
 import { columnSums } from "./columnSums.js";
@@ -15,8 +15,9 @@ import { addScaled } from "./addScaled.js";
 import { countNonFinite } from "./countNonFinite.js";
 
 /**
- * GLSL ES 3.00 fragment passes over R32F textures (see glsl/). Every array is a
- * texture `passes.width` texels wide; values leave the GPU only through get().
+ * GLSL ES 3.00 fragment passes over RGBA32F textures (see glsl/). Every array is a
+ * texture `passes.width` texels wide, four consecutive elements per texel; values
+ * leave the GPU only through get().
  */
 export class WebGL2Device extends KernelDevice<WebGL2Device> {
   readonly name = "webgl2" as const;
@@ -179,8 +180,24 @@ export class WebGL2Device extends KernelDevice<WebGL2Device> {
     this.passes.deleteTexture((buffer as TextureBuffer).texture);
   }
 
+  /**
+   * Texels are written whole: a range that starts or ends inside a texel is uploaded
+   * to a temporary array and copied into place by a pass, which keeps the elements
+   * around it.
+   */
   upload(dst: DeviceArray, values: Float32Array): void {
-    this.passes.upload(dst.buffer as TextureBuffer, dst.offset, values);
+    const end = dst.offset + dst.size;
+    if (dst.offset % LANES === 0 && (end % LANES === 0 || end === dst.buffer.size)) {
+      this.passes.upload(dst.buffer as TextureBuffer, dst.offset, values);
+      return;
+    }
+    const staged = DeviceArray.allocate(this, [dst.size]);
+    try {
+      this.passes.upload(staged.buffer as TextureBuffer, 0, values);
+      this.copy(staged, dst);
+    } finally {
+      staged.dispose();
+    }
   }
 
   download(src: DeviceArray): Float32Array {

@@ -5,9 +5,10 @@ import { ContextLostError, InvalidArgumentError, WebGLError } from "../../errors
 import { glsl } from "../../generated/glsl.js";
 
 /**
- * An array's storage: an R32F texture `width` texels wide, swapped when a pass
- * ping-pongs, and a host copy (`shadow`) that survives a lost context. Uploads keep
- * the shadow current; a pass writing the buffer makes it stale until the next snapshot.
+ * An array's storage: an RGBA32F texture `width` texels wide holding four consecutive
+ * elements per texel, swapped when a pass ping-pongs, and a host copy (`shadow`) that
+ * survives a lost context. Uploads keep the shadow current; a pass writing the buffer
+ * makes it stale until the next snapshot.
  */
 export class TextureBuffer implements DeviceBuffer {
   disposed = false;
@@ -29,12 +30,46 @@ export interface Pass {
   uniforms?: Record<string, number | boolean | number[]>;
 }
 
+/** Elements per texel: RGBA32F textures, so that one fetch brings four values. */
+export const LANES = 4;
+
+/** A draw of texels [begin, end) with the components `mask` lets through. */
+interface Draw {
+  begin: number;
+  end: number;
+  mask: [boolean, boolean, boolean, boolean];
+}
+
+const ALL: Draw["mask"] = [true, true, true, true];
+
 /**
- * Runs fragment-shader passes over R32F textures: compiles each program once per
+ * Texel draws that write elements [start, end) of a buffer of `size` elements: whole
+ * texels in one draw, and a first or last texel the range covers only in part in a
+ * draw of its own whose color mask keeps the other elements as they were. The
+ * padding after the last element of a buffer is never read, so it may be written.
+ */
+export function texelDraws(start: number, end: number, size: number): Draw[] {
+  if (end === size) end = Math.ceil(end / LANES) * LANES;
+  const first = Math.floor(start / LANES);
+  const last = Math.floor((end - 1) / LANES);
+  const lanes = (t: number): Draw["mask"] =>
+    [0, 1, 2, 3].map((c) => t * LANES + c >= start && t * LANES + c < end) as Draw["mask"];
+  if (first === last) return [{ begin: first, end: first + 1, mask: lanes(first) }];
+  const draws: Draw[] = [];
+  let begin = first;
+  let stop = last + 1;
+  if (start % LANES !== 0) draws.push({ begin: first, end: ++begin, mask: lanes(first) });
+  if (end % LANES !== 0) draws.push({ begin: last, end: stop--, mask: lanes(last) });
+  if (begin < stop) draws.push({ begin, end: stop, mask: ALL });
+  return draws;
+}
+
+/**
+ * Runs fragment-shader passes over RGBA32F textures: compiles each program once per
  * context (every size and hyper-parameter is a uniform), binds inputs, and renders
- * the output range. An output that is also read by the pass (the in-place update)
- * is rendered into a spare texture that then replaces it: GL forbids reading the
- * texture being drawn to.
+ * the output range, a texel (four elements) per fragment. An output that is also
+ * read by the pass (the in-place update) is rendered into a spare texture that then
+ * replaces it: GL forbids reading the texture being drawn to.
  */
 export class PassRunner {
   readonly width: number;
@@ -63,12 +98,13 @@ export class PassRunner {
     return this.liveTextures;
   }
 
-  /** Textures per buffer of `size` elements: a 2-D layout `width` texels wide. */
+  /** Texture rows of a buffer of `size` elements: a 2-D layout `width` texels wide, four elements a texel. */
   rowsFor(size: number): number {
-    const rows = Math.max(1, Math.ceil(size / this.width));
+    const rows = Math.max(1, Math.ceil(size / LANES / this.width));
     if (rows > this.maxRows) {
-      throw new InvalidArgumentError(`an array of ${size} elements needs ${rows} texture rows of ${this.width}; ` +
-        `this GPU's MAX_TEXTURE_SIZE allows ${this.maxRows} (at most ${this.width * this.maxRows} elements per array)`);
+      throw new InvalidArgumentError(`an array of ${size} elements needs ${rows} texture rows of ${this.width} ` +
+        `texels; this GPU's MAX_TEXTURE_SIZE allows ${this.maxRows} (at most ${LANES * this.width * this.maxRows} ` +
+        "elements per array)");
     }
     return rows;
   }
@@ -86,7 +122,7 @@ export class PassRunner {
     const gl = this.gl;
     const texture = gl.createTexture()!;
     gl.bindTexture(gl.TEXTURE_2D, texture);
-    gl.texStorage2D(gl.TEXTURE_2D, 1, gl.R32F, this.width, rows);
+    gl.texStorage2D(gl.TEXTURE_2D, 1, gl.RGBA32F, this.width, rows);
     for (const [name, value] of [[gl.TEXTURE_MIN_FILTER, gl.NEAREST], [gl.TEXTURE_MAG_FILTER, gl.NEAREST],
       [gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE], [gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE]]) {
       gl.texParameteri(gl.TEXTURE_2D, name, value);
@@ -164,7 +200,7 @@ export class PassRunner {
     const gl = this.gl;
     const { info, samplers } = this.program(program);
     const target = outputs[0];
-    const { rows } = target.buffer as TextureBuffer;
+    const { rows, size } = target.buffer as TextureBuffer;
     const inputBuffers = new Set(Object.values(inputs).map((a) => a.buffer));
     // Outputs the pass also reads are drawn into spares that then take their place.
     const drawn = outputs.map((output) => {
@@ -182,12 +218,6 @@ export class PassRunner {
     gl.drawBuffers(attachments);
     this.checkFramebuffer(program);
 
-    // Only the texels written: discarded fragments still cost a full run of the shader
-    // on some GPUs (SwiftShader keeps executing them), so small outputs get a narrow viewport.
-    const firstRow = Math.floor(target.offset / this.width);
-    const lastRow = Math.floor((target.offset + count - 1) / this.width);
-    if (firstRow === lastRow) gl.viewport(target.offset % this.width, firstRow, count, 1);
-    else gl.viewport(0, firstRow, this.width, lastRow - firstRow + 1);
     gl.useProgram(info.program);
     const values: Record<string, unknown> = { u_width: this.width, u_outOffset: target.offset, u_count: count };
     for (const [name, value] of Object.entries(uniforms)) values[`u_${name}`] = value;
@@ -197,7 +227,18 @@ export class PassRunner {
     }
     for (const name of samplers) values[name] ??= this.placeholder;
     twgl.setUniforms(info, values);
-    gl.drawArrays(gl.TRIANGLES, 0, 3);
+    for (const { begin, end, mask } of texelDraws(target.offset, target.offset + count, size)) {
+      // Only the texels written: discarded fragments still cost a full run of the shader
+      // on some GPUs (SwiftShader keeps executing them), so small outputs get a narrow viewport.
+      const firstRow = Math.floor(begin / this.width);
+      const lastRow = Math.floor((end - 1) / this.width);
+      if (firstRow === lastRow) gl.viewport(begin % this.width, firstRow, end - begin, 1);
+      else gl.viewport(0, firstRow, this.width, lastRow - firstRow + 1);
+      twgl.setUniforms(info, { u_texelBegin: begin, u_texelEnd: end });
+      gl.colorMask(...mask);
+      gl.drawArrays(gl.TRIANGLES, 0, 3);
+    }
+    gl.colorMask(true, true, true, true);
     gl.bindFramebuffer(gl.FRAMEBUFFER, null);
 
     for (const { buffer, texture, swap } of drawn) {
@@ -223,7 +264,7 @@ export class PassRunner {
     const status = gl.checkFramebufferStatus(gl.FRAMEBUFFER);
     if (status !== gl.FRAMEBUFFER_COMPLETE) {
       throw new WebGLError(`framebuffer for pass ${program} is incomplete (status 0x${status.toString(16)}): ` +
-        "this GL implementation cannot render to these R32F textures");
+        "this GL implementation cannot render to these RGBA32F textures");
     }
   }
 
@@ -232,47 +273,56 @@ export class PassRunner {
     if (error !== this.gl.NO_ERROR) throw new WebGLError(`GL error 0x${error.toString(16)} after ${where}`);
   }
 
-  /** Writes `values` to elements [offset, offset + values.length) of a buffer. */
+  /**
+   * Writes `values` to elements [offset, offset + values.length) of a buffer. The
+   * range must start at a texel (offset % 4 == 0) and end at one or at the buffer's
+   * end: WebGL writes whole texels (WebGL2Device.upload stages other ranges).
+   */
   upload(buffer: TextureBuffer, offset: number, values: Float32Array): void {
     this.assertContext();
     if (buffer.shadowCurrent) {
       buffer.shadow ??= new Float32Array(buffer.size);
       buffer.shadow.set(values, offset);
     }
+    let texels = values;
+    if (values.length % LANES !== 0) {
+      texels = new Float32Array(Math.ceil(values.length / LANES) * LANES);
+      texels.set(values);
+    }
     const gl = this.gl;
     const w = this.width;
     gl.bindTexture(gl.TEXTURE_2D, buffer.texture);
     gl.pixelStorei(gl.UNPACK_ALIGNMENT, 1);
+    const count = texels.length / LANES;
     let done = 0;
-    while (done < values.length) {
+    while (done < count) {
       // A partial first row, whole rows, then a partial last row.
-      const index = offset + done;
+      const index = offset / LANES + done;
       const x = index % w;
       const y = Math.floor(index / w);
-      const left = values.length - done;
+      const left = count - done;
       const width = x > 0 || left < w ? Math.min(w - x, left) : w;
       const height = x > 0 || left < w ? 1 : Math.floor(left / w);
-      gl.texSubImage2D(gl.TEXTURE_2D, 0, x, y, width, height, gl.RED, gl.FLOAT, values.subarray(done, done + width * height));
+      gl.texSubImage2D(gl.TEXTURE_2D, 0, x, y, width, height, gl.RGBA, gl.FLOAT,
+        texels.subarray(done * LANES, (done + width * height) * LANES));
       done += width * height;
     }
   }
 
-  /** Reads elements [offset, offset + size) of a buffer (RGBA/FLOAT is the read format WebGL2 guarantees). */
+  /** Reads elements [offset, offset + size) of a buffer: the texel rows holding them, four elements a texel. */
   download(buffer: TextureBuffer, offset: number, size: number): Float32Array {
-    const out = new Float32Array(size);
-    if (size === 0) return out;
+    if (size === 0) return new Float32Array(0);
     this.assertContext();
     const gl = this.gl;
     const w = this.width;
-    const firstRow = Math.floor(offset / w);
-    const rows = Math.floor((offset + size - 1) / w) - firstRow + 1;
-    const rgba = new Float32Array(w * rows * 4);
+    const firstRow = Math.floor(offset / LANES / w);
+    const rows = Math.floor((offset + size - 1) / LANES / w) - firstRow + 1;
+    const rgba = new Float32Array(w * rows * LANES);
     gl.bindFramebuffer(gl.READ_FRAMEBUFFER, this.readFramebuffer);
     gl.framebufferTexture2D(gl.READ_FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, buffer.texture, 0);
     gl.readPixels(0, firstRow, w, rows, gl.RGBA, gl.FLOAT, rgba);
     gl.bindFramebuffer(gl.READ_FRAMEBUFFER, null);
-    const start = offset - firstRow * w;
-    for (let i = 0; i < size; i++) out[i] = rgba[(start + i) * 4];
-    return out;
+    const start = offset - firstRow * w * LANES;
+    return rgba.slice(start, start + size);
   }
 }
