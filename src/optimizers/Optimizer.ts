@@ -53,6 +53,9 @@ export interface UpdateRange {
 
 const FORMAT = "portable-optim/1";
 
+/** Alignment of each variable in global state, in elements. */
+const ALIGN = 4;
+
 /** PuzzleLib's Optimizer: set up on a module, zero its gradients, update its variables. */
 export abstract class Optimizer {
   /** Number of update() calls that changed the weights. */
@@ -176,10 +179,16 @@ export abstract class Optimizer {
     return Object.fromEntries(this.stateNames.map((name) => [name, DeviceArray.allocate(device, shape)]));
   }
 
-  /** Moves every variable into two flat arrays and makes its data and grad views of them. */
+  /**
+   * Moves every variable into two flat arrays and makes its data and grad views of
+   * them. Each variable starts at a multiple of ALIGN elements (16 bytes: a whole
+   * texel on webgl2, a SIMD vector on wasm-simd); the few elements between variables
+   * stay zero, and the update leaves zeros zero.
+   */
   private setupGlobal(device: Device, table: Map<Variable, string[]>): Slot[] {
+    const aligned = (size: number) => Math.ceil(size / ALIGN) * ALIGN;
     let total = 0;
-    for (const variable of table.keys()) total += variable.data.size;
+    for (const variable of table.keys()) total += aligned(variable.data.size);
     const param = DeviceArray.allocate(device, [total]);
     const grad = DeviceArray.allocate(device, [total]);
     const state = this.allocateState(device, [total]);
@@ -196,7 +205,7 @@ export abstract class Optimizer {
       variable.grad = grad.view(offset, shape);
       const slotState = Object.fromEntries(Object.entries(state).map(([name, a]) => [name, a.view(offset, shape)]));
       slots.push({ variable, names, data: variable.data, grad: variable.grad, state: slotState });
-      offset += size;
+      offset += aligned(size);
     }
     return slots;
   }
