@@ -2,7 +2,7 @@
 // given as bit patterns so they do not depend on the compiler's decimal parsing.
 uniform sampler2D u_x;
 uniform int u_xOffset;
-uniform int u_kind; // 0 relu, 1 tanh, 2 sigmoid
+// The host defines TANH or SIGMOID; relu otherwise.
 
 out vec4 o_y;
 
@@ -37,14 +37,17 @@ float tanhf(float x) {
 }
 
 float activation(float x) {
-  if (u_kind == 0) return x > 0.0 ? x : 0.0;
-  if (u_kind == 1) return tanhf(x);
+#if defined(TANH)
+  return tanhf(x);
+#elif defined(SIGMOID)
   return 1.0 / (1.0 + expf(-x));
+#else
+  return x > 0.0 ? x : 0.0;
+#endif
 }
 
 void main() {
   int e = firstElement();
-  if (e == NONE) discard;
   vec4 x = fetch4(u_x, u_xOffset + e);
   o_y = vec4(activation(x.x), activation(x.y), activation(x.z), activation(x.w));
 }

@@ -7,6 +7,5 @@ out vec4 o_y;
 
 void main() {
   int e = firstElement();
-  if (e == NONE) discard;
   o_y = fetch4(u_y, u_yOffset + e) + u_scale * fetch4(u_x, u_xOffset + e);
 }

@@ -6,9 +6,7 @@ out vec4 o_out;
 
 void main() {
   int j = firstElement();
-  if (j == NONE) discard;
   vec4 acc = vec4(0.0);
-  int rows = j == NONE ? 0 : u_rows;
-  for (int i = 0; i < rows; i++) acc += fetch4(u_a, u_aOffset + i * u_cols + j);
+  for (int i = 0; i < u_rows; i++) acc += fetch4(u_a, u_aOffset + i * u_cols + j);
   o_out = acc;
 }

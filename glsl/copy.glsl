@@ -5,6 +5,5 @@ out vec4 o_out;
 
 void main() {
   int e = firstElement();
-  if (e == NONE) discard;
   o_out = fetch4(u_src, u_srcOffset + e);
 }

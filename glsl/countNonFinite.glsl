@@ -9,11 +9,9 @@ out vec4 o_count;
 
 void main() {
   int c = firstElement();
-  if (c == NONE) discard;
   vec4 count = vec4(0.0);
-  int steps = c == NONE ? 0 : u_chunk / 4;
   ivec4 start = (ivec4(c) + ivec4(0, 1, 2, 3)) * u_chunk;
-  for (int s = 0; s < steps; s++) {
+  for (int s = 0; s < u_chunk / 4; s++) {
     ivec4 index = start + 4 * s;
     for (int lane = 0; lane < 4; lane++) {
       uvec4 bits = floatBitsToUint(fetch4(u_a, u_aOffset + clamp(index[lane], 0, u_size - 1)));

@@ -5,12 +5,9 @@ uniform int u_predOffset, u_targetOffset, u_size;
 out vec4 o_error;
 
 void main() {
-  int e = firstElement();
-  if (e == NONE) discard;
-  int n = e == NONE ? 0 : u_size;
   float acc = 0.0;
   int i = 0;
-  for (; i + 4 <= n; i += 4) {
+  for (; i + 4 <= u_size; i += 4) {
     vec4 diff = fetch4(u_pred, u_predOffset + i) - fetch4(u_target, u_targetOffset + i);
     vec4 square = diff * diff;
     acc += square.x;
@@ -18,7 +15,7 @@ void main() {
     acc += square.z;
     acc += square.w;
   }
-  for (; i < n; i++) {
+  for (; i < u_size; i++) {
     float diff = fetch1(u_pred, u_predOffset + i) - fetch1(u_target, u_targetOffset + i);
     acc += diff * diff;
   }

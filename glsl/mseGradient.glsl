@@ -6,7 +6,6 @@ out vec4 o_grad;
 
 void main() {
   int e = firstElement();
-  if (e == NONE) discard;
   vec4 diff = fetch4(u_pred, u_predOffset + e) - fetch4(u_target, u_targetOffset + e);
   o_grad = diff / float(u_count);
 }

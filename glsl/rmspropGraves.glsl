@@ -4,12 +4,14 @@
 uniform sampler2D u_param, u_grad, u_mg, u_ms, u_delta;
 uniform int u_paramOffset, u_gradOffset, u_mgOffset, u_msOffset, u_deltaOffset;
 uniform float u_learnRate, u_alpha, u_b, u_momRate, u_epsilon;
+#ifdef SEGMENTS
 // Runs of elements with their own learnRate and momRate (per-variable multipliers
 // under global state): element e is in the first segment whose end is above it.
 const int MAX_SEGMENTS = 32;
 uniform int u_segments;
 uniform int u_segmentEnd[MAX_SEGMENTS];
 uniform float u_segmentLearnRate[MAX_SEGMENTS], u_segmentMomRate[MAX_SEGMENTS];
+#endif
 
 layout(location = 0) out vec4 o_param;
 layout(location = 1) out vec4 o_mg;
@@ -18,17 +20,14 @@ layout(location = 3) out vec4 o_delta;
 
 void main() {
   int e = firstElement();
-  if (e == NONE) discard;
   vec4 learnRate = vec4(u_learnRate), momRate = vec4(u_momRate);
-  if (u_segments > 1) {
-    ivec4 elements = ivec4(e) + ivec4(0, 1, 2, 3);
-    ivec4 s = ivec4(0);
-    for (int k = 0; k < MAX_SEGMENTS - 1; k++) {
-      if (k < u_segments - 1) s += ivec4(greaterThanEqual(elements, ivec4(u_segmentEnd[k])));
-    }
-    learnRate = vec4(u_segmentLearnRate[s.x], u_segmentLearnRate[s.y], u_segmentLearnRate[s.z], u_segmentLearnRate[s.w]);
-    momRate = vec4(u_segmentMomRate[s.x], u_segmentMomRate[s.y], u_segmentMomRate[s.z], u_segmentMomRate[s.w]);
-  }
+#ifdef SEGMENTS
+  ivec4 elements = ivec4(e) + ivec4(0, 1, 2, 3);
+  ivec4 s = ivec4(0);
+  for (int k = 0; k < u_segments - 1; k++) s += ivec4(greaterThanEqual(elements, ivec4(u_segmentEnd[k])));
+  learnRate = vec4(u_segmentLearnRate[s.x], u_segmentLearnRate[s.y], u_segmentLearnRate[s.z], u_segmentLearnRate[s.w]);
+  momRate = vec4(u_segmentMomRate[s.x], u_segmentMomRate[s.y], u_segmentMomRate[s.z], u_segmentMomRate[s.w]);
+#endif
   vec4 g = fetch4(u_grad, u_gradOffset + e);
   vec4 mg = u_alpha * fetch4(u_mg, u_mgOffset + e) + u_b * g;
   vec4 ms = u_alpha * fetch4(u_ms, u_msOffset + e) + u_b * (g * g);

@@ -1,15 +1,21 @@
 import type { ActivationKind } from "../../device/Device.js";
 import type { DeviceArray } from "../../device/DeviceArray.js";
 import type { WebGL2Device } from "./index.js";
+import { sameLanes } from "./passes.js";
 
-// Must match the u_kind branches of glsl/activationForward.glsl and activationBackward.glsl.
-const KIND: Record<ActivationKind, number> = { relu: 0, tanh: 1, sigmoid: 2 };
+/** The variant of glsl/activationForward.glsl and activationBackward.glsl: relu when neither is defined. */
+const kindDefines = (kind: ActivationKind) => ({ TANH: kind === "tanh", SIGMOID: kind === "sigmoid" });
 
 export function activationForward(device: WebGL2Device, kind: ActivationKind, x: DeviceArray, y: DeviceArray): void {
-  device.passes.run({ program: "activationForward", inputs: { x }, outputs: [y], uniforms: { kind: KIND[kind] } });
+  device.passes.run({
+    program: "activationForward", inputs: { x }, outputs: [y], defines: { ...kindDefines(kind), ALIGNED: sameLanes(y, x) },
+  });
 }
 
 export function activationBackward(device: WebGL2Device, kind: ActivationKind, y: DeviceArray, dy: DeviceArray,
   dx: DeviceArray): void {
-  device.passes.run({ program: "activationBackward", inputs: { y, dy }, outputs: [dx], uniforms: { kind: KIND[kind] } });
+  device.passes.run({
+    program: "activationBackward", inputs: { y, dy }, outputs: [dx],
+    defines: { ...kindDefines(kind), ALIGNED: sameLanes(dx, y, dy) },
+  });
 }

@@ -1,6 +1,9 @@
 import type { DeviceArray } from "../../device/DeviceArray.js";
 import type { WebGL2Device } from "./index.js";
+import { sameLanes } from "./passes.js";
 
 export function addScaled(device: WebGL2Device, x: DeviceArray, y: DeviceArray, scale: number): void {
-  device.passes.run({ program: "addScaled", inputs: { x, y }, outputs: [y], uniforms: { scale } });
+  device.passes.run({
+    program: "addScaled", inputs: { x, y }, outputs: [y], uniforms: { scale }, defines: { ALIGNED: sameLanes(y, x) },
+  });
 }

@@ -1,5 +1,6 @@
 import type { DeviceArray } from "../../device/DeviceArray.js";
 import type { WebGL2Device } from "./index.js";
+import { LANES } from "./passes.js";
 
 /** Elements counted per output element: a fragment counts four such chunks. */
 const CHUNK = 1024;
@@ -8,6 +9,9 @@ const CHUNK = 1024;
 export function countNonFinite(device: WebGL2Device, a: DeviceArray): number {
   if (a.size === 0) return 0;
   const counts = device.scratch(Math.ceil(a.size / CHUNK));
-  device.passes.run({ program: "countNonFinite", inputs: { a }, outputs: [counts], uniforms: { size: a.size, chunk: CHUNK } });
+  device.passes.run({
+    program: "countNonFinite", inputs: { a }, outputs: [counts], uniforms: { size: a.size, chunk: CHUNK },
+    defines: { ALIGNED: a.offset % LANES === 0 },
+  });
   return counts.get().reduce((sum, count) => sum + count, 0);
 }

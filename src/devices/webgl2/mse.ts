@@ -1,5 +1,6 @@
 import type { DeviceArray } from "../../device/DeviceArray.js";
 import type { WebGL2Device } from "./index.js";
+import { LANES, sameLanes } from "./passes.js";
 
 /**
  * Two passes: the gradient, elementwise, and (only when the error is asked for) the
@@ -8,9 +9,14 @@ import type { WebGL2Device } from "./index.js";
  */
 export function mse(device: WebGL2Device, pred: DeviceArray, target: DeviceArray, grad: DeviceArray,
   queryError: boolean): number | null {
-  device.passes.run({ program: "mseGradient", inputs: { pred, target }, outputs: [grad] });
+  device.passes.run({
+    program: "mseGradient", inputs: { pred, target }, outputs: [grad], defines: { ALIGNED: sameLanes(grad, pred, target) },
+  });
   if (!queryError) return null;
   const error = device.scratch(1);
-  device.passes.run({ program: "mseError", inputs: { pred, target }, outputs: [error], uniforms: { size: pred.size } });
+  device.passes.run({
+    program: "mseError", inputs: { pred, target }, outputs: [error], uniforms: { size: pred.size },
+    defines: { ALIGNED: pred.offset % LANES === 0 && target.offset % LANES === 0 },
+  });
   return error.get()[0];
 }

@@ -28,6 +28,18 @@ export interface Pass {
   /** Number of elements written (default: the first output's size). */
   count?: number;
   uniforms?: Record<string, number | boolean | number[]>;
+  /**
+   * Preprocessor names for a variant of the program, defined when true. What is the
+   * same for every fragment of a pass (the activation, an input's alignment) is chosen
+   * here rather than by a uniform branch: GPUs such as SwiftShader pay for the code
+   * of a branch not taken.
+   */
+  defines?: Record<string, boolean>;
+}
+
+/** Whether every input sits at the output's position within a texel: then each fetch4 is one texel. */
+export function sameLanes(output: DeviceArray, ...inputs: DeviceArray[]): boolean {
+  return inputs.every((input) => (input.offset - output.offset) % LANES === 0);
 }
 
 /** Elements per texel: RGBA32F textures, so that one fetch brings four values. */
@@ -84,7 +96,8 @@ export class PassRunner {
   private liveTextures = 0;
 
   constructor(readonly gl: WebGL2RenderingContext, maxTextureSize: number) {
-    this.width = Math.min(4096, maxTextureSize);
+    // A power of two (shaders address texels with shifts): 4096, or less on a GPU whose limit is lower.
+    this.width = 2 ** Math.floor(Math.log2(Math.min(4096, maxTextureSize)));
     this.maxRows = maxTextureSize;
     this.framebuffer = gl.createFramebuffer()!;
     this.readFramebuffer = gl.createFramebuffer()!;
@@ -157,28 +170,35 @@ export class PassRunner {
     this.spare.clear();
   }
 
-  private program(name: string): { info: twgl.ProgramInfo; samplers: string[] } {
-    let program = this.programs.get(name);
+  private program(name: string, defines: Pass["defines"] = {}): { info: twgl.ProgramInfo; samplers: string[] } {
+    const names = Object.keys(defines).filter((key) => defines[key]).sort();
+    const key = [name, ...names].join(" ");
+    let program = this.programs.get(key);
     if (!program) {
       const fragment = glsl[name];
       if (fragment === undefined) throw new WebGLError(`no shader glsl/${name}.glsl was built into the package`);
-      program = this.compile(name, fragment);
-      this.programs.set(name, program);
+      program = this.compile(name, fragment, names);
+      this.programs.set(key, program);
     }
     return program;
   }
 
   /**
-   * Compiles a fragment pass (glsl/common.glsl is prepended). A compile or link error
-   * throws a WebGLError holding the driver's message and the numbered source.
+   * Compiles a fragment pass: the defines, glsl/common.glsl (which reads ALIGNED),
+   * then the pass. A compile or link error throws a WebGLError holding the driver's
+   * message and the numbered source.
    */
-  compile(name: string, fragment: string): { info: twgl.ProgramInfo; samplers: string[] } {
+  compile(name: string, fragment: string, defines: string[] = []): { info: twgl.ProgramInfo; samplers: string[] } {
     const messages: string[] = [];
     const created = twgl.createProgramInfo(this.gl, [
       `#version 300 es\n${glsl.fullscreen}`,
-      `#version 300 es\n${glsl.common}\n${fragment}`,
+      `#version 300 es\n#define WIDTH_SHIFT ${Math.log2(this.width)}\n${defines.map((define) => `#define ${define}\n`).join("")}` +
+        `${glsl.common}\n${fragment}`,
     ], { errorCallback: (message: string) => messages.push(message) });
-    if (!created) throw new WebGLError(`glsl/${name}.glsl failed to compile or link:\n${messages.join("\n")}`);
+    if (!created) {
+      const variant = defines.length ? ` (with ${defines.join(", ")})` : "";
+      throw new WebGLError(`glsl/${name}.glsl${variant} failed to compile or link:\n${messages.join("\n")}`);
+    }
     const gl = this.gl;
     const samplers: string[] = [];
     const count = gl.getProgramParameter(created.program, gl.ACTIVE_UNIFORMS) as number;
@@ -189,16 +209,19 @@ export class PassRunner {
     return { info: created, samplers };
   }
 
-  /** Compiles every pass now, so that a broken shader fails at init rather than mid-training. */
+  /**
+   * Compiles every pass now (without defines), so that a broken shader fails at init
+   * rather than mid-training; variants compile at their first use.
+   */
   compileAll(): void {
     for (const name of Object.keys(glsl)) if (name !== "fullscreen" && name !== "common") this.program(name);
   }
 
-  run({ program, inputs = {}, outputs, count = outputs[0].size, uniforms = {} }: Pass): void {
+  run({ program, inputs = {}, outputs, count = outputs[0].size, uniforms = {}, defines }: Pass): void {
     if (count === 0) return;
     this.assertContext();
     const gl = this.gl;
-    const { info, samplers } = this.program(program);
+    const { info, samplers } = this.program(program, defines);
     const target = outputs[0];
     const { rows, size } = target.buffer as TextureBuffer;
     const inputBuffers = new Set(Object.values(inputs).map((a) => a.buffer));
@@ -219,7 +242,7 @@ export class PassRunner {
     this.checkFramebuffer(program);
 
     gl.useProgram(info.program);
-    const values: Record<string, unknown> = { u_width: this.width, u_outOffset: target.offset, u_count: count };
+    const values: Record<string, unknown> = { u_outOffset: target.offset, u_count: count };
     for (const [name, value] of Object.entries(uniforms)) values[`u_${name}`] = value;
     for (const [name, array] of Object.entries(inputs)) {
       values[`u_${name}`] = (array.buffer as TextureBuffer).texture;
@@ -228,15 +251,11 @@ export class PassRunner {
     for (const name of samplers) values[name] ??= this.placeholder;
     twgl.setUniforms(info, values);
     for (const { begin, end, mask } of texelDraws(target.offset, target.offset + count, size)) {
-      // Only the texels written: discarded fragments still cost a full run of the shader
-      // on some GPUs (SwiftShader keeps executing them), so small outputs get a narrow viewport.
-      const firstRow = Math.floor(begin / this.width);
-      const lastRow = Math.floor((end - 1) / this.width);
-      if (firstRow === lastRow) gl.viewport(begin % this.width, firstRow, end - begin, 1);
-      else gl.viewport(0, firstRow, this.width, lastRow - firstRow + 1);
-      twgl.setUniforms(info, { u_texelBegin: begin, u_texelEnd: end });
       gl.colorMask(...mask);
-      gl.drawArrays(gl.TRIANGLES, 0, 3);
+      for (const [x, y, width, height] of this.rectangles(begin, end)) {
+        gl.viewport(x, y, width, height);
+        gl.drawArrays(gl.TRIANGLES, 0, 3);
+      }
     }
     gl.colorMask(true, true, true, true);
     gl.bindFramebuffer(gl.FRAMEBUFFER, null);
@@ -248,6 +267,26 @@ export class PassRunner {
       buffer.texture = texture;
     }
     if (this.checkErrors) this.checkError(program);
+  }
+
+  /**
+   * Texels [begin, end) as viewport rectangles: a partial first row, whole rows, a
+   * partial last row. Fragments are drawn only where a pass writes, so no shader runs
+   * for nothing (some GPUs run even a discarded fragment to its end).
+   */
+  private rectangles(begin: number, end: number): [number, number, number, number][] {
+    const w = this.width;
+    const rectangles: [number, number, number, number][] = [];
+    if (begin % w !== 0) {
+      const stop = Math.min(end, (Math.floor(begin / w) + 1) * w);
+      rectangles.push([begin % w, Math.floor(begin / w), stop - begin, 1]);
+      begin = stop;
+    }
+    const rows = Math.floor((end - begin) / w);
+    if (rows > 0) rectangles.push([0, begin / w, w, rows]);
+    begin += rows * w;
+    if (begin < end) rectangles.push([0, begin / w, end - begin, 1]);
+    return rectangles;
   }
 
   private copyTexture(from: WebGLTexture, to: WebGLTexture, rows: number): void {

@@ -1,7 +1,7 @@
 import { forEachSegment, type GravesScalars, type GravesSegment } from "../../device/Device.js";
 import { DeviceArray } from "../../device/DeviceArray.js";
 import type { WebGL2Device } from "./index.js";
-import type { TextureBuffer } from "./passes.js";
+import { sameLanes, type TextureBuffer } from "./passes.js";
 
 /**
  * glsl/rmspropGraves.glsl: one draw call writes param, mg, ms and delta through four
@@ -44,12 +44,13 @@ export function rmspropGraves(device: WebGL2Device, param: DeviceArray, grad: De
     outputs: inPlace,
     uniforms: {
       learnRate: s.learnRate, alpha: s.alpha, b: s.b, momRate: s.momRate, epsilon: s.epsilon,
-      segments: segments?.length ?? 1,
       ...(segments && {
+        segments: segments.length,
         segmentEnd: segments.map((x) => x.end),
         segmentLearnRate: segments.map((x) => x.learnRate),
         segmentMomRate: segments.map((x) => x.momRate),
       }),
     },
+    defines: { SEGMENTS: segments !== undefined, ALIGNED: sameLanes(param, grad) },
   });
 }
