@@ -1,14 +1,18 @@
 // dx = dy * f'(x), with f' written in terms of the forward output y.
-uniform sampler2D u_y, u_dy;
-uniform int u_yOffset, u_dyOffset;
+uniform sampler2D u_y;
+uniform int u_yOffset, u_yShift, u_yLast;
+#define Y u_y, u_yShift, u_yLast
+uniform sampler2D u_dy;
+uniform int u_dyOffset, u_dyShift, u_dyLast;
+#define DY u_dy, u_dyShift, u_dyLast
 // The host defines TANH or SIGMOID; relu otherwise.
 
 out vec4 o_dx;
 
 void main() {
   int e = firstElement();
-  vec4 y = fetch4(u_y, u_yOffset + e);
-  vec4 g = fetch4(u_dy, u_dyOffset + e);
+  vec4 y = fetch4(Y, u_yOffset + e);
+  vec4 g = fetch4(DY, u_dyOffset + e);
 #if defined(TANH)
   o_dx = g * (1.0 - y * y);
 #elif defined(SIGMOID)

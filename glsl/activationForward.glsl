@@ -1,7 +1,8 @@
 // y = f(x) with the float32 formulas of src/devices/js/activation.ts; constants are
 // given as bit patterns so they do not depend on the compiler's decimal parsing.
 uniform sampler2D u_x;
-uniform int u_xOffset;
+uniform int u_xOffset, u_xShift, u_xLast;
+#define X u_x, u_xShift, u_xLast
 // The host defines TANH or SIGMOID; relu otherwise.
 
 out vec4 o_y;
@@ -48,6 +49,6 @@ float activation(float x) {
 
 void main() {
   int e = firstElement();
-  vec4 x = fetch4(u_x, u_xOffset + e);
+  vec4 x = fetch4(X, u_xOffset + e);
   o_y = vec4(activation(x.x), activation(x.y), activation(x.z), activation(x.w));
 }

@@ -3,21 +3,26 @@
 // bit test is used because isnan/isinf may be compiled away by drivers that assume
 // finite math.
 uniform sampler2D u_a;
-uniform int u_aOffset, u_size, u_chunk;
+uniform int u_aOffset, u_aShift, u_aLast;
+#define A u_a, u_aShift, u_aLast
+uniform int u_size, u_chunk;
 
 out vec4 o_count;
+
+// How many of elements index .. index + 3 are NaN or infinite.
+float bad(int index) {
+  uvec4 bits = floatBitsToUint(fetch4(A, u_aOffset + clamp(index, 0, u_size - 1)));
+  bvec4 nonFinite = equal(bits & 0x7f800000u, uvec4(0x7f800000u));
+  return dot(vec4(nonFinite) * vec4(inRange(index, u_size)), vec4(1.0));
+}
 
 void main() {
   int c = firstElement();
   vec4 count = vec4(0.0);
   ivec4 start = (ivec4(c) + ivec4(0, 1, 2, 3)) * u_chunk;
-  for (int s = 0; s < u_chunk / 4; s++) {
-    ivec4 index = start + 4 * s;
-    for (int lane = 0; lane < 4; lane++) {
-      uvec4 bits = floatBitsToUint(fetch4(u_a, u_aOffset + clamp(index[lane], 0, u_size - 1)));
-      bvec4 bad = equal(bits & 0x7f800000u, uvec4(0x7f800000u));
-      count[lane] += dot(vec4(bad) * vec4(inRange(index[lane], u_size)), vec4(1.0));
-    }
+  for (int s = 0; s < u_chunk; s += 4) {
+    ivec4 index = start + s;
+    count += vec4(bad(index.x), bad(index.y), bad(index.z), bad(index.w));
   }
   o_count = count;
 }

@@ -1,6 +1,11 @@
 // One fragment: sum((pred - target)^2) / (2 * size), summed from +0 in element order.
-uniform sampler2D u_pred, u_target;
-uniform int u_predOffset, u_targetOffset, u_size;
+uniform sampler2D u_pred;
+uniform int u_predOffset, u_predShift, u_predLast;
+#define PRED u_pred, u_predShift, u_predLast
+uniform sampler2D u_target;
+uniform int u_targetOffset, u_targetShift, u_targetLast;
+#define TARGET u_target, u_targetShift, u_targetLast
+uniform int u_size;
 
 out vec4 o_error;
 
@@ -8,7 +13,7 @@ void main() {
   float acc = 0.0;
   int i = 0;
   for (; i + 4 <= u_size; i += 4) {
-    vec4 diff = fetch4(u_pred, u_predOffset + i) - fetch4(u_target, u_targetOffset + i);
+    vec4 diff = fetch4(PRED, u_predOffset + i) - fetch4(TARGET, u_targetOffset + i);
     vec4 square = diff * diff;
     acc += square.x;
     acc += square.y;
@@ -16,7 +21,7 @@ void main() {
     acc += square.w;
   }
   for (; i < u_size; i++) {
-    float diff = fetch1(u_pred, u_predOffset + i) - fetch1(u_target, u_targetOffset + i);
+    float diff = fetch1(PRED, u_predOffset + i) - fetch1(TARGET, u_targetOffset + i);
     acc += diff * diff;
   }
   float size = float(u_size);

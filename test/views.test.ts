@@ -49,6 +49,12 @@ const CASES: Case[] = [
   matmulCase(2, 7, 9, "xTdy", false),
   matmulCase(3, 9, 4, "dyWT", false),
   matmulCase(2, 5, 7, "dyWT", false),
+  // Shapes whose rows and columns step by whole texels: four rows at a time on webgl2
+  // (at output offset 0 with the inputs unshifted), rows past m included.
+  matmulCase(6, 8, 8, "xW", true),
+  matmulCase(2, 4, 4, "xW", true),
+  matmulCase(8, 6, 4, "xTdy", false),
+  matmulCase(5, 8, 4, "dyWT", false),
   {
     name: "rmspropGraves 13, three segments", sizes: [13, 13, 13, 13, 13], written: [0, 2, 3, 4],
     run: (d, [param, grad, mg, ms, delta]) => d.rmspropGraves(param, grad, mg, ms, delta, scalars, [

@@ -34,6 +34,7 @@ export class WebGL2Device extends KernelDevice<WebGL2Device> {
    */
   flushesSubnormals = false;
   private scratchBuffer: DeviceArray | null = null;
+  private readonly rowTargets = new Map<number, DeviceArray[]>();
   /** Every live buffer, so that a restored context can rebuild them. */
   private readonly buffers = new Set<TextureBuffer>();
   private readonly restoreListeners = new Set<() => void>();
@@ -81,7 +82,7 @@ export class WebGL2Device extends KernelDevice<WebGL2Device> {
     this.passes.checkErrors = checkErrors;
     this.passes.compileAll();
     for (const buffer of this.buffers) {
-      buffer.texture = this.passes.createTexture(buffer.rows);
+      buffer.texture = this.passes.createTexture(buffer.shape);
       buffer.shadowCurrent = true;
       if (buffer.shadow) this.passes.upload(buffer, 0, buffer.shadow);
     }
@@ -155,9 +156,24 @@ export class WebGL2Device extends KernelDevice<WebGL2Device> {
     return this.scratchBuffer.view(0, [size]);
   }
 
-  /** Frees the textures kept between passes for reuse (ping-pong spares, scratch results). */
+  /**
+   * The four render targets of glsl/matmulBlocks.glsl for products of `size` elements
+   * per target, kept between calls (a net's layers need a few sizes, every step).
+   */
+  matmulRows(size: number): DeviceArray[] {
+    let rows = this.rowTargets.get(size);
+    if (!rows) {
+      rows = [0, 1, 2, 3].map(() => DeviceArray.allocate(this, [size]));
+      this.rowTargets.set(size, rows);
+    }
+    return rows;
+  }
+
+  /** Frees the textures kept between passes for reuse (ping-pong spares, scratch results, matmul row targets). */
   releaseCaches(): void {
     this.passes.releaseSpares();
+    for (const rows of this.rowTargets.values()) rows.forEach((a) => a.dispose());
+    this.rowTargets.clear();
     this.scratchBuffer?.dispose();
     this.scratchBuffer = null;
   }
@@ -168,9 +184,9 @@ export class WebGL2Device extends KernelDevice<WebGL2Device> {
   }
 
   allocate(size: number): DeviceBuffer {
-    const rows = this.passes.rowsFor(size);
+    const shape = this.passes.shapeFor(size);
     // WebGL zero-fills new textures.
-    const buffer = new TextureBuffer(this.passes.createTexture(rows), rows, size);
+    const buffer = new TextureBuffer(this.passes.createTexture(shape), shape, size);
     this.buffers.add(buffer);
     return buffer;
   }

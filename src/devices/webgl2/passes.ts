@@ -4,9 +4,15 @@ import type { DeviceBuffer } from "../../device/Device.js";
 import { ContextLostError, InvalidArgumentError, WebGLError } from "../../errors.js";
 import { glsl } from "../../generated/glsl.js";
 
+/** The texture of a buffer: 2^shift texels wide, `rows` high. */
+export interface Shape {
+  shift: number;
+  rows: number;
+}
+
 /**
- * An array's storage: an RGBA32F texture `width` texels wide holding four consecutive
- * elements per texel, swapped when a pass ping-pongs, and a host copy (`shadow`) that
+ * An array's storage: an RGBA32F texture holding four consecutive elements per texel,
+ * row after row, swapped when a pass ping-pongs, and a host copy (`shadow`) that
  * survives a lost context. Uploads keep the shadow current; a pass writing the buffer
  * makes it stale until the next snapshot.
  */
@@ -15,7 +21,11 @@ export class TextureBuffer implements DeviceBuffer {
   /** The values at the last upload or snapshot; null while they are all zero. */
   shadow: Float32Array | null = null;
   shadowCurrent = true;
-  constructor(public texture: WebGLTexture, readonly rows: number, readonly size: number) {}
+  constructor(public texture: WebGLTexture, readonly shape: Shape, readonly size: number) {}
+
+  get width(): number {
+    return 2 ** this.shape.shift;
+  }
 }
 
 export interface Pass {
@@ -84,6 +94,7 @@ export function texelDraws(start: number, end: number, size: number): Draw[] {
  * replaces it: GL forbids reading the texture being drawn to.
  */
 export class PassRunner {
+  /** The widest texture (texels): a power of two, 4096 or the GPU's limit if lower. */
   readonly width: number;
   readonly maxRows: number;
   /** Call gl.getError() after every pass and throw on any error (tests turn this on). */
@@ -91,19 +102,18 @@ export class PassRunner {
   private readonly programs = new Map<string, { info: twgl.ProgramInfo; samplers: string[] }>();
   private readonly framebuffer: WebGLFramebuffer;
   private readonly readFramebuffer: WebGLFramebuffer;
-  private readonly spare = new Map<number, WebGLTexture[]>();
+  private readonly spare = new Map<string, WebGLTexture[]>();
   private readonly placeholder: WebGLTexture;
   private liveTextures = 0;
 
   constructor(readonly gl: WebGL2RenderingContext, maxTextureSize: number) {
-    // A power of two (shaders address texels with shifts): 4096, or less on a GPU whose limit is lower.
     this.width = 2 ** Math.floor(Math.log2(Math.min(4096, maxTextureSize)));
     this.maxRows = maxTextureSize;
     this.framebuffer = gl.createFramebuffer()!;
     this.readFramebuffer = gl.createFramebuffer()!;
     // Bound to samplers a pass declares but does not use (no bias), so that no sampler
     // points at a texture being drawn to.
-    this.placeholder = this.createTexture(1);
+    this.placeholder = this.createTexture({ shift: 0, rows: 1 });
   }
 
   /** Number of textures alive (arrays and spares). */
@@ -111,15 +121,22 @@ export class PassRunner {
     return this.liveTextures;
   }
 
-  /** Texture rows of a buffer of `size` elements: a 2-D layout `width` texels wide, four elements a texel. */
-  rowsFor(size: number): number {
-    const rows = Math.max(1, Math.ceil(size / LANES / this.width));
+  /**
+   * The texture of a buffer of `size` elements (four a texel): about square, as wide
+   * as a power of two (shaders address texels with shifts). A pass's draw then spans
+   * many rows even for a small output, which is what lets a GPU that splits the work
+   * by rows (SwiftShader, by scanlines per thread) use all its cores.
+   */
+  shapeFor(size: number): Shape {
+    const texels = Math.max(1, Math.ceil(size / LANES));
+    const shift = Math.min(Math.ceil(Math.log2(texels) / 2), Math.log2(this.width));
+    const rows = Math.ceil(texels / 2 ** shift);
     if (rows > this.maxRows) {
       throw new InvalidArgumentError(`an array of ${size} elements needs ${rows} texture rows of ${this.width} ` +
         `texels; this GPU's MAX_TEXTURE_SIZE allows ${this.maxRows} (at most ${LANES * this.width * this.maxRows} ` +
         "elements per array)");
     }
-    return rows;
+    return { shift, rows };
   }
 
   /** Throws ContextLostError while the context is lost: GL calls would silently do nothing. */
@@ -130,12 +147,12 @@ export class PassRunner {
     }
   }
 
-  createTexture(rows: number): WebGLTexture {
+  createTexture({ shift, rows }: Shape): WebGLTexture {
     this.assertContext();
     const gl = this.gl;
     const texture = gl.createTexture()!;
     gl.bindTexture(gl.TEXTURE_2D, texture);
-    gl.texStorage2D(gl.TEXTURE_2D, 1, gl.RGBA32F, this.width, rows);
+    gl.texStorage2D(gl.TEXTURE_2D, 1, gl.RGBA32F, 2 ** shift, rows);
     for (const [name, value] of [[gl.TEXTURE_MIN_FILTER, gl.NEAREST], [gl.TEXTURE_MAG_FILTER, gl.NEAREST],
       [gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE], [gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE]]) {
       gl.texParameteri(gl.TEXTURE_2D, name, value);
@@ -149,18 +166,19 @@ export class PassRunner {
     this.liveTextures--;
   }
 
-  /** A texture of `rows` rows with undefined contents, from the spares when there is one. */
-  private takeSpare(rows: number): WebGLTexture {
-    return this.spare.get(rows)?.pop() ?? this.createTexture(rows);
+  /** A texture of `shape` with undefined contents, from the spares when there is one. */
+  private takeSpare(shape: Shape): WebGLTexture {
+    return this.spare.get(`${shape.shift} ${shape.rows}`)?.pop() ?? this.createTexture(shape);
   }
 
-  private giveSpare(rows: number, texture: WebGLTexture): void {
-    const list = this.spare.get(rows) ?? [];
+  private giveSpare(shape: Shape, texture: WebGLTexture): void {
+    const key = `${shape.shift} ${shape.rows}`;
+    const list = this.spare.get(key) ?? [];
     // One spare per geometry covers the ping-pong of a step; more would only hold memory.
     if (list.length >= 4) this.deleteTexture(texture);
     else {
       list.push(texture);
-      this.spare.set(rows, list);
+      this.spare.set(key, list);
     }
   }
 
@@ -192,8 +210,7 @@ export class PassRunner {
     const messages: string[] = [];
     const created = twgl.createProgramInfo(this.gl, [
       `#version 300 es\n${glsl.fullscreen}`,
-      `#version 300 es\n#define WIDTH_SHIFT ${Math.log2(this.width)}\n${defines.map((define) => `#define ${define}\n`).join("")}` +
-        `${glsl.common}\n${fragment}`,
+      `#version 300 es\n${defines.map((define) => `#define ${define}\n`).join("")}${glsl.common}\n${fragment}`,
     ], { errorCallback: (message: string) => messages.push(message) });
     if (!created) {
       const variant = defines.length ? ` (with ${defines.join(", ")})` : "";
@@ -223,14 +240,14 @@ export class PassRunner {
     const gl = this.gl;
     const { info, samplers } = this.program(program, defines);
     const target = outputs[0];
-    const { rows, size } = target.buffer as TextureBuffer;
+    const { shape, size, width } = target.buffer as TextureBuffer;
     const inputBuffers = new Set(Object.values(inputs).map((a) => a.buffer));
     // Outputs the pass also reads are drawn into spares that then take their place.
     const drawn = outputs.map((output) => {
       const buffer = output.buffer as TextureBuffer;
       if (!inputBuffers.has(buffer)) return { buffer, texture: buffer.texture, swap: false };
-      const texture = this.takeSpare(rows);
-      if (output.offset > 0 || count < buffer.size) this.copyTexture(buffer.texture, texture, rows);
+      const texture = this.takeSpare(shape);
+      if (output.offset > 0 || count < buffer.size) this.copyTexture(buffer.texture, texture, width, shape.rows);
       return { buffer, texture, swap: true };
     });
 
@@ -242,18 +259,21 @@ export class PassRunner {
     this.checkFramebuffer(program);
 
     gl.useProgram(info.program);
-    const values: Record<string, unknown> = { u_outOffset: target.offset, u_count: count };
+    const values: Record<string, unknown> = { u_outOffset: target.offset, u_outShift: shape.shift, u_count: count };
     for (const [name, value] of Object.entries(uniforms)) values[`u_${name}`] = value;
     for (const [name, array] of Object.entries(inputs)) {
-      values[`u_${name}`] = (array.buffer as TextureBuffer).texture;
+      const buffer = array.buffer as TextureBuffer;
+      values[`u_${name}`] = buffer.texture;
       values[`u_${name}Offset`] = array.offset;
+      values[`u_${name}Shift`] = buffer.shape.shift;
+      values[`u_${name}Last`] = buffer.width * buffer.shape.rows - 1;
     }
     for (const name of samplers) values[name] ??= this.placeholder;
     twgl.setUniforms(info, values);
     for (const { begin, end, mask } of texelDraws(target.offset, target.offset + count, size)) {
       gl.colorMask(...mask);
-      for (const [x, y, width, height] of this.rectangles(begin, end)) {
-        gl.viewport(x, y, width, height);
+      for (const [x, y, w, h] of this.rectangles(begin, end, width)) {
+        gl.viewport(x, y, w, h);
         gl.drawArrays(gl.TRIANGLES, 0, 3);
       }
     }
@@ -263,7 +283,7 @@ export class PassRunner {
     for (const { buffer, texture, swap } of drawn) {
       buffer.shadowCurrent = false;
       if (!swap) continue;
-      this.giveSpare(rows, buffer.texture);
+      this.giveSpare(shape, buffer.texture);
       buffer.texture = texture;
     }
     if (this.checkErrors) this.checkError(program);
@@ -274,8 +294,7 @@ export class PassRunner {
    * partial last row. Fragments are drawn only where a pass writes, so no shader runs
    * for nothing (some GPUs run even a discarded fragment to its end).
    */
-  private rectangles(begin: number, end: number): [number, number, number, number][] {
-    const w = this.width;
+  private rectangles(begin: number, end: number, w: number): [number, number, number, number][] {
     const rectangles: [number, number, number, number][] = [];
     if (begin % w !== 0) {
       const stop = Math.min(end, (Math.floor(begin / w) + 1) * w);
@@ -289,12 +308,12 @@ export class PassRunner {
     return rectangles;
   }
 
-  private copyTexture(from: WebGLTexture, to: WebGLTexture, rows: number): void {
+  private copyTexture(from: WebGLTexture, to: WebGLTexture, width: number, rows: number): void {
     const gl = this.gl;
     gl.bindFramebuffer(gl.READ_FRAMEBUFFER, this.readFramebuffer);
     gl.framebufferTexture2D(gl.READ_FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, from, 0);
     gl.bindTexture(gl.TEXTURE_2D, to);
-    gl.copyTexSubImage2D(gl.TEXTURE_2D, 0, 0, 0, 0, 0, this.width, rows);
+    gl.copyTexSubImage2D(gl.TEXTURE_2D, 0, 0, 0, 0, 0, width, rows);
     gl.bindFramebuffer(gl.READ_FRAMEBUFFER, null);
   }
 
@@ -329,7 +348,7 @@ export class PassRunner {
       texels.set(values);
     }
     const gl = this.gl;
-    const w = this.width;
+    const w = buffer.width;
     gl.bindTexture(gl.TEXTURE_2D, buffer.texture);
     gl.pixelStorei(gl.UNPACK_ALIGNMENT, 1);
     const count = texels.length / LANES;
@@ -353,7 +372,7 @@ export class PassRunner {
     if (size === 0) return new Float32Array(0);
     this.assertContext();
     const gl = this.gl;
-    const w = this.width;
+    const w = buffer.width;
     const firstRow = Math.floor(offset / LANES / w);
     const rows = Math.floor((offset + size - 1) / LANES / w) - firstRow + 1;
     const rgba = new Float32Array(w * rows * LANES);

@@ -22,8 +22,11 @@ export function rmspropGraves(device: WebGL2Device, param: DeviceArray, grad: De
     return;
   }
   const inPlace = [param, mg, ms, delta];
-  const rows = (param.buffer as TextureBuffer).rows;
-  const aligned = inPlace.every((a) => a.offset === param.offset && (a.buffer as TextureBuffer).rows === rows) &&
+  const { shift, rows } = (param.buffer as TextureBuffer).shape;
+  const aligned = inPlace.every((a) => {
+    const { shape } = a.buffer as TextureBuffer;
+    return a.offset === param.offset && shape.shift === shift && shape.rows === rows;
+  }) &&
     new Set(inPlace.map((a) => a.buffer)).size === 4;
   if (!aligned) {
     const staged = inPlace.map((a) => {
