@@ -21,9 +21,12 @@ vec4 texel(sampler2D s, int shift, int last, int t) {
   return texelFetch(s, ivec2(t & ((1 << shift) - 1), t >> shift), 0);
 }
 
-// Element `index` (>= 0).
+// Element `index` (>= 0). (A select, not v[index & 3]: some GPUs spill a dynamically
+// indexed vector to memory.)
 float fetch1(sampler2D s, int shift, int last, int index) {
-  return texel(s, shift, last, index >> 2)[index & 3];
+  vec4 v = texel(s, shift, last, index >> 2);
+  int lane = index & 3;
+  return lane == 0 ? v.x : lane == 1 ? v.y : lane == 2 ? v.z : v.w;
 }
 
 // Elements index .. index + 3 (index >= -4): one texel when index is a multiple of 4,

@@ -1,12 +1,11 @@
-// out = op(A)·op(B) (+ bias) four rows at a time, for matrices whose rows or columns
-// start on texels and step by whole texels (the host checks): the fragment for row
-// block ib and columns j .. j + 3 writes outputs (4ib + r, j .. j + 3) to render
-// target r, and glsl/matmulUnblock.glsl puts them in place. Each texel of op(B) then
-// serves four rows: eight fetches per 64 multiply-adds. Every output is summed from
-// +0 over p in order, bias last: the order of every other device. Rows past m (in the
-// last block) repeat row m - 1 and are never copied out.
-// The host defines A_ROWS (rows of op(A) contiguous; else its columns are) and B_ROWS
-// (rows of op(B) contiguous; else its columns are), and HAS_BIAS.
+// out = op(A)·op(B) (+ bias) four rows at a time, for op(A) with contiguous rows
+// (A_ROWS) or columns and op(B) with contiguous rows (B_ROWS) or columns, as the host
+// defines; HAS_BIAS; ALIGNED when every fetch4 below starts on a texel. The fragment
+// for row block ib and columns j .. j + 3 (j < n4 = n rounded up to a multiple of 4)
+// writes outputs (4ib + r, j .. j + 3) to render target r, and glsl/matmulUnblock.glsl
+// puts them in place. Each fetch of op(B) then serves four rows: eight fetches per 64
+// multiply-adds. Every output is summed from +0 over p in order, bias last: the order
+// of every other device. Rows past m and columns past n compute values never copied out.
 uniform sampler2D u_a;
 uniform int u_aOffset, u_aShift, u_aLast;
 #define A u_a, u_aShift, u_aLast
@@ -16,7 +15,7 @@ uniform int u_bOffset, u_bShift, u_bLast;
 uniform sampler2D u_bias;
 uniform int u_biasOffset, u_biasShift, u_biasLast;
 #define BIAS u_bias, u_biasShift, u_biasLast
-uniform int u_m, u_k, u_n, u_aRow, u_aCol, u_bRow, u_bCol;
+uniform int u_m, u_k, u_n4, u_aRow, u_aCol, u_bRow, u_bCol;
 
 layout(location = 0) out vec4 o_row0;
 layout(location = 1) out vec4 o_row1;
@@ -28,38 +27,27 @@ layout(location = 3) out vec4 o_row3;
 
 void main() {
   int e = firstElement();
-  int block = e / u_n;
-  int j = e - block * u_n;
+  int block = e / u_n4;
+  int j = e - block * u_n4;
   ivec4 rows = min(ivec4(4 * block) + ivec4(0, 1, 2, 3), ivec4(u_m - 1));
+  // Where A(rows[r], 0) and B(0, j + c) are; each moves by p * u_aCol and p * u_bRow.
+  ivec4 ia = ivec4(u_aOffset) + rows * u_aRow;
+  ivec4 ib = ivec4(u_bOffset) + (ivec4(j) + ivec4(0, 1, 2, 3)) * u_bCol;
   vec4 acc0 = vec4(0.0), acc1 = vec4(0.0), acc2 = vec4(0.0), acc3 = vec4(0.0);
-  // Texel indices at p = 0: of A(rows[r], p .. p + 3), or of A(rows, p), stepping by aStep
-  // texels per p; of B(p .. p + 3, j + c), or of B(p, j .. j + 3), stepping by bStep.
-#ifdef A_ROWS
-  ivec4 ta = (ivec4(u_aOffset) + rows * u_aRow) >> 2;
-#else
-  int ta = (u_aOffset + rows.x * u_aRow) >> 2, aStep = u_aCol >> 2;
-#endif
-#ifdef B_ROWS
-  int tb = (u_bOffset + j) >> 2, bStep = u_bRow >> 2;
-#else
-  int tb = (u_bOffset + j * u_bCol) >> 2, bStep = u_bCol >> 2;
-#endif
   int p = 0;
   for (; p + 4 <= u_k; p += 4) {
     // a[r] = A(rows[r], p .. p + 3); b[q] = B(p + q, j .. j + 3).
 #ifdef A_ROWS
-    mat4 a = mat4(texel(A, ta.x), texel(A, ta.y), texel(A, ta.z), texel(A, ta.w));
-    ta += 1;
+    mat4 a = mat4(fetch4(A, ia.x + p), fetch4(A, ia.y + p), fetch4(A, ia.z + p), fetch4(A, ia.w + p));
 #else
-    mat4 a = transpose(mat4(texel(A, ta), texel(A, ta + aStep), texel(A, ta + 2 * aStep), texel(A, ta + 3 * aStep)));
-    ta += 4 * aStep;
+    int at = ia.x + p * u_aCol;
+    mat4 a = transpose(mat4(fetch4(A, at), fetch4(A, at + u_aCol), fetch4(A, at + 2 * u_aCol), fetch4(A, at + 3 * u_aCol)));
 #endif
 #ifdef B_ROWS
-    mat4 b = mat4(texel(B, tb), texel(B, tb + bStep), texel(B, tb + 2 * bStep), texel(B, tb + 3 * bStep));
-    tb += 4 * bStep;
+    int bt = ib.x + p * u_bRow;
+    mat4 b = mat4(fetch4(B, bt), fetch4(B, bt + u_bRow), fetch4(B, bt + 2 * u_bRow), fetch4(B, bt + 3 * u_bRow));
 #else
-    mat4 b = transpose(mat4(texel(B, tb), texel(B, tb + bStep), texel(B, tb + 2 * bStep), texel(B, tb + 3 * bStep)));
-    tb += 1;
+    mat4 b = transpose(mat4(fetch4(B, ib.x + p), fetch4(B, ib.y + p), fetch4(B, ib.z + p), fetch4(B, ib.w + p)));
 #endif
     ADD_ROW(acc0, a[0]);
     ADD_ROW(acc1, a[1]);
@@ -67,11 +55,10 @@ void main() {
     ADD_ROW(acc3, a[3]);
   }
   for (; p < u_k; p++) {
-    // column = A(rows, p); row = B(p, j .. j + 3).
-    vec4 column = vec4(fetch1(A, u_aOffset + rows.x * u_aRow + p * u_aCol), fetch1(A, u_aOffset + rows.y * u_aRow + p * u_aCol),
-      fetch1(A, u_aOffset + rows.z * u_aRow + p * u_aCol), fetch1(A, u_aOffset + rows.w * u_aRow + p * u_aCol));
-    int at = u_bOffset + p * u_bRow + j * u_bCol;
-    vec4 row = vec4(fetch1(B, at), fetch1(B, at + u_bCol), fetch1(B, at + 2 * u_bCol), fetch1(B, at + 3 * u_bCol));
+    vec4 column = vec4(fetch1(A, ia.x + p * u_aCol), fetch1(A, ia.y + p * u_aCol), fetch1(A, ia.z + p * u_aCol),
+      fetch1(A, ia.w + p * u_aCol));
+    ivec4 at = ib + p * u_bRow;
+    vec4 row = vec4(fetch1(B, at.x), fetch1(B, at.y), fetch1(B, at.z), fetch1(B, at.w));
     acc0 += column.x * row;
     acc1 += column.y * row;
     acc2 += column.z * row;

@@ -1,6 +1,7 @@
-// The second pass of glsl/matmulBlocks.glsl: output texel (i, j .. j + 3) is texel
-// (i / 4, j .. j + 3) of row target i % 4 (the output starts on a texel and n is a
-// multiple of 4).
+// The second pass of glsl/matmulBlocks.glsl: output element (i, j) is element
+// (i / 4, j) of row target i % 4, whose rows are u_n4 long. The host defines
+// WHOLE_TEXELS when each output texel is one texel of a row target (n and the
+// output's offset multiples of 4); otherwise each element is gathered on its own.
 uniform sampler2D u_row0;
 uniform int u_row0Offset, u_row0Shift, u_row0Last;
 #define ROW0 u_row0, u_row0Shift, u_row0Last
@@ -13,14 +14,37 @@ uniform int u_row2Offset, u_row2Shift, u_row2Last;
 uniform sampler2D u_row3;
 uniform int u_row3Offset, u_row3Shift, u_row3Last;
 #define ROW3 u_row3, u_row3Shift, u_row3Last
-uniform int u_n;
+uniform int u_n, u_n4;
 
 out vec4 o_out;
 
+// Texel t of row target r.
+vec4 rowTexel(int r, int t) {
+  return r == 0 ? texel(ROW0, t) : r == 1 ? texel(ROW1, t) : r == 2 ? texel(ROW2, t) : texel(ROW3, t);
+}
+
+// The row targets' index of output element `element`.
+int source(int element, out int r) {
+  int i = element / u_n;
+  r = i & 3;
+  return (i >> 2) * u_n4 + element - i * u_n;
+}
+
+float gather(int element) {
+  int r;
+  int at = source(clamp(element, 0, u_count - 1), r);
+  vec4 v = rowTexel(r, at >> 2);
+  int lane = at & 3;
+  return lane == 0 ? v.x : lane == 1 ? v.y : lane == 2 ? v.z : v.w;
+}
+
 void main() {
   int e = firstElement();
-  int i = e / u_n;
-  int t = ((i >> 2) * u_n + e - i * u_n) >> 2;
-  int r = i & 3;
-  o_out = r == 0 ? texel(ROW0, t) : r == 1 ? texel(ROW1, t) : r == 2 ? texel(ROW2, t) : texel(ROW3, t);
+#ifdef WHOLE_TEXELS
+  int r;
+  int at = source(e, r);
+  o_out = rowTexel(r, at >> 2);
+#else
+  o_out = vec4(gather(e), gather(e + 1), gather(e + 2), gather(e + 3));
+#endif
 }

@@ -19,14 +19,18 @@ interface Case {
 const GUARD = 12;
 const f = Math.fround;
 const scalars: GravesScalars = { learnRate: f(0.01), alpha: f(0.95), b: f(1 - f(0.95)), momRate: f(0.9), epsilon: f(1e-4) };
-const matmulCase = (m: number, k: number, n: number, form: "xW" | "xTdy" | "dyWT", bias: boolean): Case => {
+const matmulCase = (m: number, k: number, n: number, form: "xW" | "xTdy" | "dyWT" | "every other", bias: boolean): Case => {
   const strides = {
     xW: { aRow: k, aCol: 1, bRow: n, bCol: 1 },
     xTdy: { aRow: 1, aCol: m, bRow: n, bCol: 1 },
     dyWT: { aRow: k, aCol: 1, bRow: 1, bCol: k },
+    // Every other element of larger matrices: neither rows nor columns contiguous.
+    "every other": { aRow: 2 * k, aCol: 2, bRow: 2 * n, bCol: 2 },
   }[form];
+  const spread = form === "every other" ? 2 : 1;
   return {
-    name: `matmul ${form} ${m}x${k}x${n}${bias ? " + bias" : ""}`, sizes: [m * k, k * n, m * n, ...(bias ? [n] : [])], written: [2],
+    name: `matmul ${form} ${m}x${k}x${n}${bias ? " + bias" : ""}`,
+    sizes: [spread * m * k, spread * k * n, m * n, ...(bias ? [n] : [])], written: [2],
     run: (d, [a, b, out, biasView]) => d.matmul(a, b, out, biasView ?? null, { m, k, n, ...strides }),
   };
 };
@@ -55,6 +59,7 @@ const CASES: Case[] = [
   matmulCase(2, 4, 4, "xW", true),
   matmulCase(8, 6, 4, "xTdy", false),
   matmulCase(5, 8, 4, "dyWT", false),
+  matmulCase(3, 5, 6, "every other", true),
   {
     name: "rmspropGraves 13, three segments", sizes: [13, 13, 13, 13, 13], written: [0, 2, 3, 4],
     run: (d, [param, grad, mg, ms, delta]) => d.rmspropGraves(param, grad, mg, ms, delta, scalars, [
