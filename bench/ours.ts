@@ -49,7 +49,7 @@ export async function oursTrainStep(device: DeviceName, sizes: number[], batch: 
     run: () => {
       const [, grad] = loss.compute(net.forward(data), target, { queryError: false });
       optimizer.zeroGradParams();
-      net.backward(grad);
+      net.backward(grad, { updGrad: false });
       optimizer.update();
     },
     sync: () => void net.getVar("0.W").data.view(0, [1]).get(),

@@ -146,7 +146,7 @@ function step() {
     }
     const [error, grad] = t.loss.compute(t.net.forward(t.data), t.target);
     t.optimizer.zeroGradParams();
-    t.net.backward(grad);
+    t.net.backward(grad, { updGrad: false });
     t.optimizer.update();
     t.errors.push(error);
     t.seconds += (performance.now() - start) / 1000;

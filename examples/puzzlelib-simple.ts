@@ -22,7 +22,7 @@ const loss = new MSE();
 for (let i = 0; i < 200; i++) {
   const [error, grad] = loss.compute(net.forward(data), target);
   optimizer.zeroGradParams();
-  net.backward(grad);
+  net.backward(grad, { updGrad: false });
   optimizer.update();
   if ((i + 1) % 20 === 0) console.log(`Iteration #${i + 1} error: ${error}`);
 }

@@ -18,7 +18,7 @@ for (let i = 0; i < 100; i++) {
   const predictions = net.forward(data);
   const [error, grad] = loss.compute(predictions, target);
   optimizer.zeroGradParams();
-  net.backward(grad);
+  net.backward(grad, { updGrad: false });
   optimizer.update();
   if ((i + 1) % 5 === 0) console.log(`Iteration #${i + 1} error: ${error}`);
 }

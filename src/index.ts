@@ -6,7 +6,7 @@ export { DeviceArray } from "./device/DeviceArray.js";
 export * as gpuarray from "./gpuarray.js";
 export { randn, Random } from "./random.js";
 export { Variable } from "./Variable.js";
-export { Module } from "./modules/Module.js";
+export { Module, type BackwardOptions } from "./modules/Module.js";
 export { Linear, type LinearOptions } from "./modules/Linear.js";
 export { Activation, relu, tanh, sigmoid } from "./modules/Activation.js";
 export { Sequential } from "./modules/Sequential.js";

@@ -140,7 +140,7 @@ export function seedSetup() {
     step(queryError = true): number | null {
       const [error, grad] = loss.compute(net.forward(data), target, { queryError });
       optimizer.zeroGradParams();
-      net.backward(grad);
+      net.backward(grad, { updGrad: false });
       optimizer.update();
       return error;
     },

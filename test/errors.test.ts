@@ -143,6 +143,10 @@ describe.each(devicesUnderTest())("bad input on %s", (device) => {
     expect(() => layer.backward(gpuarray.zeros([4, 2]))).toThrow(NotReadyError);
     layer.forward(gpuarray.zeros([4, 3]));
     expect(() => layer.backward(gpuarray.zeros([4, 3]))).toThrow(/grad has shape \[4, 3\]; expected \[4, 2\]/);
+    expect(() => layer.backward(gpuarray.zeros([4, 2]), { updGrad: "no" as never })).toThrow(
+      /Linear\.backward got updGrad "no"; expected true or false/);
+    expect(() => new Sequential([layer]).backward(gpuarray.zeros([4, 2]), 5 as never)).toThrow(
+      /Sequential\.backward got options 5; expected an object such as \{ updGrad: false \}/);
     expect(() => new MSE().compute(gpuarray.zeros([4, 2]), gpuarray.zeros([2, 4]))).toThrow(ShapeMismatchError);
     expect(() => new Linear(0, 2)).toThrow(/Linear insize is 0; expected a positive integer/);
   });

@@ -38,6 +38,38 @@ describe.each(devicesUnderTest())("training on %s", (device) => {
     loss.dispose();
   });
 
+  it("backward with updGrad false skips the input gradient only, and gives the same variable gradients", async () => {
+    const target = await init({ device });
+    const data = gpuarray.toGpu(randn([4, 6], 45), [4, 6]);
+    const build = () => new Sequential([new Linear(6, 5, { seed: 46 }), new Activation(tanh), new Linear(5, 3, { seed: 47 })]);
+    const gradients = (net: Sequential, updGrad: boolean) => {
+      const dy = gpuarray.toGpu(randn([4, 3], 48), [4, 3]);
+      net.forward(data);
+      const original = target.matmul;
+      let products = 0;
+      target.matmul = function (...args) {
+        products++;
+        return original.apply(this, args);
+      };
+      let dx;
+      try {
+        dx = net.backward(dy, { updGrad });
+      } finally {
+        target.matmul = original;
+      }
+      return { dx, products, grads: [...net.getVarTable().keys()].map((v) => v.grad.get()) };
+    };
+    const [full, skipped] = [build(), build()];
+    const all = gradients(full, true);
+    const some = gradients(skipped, false);
+    expect(all.dx?.shape).toEqual([4, 6]);
+    expect(some.dx).toBeNull();
+    // Two products per Linear, but for the first layer's input gradient.
+    expect([all.products, some.products]).toEqual([4, 3]);
+    all.grads.forEach((g, i) => expectSameBits(some.grads[i], g, `gradient ${i}`));
+    [full, skipped].forEach((net) => net.dispose());
+  });
+
   it("global and local optimizer state give the same bits", async () => {
     const global = await train(device, { useGlobalState: true });
     const local = await train(device, { useGlobalState: false });

@@ -2,7 +2,7 @@ import type { ActivationKind } from "../device/Device.js";
 import type { DeviceArray } from "../device/DeviceArray.js";
 import { checkArrays, checkShape } from "../device/checks.js";
 import { InvalidArgumentError, NotReadyError, describe } from "../errors.js";
-import { Module } from "./Module.js";
+import { Module, updGradOf, type BackwardOptions } from "./Module.js";
 
 export const relu: ActivationKind = "relu";
 export const tanh: ActivationKind = "tanh";
@@ -29,10 +29,12 @@ export class Activation extends Module {
     return y;
   }
 
-  backward(grad: DeviceArray): DeviceArray {
+  backward(grad: DeviceArray, options?: BackwardOptions): DeviceArray | null {
+    const updGrad = updGradOf("Activation.backward", options);
     if (!this.result) throw new NotReadyError("Activation.backward before forward");
     const [dy, y] = checkArrays("Activation.backward", { grad, output: this.result });
     checkShape("Activation.backward", "grad", dy.shape, y.shape);
+    if (!updGrad) return null;
     const dx = this.output("dx", y.device, y.shape);
     y.device.activationBackward(this.kind, y, dy, dx);
     return dx;

@@ -4,7 +4,7 @@ import { toGpu, zeros } from "../gpuarray.js";
 import { InvalidArgumentError, NotReadyError, describe } from "../errors.js";
 import { Random } from "../random.js";
 import { Variable } from "../Variable.js";
-import { Module } from "./Module.js";
+import { Module, updGradOf, type BackwardOptions } from "./Module.js";
 
 export interface LinearOptions {
   /** Add the bias `b` (default true). */
@@ -53,7 +53,8 @@ export class Linear extends Module {
     return y;
   }
 
-  backward(grad: DeviceArray): DeviceArray {
+  backward(grad: DeviceArray, options?: BackwardOptions): DeviceArray | null {
+    const updGrad = updGradOf("Linear.backward", options);
     if (!this.input) throw new NotReadyError("Linear.backward before forward: there is no input to differentiate at");
     const W = this.vars.get("W")!;
     const b = this.vars.get("b");
@@ -66,6 +67,7 @@ export class Linear extends Module {
     const device = dy.device;
     device.matmul(x, dy, W.grad, null, { m: insize, k: batch, n: outsize, aRow: 1, aCol: insize, bRow: outsize, bCol: 1 });
     if (b) device.columnSums(dy, b.grad, batch, outsize);
+    if (!updGrad) return null;
     const dx = this.output("dx", device, [batch, insize]);
     device.matmul(dy, W.data, dx, null, { m: batch, k: outsize, n: insize, aRow: outsize, aCol: 1, bRow: 1, bCol: outsize });
     return dx;

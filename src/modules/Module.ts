@@ -3,6 +3,28 @@ import type { Device } from "../device/Device.js";
 import { InvalidArgumentError, describe } from "../errors.js";
 import { Variable } from "../Variable.js";
 
+export interface BackwardOptions {
+  /**
+   * Compute dE/d(input) (default true). PuzzleLib's `updGrad=False`: the first layer
+   * of a net has no use for it, and skipping it saves a third of a Linear layer's
+   * backward work; backward() then returns null.
+   */
+  updGrad?: boolean;
+}
+
+/** Checks backward()'s options and returns updGrad. */
+export function updGradOf(operation: string, options: BackwardOptions | undefined): boolean {
+  if (options === undefined) return true;
+  if (typeof options !== "object" || options === null) {
+    throw new InvalidArgumentError(`${operation} got options ${describe(options)}; expected an object such as { updGrad: false }`);
+  }
+  const { updGrad = true } = options;
+  if (typeof updGrad !== "boolean") {
+    throw new InvalidArgumentError(`${operation} got updGrad ${describe(updGrad)}; expected true or false`);
+  }
+  return updGrad;
+}
+
 /** A layer or a network (PuzzleLib's Module): forward, backward, and named variables. */
 export abstract class Module {
   /** The module's own variables by name (containers hold none of their own). */
@@ -10,8 +32,11 @@ export abstract class Module {
 
   abstract forward(data: DeviceArray): DeviceArray;
 
-  /** Given dE/d(output), stores dE/d(variable) in each variable's grad and returns dE/d(input). */
-  abstract backward(grad: DeviceArray): DeviceArray;
+  /**
+   * Given dE/d(output), stores dE/d(variable) in each variable's grad and returns
+   * dE/d(input), or null with `{ updGrad: false }`.
+   */
+  abstract backward(grad: DeviceArray, options?: BackwardOptions): DeviceArray | null;
 
   /** Every variable with all its names; a shared variable has several (as in PuzzleLib). */
   getVarTable(): Map<Variable, string[]> {

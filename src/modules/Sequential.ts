@@ -1,7 +1,7 @@
 import type { DeviceArray } from "../device/DeviceArray.js";
 import { InvalidArgumentError, describe } from "../errors.js";
 import type { Variable } from "../Variable.js";
-import { Module } from "./Module.js";
+import { Module, updGradOf, type BackwardOptions } from "./Module.js";
 
 /** Modules applied in order; variables are named by index and the child's name: `0.W`, `2.b`. */
 export class Sequential extends Module {
@@ -19,8 +19,14 @@ export class Sequential extends Module {
     return this.modules.reduce((x, module) => module.forward(x), data);
   }
 
-  backward(grad: DeviceArray): DeviceArray {
-    return this.modules.reduceRight((g, module) => module.backward(g), grad);
+  /** Back through the modules in reverse; `updGrad` applies to the first module only, as in PuzzleLib. */
+  backward(grad: DeviceArray, options?: BackwardOptions): DeviceArray | null {
+    const updGrad = updGradOf("Sequential.backward", options);
+    let g: DeviceArray | null = grad;
+    for (let i = this.modules.length - 1; i >= 0; i--) {
+      g = this.modules[i].backward(g!, { updGrad: i > 0 || updGrad });
+    }
+    return g;
   }
 
   override getVarTable(): Map<Variable, string[]> {
