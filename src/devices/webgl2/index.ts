@@ -15,9 +15,9 @@ import { addScaled } from "./addScaled.js";
 import { countNonFinite } from "./countNonFinite.js";
 
 /**
- * GLSL ES 3.00 fragment passes over RGBA32F textures (see glsl/). Every array is a
- * texture `passes.width` texels wide, four consecutive elements per texel; values
- * leave the GPU only through get().
+ * GLSL ES 3.00 fragment passes over RGBA32F textures (see glsl/). Every array is an
+ * about square texture, four consecutive elements per texel (see PassRunner.shapeFor);
+ * values leave the GPU only through get().
  */
 export class WebGL2Device extends KernelDevice<WebGL2Device> {
   readonly name = "webgl2" as const;

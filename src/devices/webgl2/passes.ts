@@ -31,7 +31,11 @@ export class TextureBuffer implements DeviceBuffer {
 export interface Pass {
   /** The glsl/ file of the fragment shader. */
   program: string;
-  /** Arrays read, by sampler name without the `u_` prefix (the offset goes to u_<name>Offset). */
+  /**
+   * Arrays read, by sampler name without the `u_` prefix; the view's offset goes to
+   * u_<name>Offset, the texture's width (log2) to u_<name>Shift and its last texel
+   * index to u_<name>Last (see glsl/common.glsl).
+   */
   inputs?: Record<string, DeviceArray>;
   /** Arrays written, one render target each; they share offset and buffer geometry. */
   outputs: DeviceArray[];
