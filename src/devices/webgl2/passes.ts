@@ -109,6 +109,8 @@ export class PassRunner {
   private readonly spare = new Map<string, WebGLTexture[]>();
   private readonly placeholder: WebGLTexture;
   private liveTextures = 0;
+  /** Numbers of render targets whose framebuffer was found complete. */
+  private readonly completeTargets = new Set<number>();
 
   constructor(readonly gl: WebGL2RenderingContext, maxTextureSize: number) {
     this.width = 2 ** Math.floor(Math.log2(Math.min(4096, maxTextureSize)));
@@ -260,7 +262,7 @@ export class PassRunner {
     drawn.forEach(({ texture }, i) => gl.framebufferTexture2D(gl.FRAMEBUFFER, attachments[i], gl.TEXTURE_2D, texture, 0));
     for (let i = drawn.length; i < 4; i++) gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0 + i, gl.TEXTURE_2D, null, 0);
     gl.drawBuffers(attachments);
-    this.checkFramebuffer(program);
+    this.checkFramebuffer(program, drawn.length);
 
     gl.useProgram(info.program);
     const values: Record<string, unknown> = { u_outOffset: target.offset, u_outShift: shape.shift, u_count: count };
@@ -321,13 +323,21 @@ export class PassRunner {
     gl.bindFramebuffer(gl.READ_FRAMEBUFFER, null);
   }
 
-  private checkFramebuffer(program: string): void {
+  /**
+   * Checked once per number of render targets: every texture is RGBA32F, so one
+   * complete framebuffer of n targets vouches for all. (checkFramebufferStatus waits
+   * for the GPU process in Chromium: checked on every pass, it took 60% of a small
+   * net's training step.)
+   */
+  private checkFramebuffer(program: string, targets: number): void {
+    if (this.completeTargets.has(targets)) return;
     const gl = this.gl;
     const status = gl.checkFramebufferStatus(gl.FRAMEBUFFER);
     if (status !== gl.FRAMEBUFFER_COMPLETE) {
       throw new WebGLError(`framebuffer for pass ${program} is incomplete (status 0x${status.toString(16)}): ` +
         "this GL implementation cannot render to these RGBA32F textures");
     }
+    this.completeTargets.add(targets);
   }
 
   checkError(where: string): void {
