@@ -50,9 +50,3 @@ vec4 fetch4(sampler2D s, int shift, int last, int index) {
 int firstElement() {
   return 4 * ((int(gl_FragCoord.y) << u_outShift) + int(gl_FragCoord.x)) - u_outOffset;
 }
-
-// Which of this fragment's four elements e .. e + 3 lie in [0, end).
-bvec4 inRange(int e, int end) {
-  ivec4 i = ivec4(e) + ivec4(0, 1, 2, 3);
-  return bvec4(ivec4(greaterThanEqual(i, ivec4(0))) * ivec4(lessThan(i, ivec4(end))));
-}

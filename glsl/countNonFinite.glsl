@@ -9,11 +9,13 @@ uniform int u_size, u_chunk;
 
 out vec4 o_count;
 
-// How many of elements index .. index + 3 are NaN or infinite.
+// How many of elements index .. index + 3 (those in [0, u_size)) are NaN or infinite.
 float bad(int index) {
   uvec4 bits = floatBitsToUint(fetch4(A, u_aOffset + clamp(index, 0, u_size - 1)));
   bvec4 nonFinite = equal(bits & 0x7f800000u, uvec4(0x7f800000u));
-  return dot(vec4(nonFinite) * vec4(inRange(index, u_size)), vec4(1.0));
+  ivec4 i = ivec4(index) + ivec4(0, 1, 2, 3);
+  vec4 inside = vec4(greaterThanEqual(i, ivec4(0))) * vec4(lessThan(i, ivec4(u_size)));
+  return dot(vec4(nonFinite) * inside, vec4(1.0));
 }
 
 void main() {

@@ -74,7 +74,7 @@ const ALL: Draw["mask"] = [true, true, true, true];
  * draw of its own whose color mask keeps the other elements as they were. The
  * padding after the last element of a buffer is never read, so it may be written.
  */
-export function texelDraws(start: number, end: number, size: number): Draw[] {
+function texelDraws(start: number, end: number, size: number): Draw[] {
   if (end === size) end = Math.ceil(end / LANES) * LANES;
   const first = Math.floor(start / LANES);
   const last = Math.floor((end - 1) / LANES);
