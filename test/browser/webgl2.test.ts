@@ -43,6 +43,25 @@ describe("the webgl2 device in Chromium", () => {
   });
 });
 
+describe("textures kept between passes", () => {
+  it("matrix products of ever new sizes keep a bounded number of row targets, and stay right", async () => {
+    const device = (await getDevice("webgl2")) as WebGL2Device;
+    await init({ device: "webgl2" });
+    const run = (m: number) => {
+      const a = gpuarray.toGpu(Array.from({ length: m * 4 }, (_, i) => i % 7), [m, 4]);
+      const b = gpuarray.toGpu([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1], [4, 4]);
+      const out = gpuarray.zeros([m, 4]);
+      device.matmul(a, b, out, null, { m, k: 4, n: 4, aRow: 4, aCol: 1, bRow: 4, bCol: 1 });
+      expect(out.get()).toEqual(a.get()); // times the identity
+      [a, b, out].forEach((x) => x.dispose());
+    };
+    for (let m = 1; m <= 40; m++) run(4 * m);
+    const before = device.textureCount;
+    for (let m = 41; m <= 80; m++) run(4 * m);
+    expect(device.textureCount).toBe(before);
+  });
+});
+
 describe("measured GPU behaviour", () => {
   it("flushesSubnormals, measured at init, predicts what another pass does with a subnormal product", async () => {
     const device = (await getDevice("webgl2")) as WebGL2Device;

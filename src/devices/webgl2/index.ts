@@ -15,6 +15,12 @@ import { addScaled } from "./addScaled.js";
 import { countNonFinite } from "./countNonFinite.js";
 
 /**
+ * Sizes of matmul row targets kept (see matmulRows). A Linear layer's step takes three
+ * products: 27 sizes cover a nine-layer net, or a three-layer net at three batch sizes.
+ */
+const MAX_ROW_TARGETS = 27;
+
+/**
  * GLSL ES 3.00 fragment passes over RGBA32F textures (see glsl/). Every array is an
  * about square texture, four consecutive elements per texel (see PassRunner.shapeFor);
  * values leave the GPU only through get().
@@ -158,13 +164,18 @@ export class WebGL2Device extends KernelDevice<WebGL2Device> {
 
   /**
    * The four render targets of glsl/matmulBlocks.glsl for products of `size` elements
-   * per target, kept between calls (a net's layers need a few sizes, every step).
+   * per target, kept between calls: a net's layers need a few sizes, every step. The
+   * least recently used beyond MAX_ROW_TARGETS sizes are freed.
    */
   matmulRows(size: number): DeviceArray[] {
     let rows = this.rowTargets.get(size);
-    if (!rows) {
-      rows = [0, 1, 2, 3].map(() => DeviceArray.allocate(this, [size]));
-      this.rowTargets.set(size, rows);
+    if (rows) this.rowTargets.delete(size);
+    else rows = [0, 1, 2, 3].map(() => DeviceArray.allocate(this, [size]));
+    this.rowTargets.set(size, rows);
+    if (this.rowTargets.size > MAX_ROW_TARGETS) {
+      const [oldest, arrays] = this.rowTargets.entries().next().value!;
+      arrays.forEach((a) => a.dispose());
+      this.rowTargets.delete(oldest);
     }
     return rows;
   }

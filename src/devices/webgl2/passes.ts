@@ -91,9 +91,9 @@ function texelDraws(start: number, end: number, size: number): Draw[] {
 }
 
 /**
- * Runs fragment-shader passes over RGBA32F textures: compiles each program once per
- * context (every size and hyper-parameter is a uniform), binds inputs, and renders
- * the output range, a texel (four elements) per fragment. An output that is also
+ * Runs fragment-shader passes over RGBA32F textures: compiles each program variant
+ * once per context (sizes, offsets and hyper-parameters are uniforms), binds inputs,
+ * and renders the output range, a texel (four elements) per fragment. An output that is also
  * read by the pass (the in-place update) is rendered into a spare texture that then
  * replaces it: GL forbids reading the texture being drawn to.
  */

@@ -23,12 +23,12 @@ export function rmspropGraves(device: WebGL2Device, param: DeviceArray, grad: De
   }
   const inPlace = [param, mg, ms, delta];
   const { shift, rows } = (param.buffer as TextureBuffer).shape;
-  const aligned = inPlace.every((a) => {
+  const sameGeometry = inPlace.every((a) => {
     const { shape } = a.buffer as TextureBuffer;
     return a.offset === param.offset && shape.shift === shift && shape.rows === rows;
   }) &&
     new Set(inPlace.map((a) => a.buffer)).size === 4;
-  if (!aligned) {
+  if (!sameGeometry) {
     const staged = inPlace.map((a) => {
       const copy = DeviceArray.allocate(device, a.shape);
       device.copy(a, copy);
