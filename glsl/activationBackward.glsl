@@ -1,10 +1,6 @@
 // dx = dy * f'(x), with f' written in terms of the forward output y.
-uniform sampler2D u_y;
-uniform int u_yOffset, u_yShift, u_yLast;
-#define Y u_y, u_yShift, u_yLast
-uniform sampler2D u_dy;
-uniform int u_dyOffset, u_dyShift, u_dyLast;
-#define DY u_dy, u_dyShift, u_dyLast
+INPUT(y)
+INPUT(dy)
 // The host defines TANH or SIGMOID; relu otherwise.
 
 out vec4 o_dx;

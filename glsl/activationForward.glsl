@@ -1,8 +1,6 @@
 // y = f(x) with the float32 formulas of src/devices/js/activation.ts; constants are
 // given as bit patterns so they do not depend on the compiler's decimal parsing.
-uniform sampler2D u_x;
-uniform int u_xOffset, u_xShift, u_xLast;
-#define X u_x, u_xShift, u_xLast
+INPUT(x)
 // The host defines TANH or SIGMOID; relu otherwise.
 
 out vec4 o_y;

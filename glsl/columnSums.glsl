@@ -1,7 +1,5 @@
 // out[j] = sum over rows of a[i][j], from +0 in row order; four columns per fragment.
-uniform sampler2D u_a;
-uniform int u_aOffset, u_aShift, u_aLast;
-#define A u_a, u_aShift, u_aLast
+INPUT(a)
 uniform int u_rows, u_cols;
 
 out vec4 o_out;

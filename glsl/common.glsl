@@ -6,9 +6,10 @@ precision highp sampler2D;
 // Every array lives in an RGBA32F texture, four consecutive elements per texel, row
 // after row: element i of a buffer is component i % 4 of texel t = i / 4, at
 // (t % width, t / width), where the width is 2^shift texels (each buffer has its own
-// shape). An input is passed as its sampler, shift and last texel index, which each
-// pass bundles in a macro (`#define X u_x, u_xShift, u_xLast`), plus the offset of its
-// view. A pass writes u_count elements from element u_outOffset of its
+// shape). A pass declares an input x with a line `INPUT(x)`, which the pass runner
+// expands (GLSL has no token pasting) into the uniforms it binds: sampler u_x, the
+// view's offset u_xOffset, the texture's shift u_xShift and last texel index u_xLast,
+// and the macro X for `u_x, u_xShift, u_xLast`, the bundle fetch1, fetch4 and texel take. A pass writes u_count elements from element u_outOffset of its
 // output buffer, four per fragment (one output texel); the host draws only the texels
 // the output touches, and its color mask keeps the elements of a first or last texel
 // that lie outside the output.

@@ -1,6 +1,4 @@
-uniform sampler2D u_src;
-uniform int u_srcOffset, u_srcShift, u_srcLast;
-#define SRC u_src, u_srcShift, u_srcLast
+INPUT(src)
 
 out vec4 o_out;
 

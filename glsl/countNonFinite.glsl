@@ -2,9 +2,7 @@
 // (c+1)*u_chunk) of the input (u_chunk a multiple of 4); the host adds the counts. The
 // bit test is used because isnan/isinf may be compiled away by drivers that assume
 // finite math.
-uniform sampler2D u_a;
-uniform int u_aOffset, u_aShift, u_aLast;
-#define A u_a, u_aShift, u_aLast
+INPUT(a)
 uniform int u_size, u_chunk;
 
 out vec4 o_count;

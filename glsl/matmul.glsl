@@ -2,15 +2,9 @@
 // (glsl/matmulBlocks.glsl takes operands with contiguous rows or columns). Each output
 // is summed from +0 over p in order, bias last: the order of every other device. The
 // host defines HAS_BIAS.
-uniform sampler2D u_a;
-uniform int u_aOffset, u_aShift, u_aLast;
-#define A u_a, u_aShift, u_aLast
-uniform sampler2D u_b;
-uniform int u_bOffset, u_bShift, u_bLast;
-#define B u_b, u_bShift, u_bLast
-uniform sampler2D u_bias;
-uniform int u_biasOffset, u_biasShift, u_biasLast;
-#define BIAS u_bias, u_biasShift, u_biasLast
+INPUT(a)
+INPUT(b)
+INPUT(bias)
 uniform int u_k, u_n, u_aRow, u_aCol, u_bRow, u_bCol;
 
 out vec4 o_out;

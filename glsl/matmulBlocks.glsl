@@ -6,15 +6,9 @@
 // puts them in place. Each fetch of op(B) then serves four rows: eight fetches per 64
 // multiply-adds. Every output is summed from +0 over p in order, bias last: the order
 // of every other device. Rows past m and columns past n compute values never copied out.
-uniform sampler2D u_a;
-uniform int u_aOffset, u_aShift, u_aLast;
-#define A u_a, u_aShift, u_aLast
-uniform sampler2D u_b;
-uniform int u_bOffset, u_bShift, u_bLast;
-#define B u_b, u_bShift, u_bLast
-uniform sampler2D u_bias;
-uniform int u_biasOffset, u_biasShift, u_biasLast;
-#define BIAS u_bias, u_biasShift, u_biasLast
+INPUT(a)
+INPUT(b)
+INPUT(bias)
 uniform int u_m, u_k, u_n4, u_aRow, u_aCol, u_bRow, u_bCol;
 
 layout(location = 0) out vec4 o_row0;

@@ -2,18 +2,10 @@
 // (i / 4, j) of row target i % 4, whose rows are u_n4 long. The host defines
 // WHOLE_TEXELS when each output texel is one texel of a row target (n and the
 // output's offset multiples of 4); otherwise each element is gathered on its own.
-uniform sampler2D u_row0;
-uniform int u_row0Offset, u_row0Shift, u_row0Last;
-#define ROW0 u_row0, u_row0Shift, u_row0Last
-uniform sampler2D u_row1;
-uniform int u_row1Offset, u_row1Shift, u_row1Last;
-#define ROW1 u_row1, u_row1Shift, u_row1Last
-uniform sampler2D u_row2;
-uniform int u_row2Offset, u_row2Shift, u_row2Last;
-#define ROW2 u_row2, u_row2Shift, u_row2Last
-uniform sampler2D u_row3;
-uniform int u_row3Offset, u_row3Shift, u_row3Last;
-#define ROW3 u_row3, u_row3Shift, u_row3Last
+INPUT(row0)
+INPUT(row1)
+INPUT(row2)
+INPUT(row3)
 uniform int u_n, u_n4;
 
 out vec4 o_out;

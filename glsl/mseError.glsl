@@ -1,10 +1,6 @@
 // One fragment: sum((pred - target)^2) / (2 * size), summed from +0 in element order.
-uniform sampler2D u_pred;
-uniform int u_predOffset, u_predShift, u_predLast;
-#define PRED u_pred, u_predShift, u_predLast
-uniform sampler2D u_target;
-uniform int u_targetOffset, u_targetShift, u_targetLast;
-#define TARGET u_target, u_targetShift, u_targetLast
+INPUT(pred)
+INPUT(target)
 uniform int u_size;
 
 out vec4 o_error;

@@ -1,10 +1,6 @@
 // grad = (pred - target) / size.
-uniform sampler2D u_pred;
-uniform int u_predOffset, u_predShift, u_predLast;
-#define PRED u_pred, u_predShift, u_predLast
-uniform sampler2D u_target;
-uniform int u_targetOffset, u_targetShift, u_targetLast;
-#define TARGET u_target, u_targetShift, u_targetLast
+INPUT(pred)
+INPUT(target)
 
 out vec4 o_grad;
 

@@ -1,21 +1,11 @@
 // The fused Graves step (see RMSPropGraves) on four elements per fragment: the four
 // in-place arrays are written to four render targets at once, in the operation order
 // of the js reference, element by element.
-uniform sampler2D u_param;
-uniform int u_paramOffset, u_paramShift, u_paramLast;
-#define PARAM u_param, u_paramShift, u_paramLast
-uniform sampler2D u_grad;
-uniform int u_gradOffset, u_gradShift, u_gradLast;
-#define GRAD u_grad, u_gradShift, u_gradLast
-uniform sampler2D u_mg;
-uniform int u_mgOffset, u_mgShift, u_mgLast;
-#define MG u_mg, u_mgShift, u_mgLast
-uniform sampler2D u_ms;
-uniform int u_msOffset, u_msShift, u_msLast;
-#define MS u_ms, u_msShift, u_msLast
-uniform sampler2D u_delta;
-uniform int u_deltaOffset, u_deltaShift, u_deltaLast;
-#define DELTA u_delta, u_deltaShift, u_deltaLast
+INPUT(param)
+INPUT(grad)
+INPUT(mg)
+INPUT(ms)
+INPUT(delta)
 uniform float u_learnRate, u_alpha, u_b, u_momRate, u_epsilon;
 #ifdef SEGMENTS
 // Runs of elements with their own learnRate and momRate (per-variable multipliers

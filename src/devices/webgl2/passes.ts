@@ -31,11 +31,7 @@ export class TextureBuffer implements DeviceBuffer {
 export interface Pass {
   /** The glsl/ file of the fragment shader. */
   program: string;
-  /**
-   * Arrays read, by sampler name without the `u_` prefix; the view's offset goes to
-   * u_<name>Offset, the texture's width (log2) to u_<name>Shift and its last texel
-   * index to u_<name>Last (see glsl/common.glsl).
-   */
+  /** Arrays read, by the names of the shader's INPUT lines (see glsl/common.glsl). */
   inputs?: Record<string, DeviceArray>;
   /** Arrays written, one render target each; they share offset and buffer geometry. */
   outputs: DeviceArray[];
@@ -51,9 +47,23 @@ export interface Pass {
   defines?: Record<string, boolean>;
 }
 
+/** Whether every value (an offset, a stride) is a multiple of LANES: a texel boundary or a whole number of texels. */
+export function aligned(...values: number[]): boolean {
+  return values.every((v) => v % LANES === 0);
+}
+
 /** Whether every input sits at the output's position within a texel: then each fetch4 is one texel. */
 export function sameLanes(output: DeviceArray, ...inputs: DeviceArray[]): boolean {
-  return inputs.every((input) => (input.offset - output.offset) % LANES === 0);
+  return aligned(...inputs.map((input) => input.offset - output.offset));
+}
+
+/**
+ * Expands each line `INPUT(x)` of a pass into the uniforms run() binds for input x
+ * and the macro X that bundles them (see glsl/common.glsl).
+ */
+function declareInputs(fragment: string): string {
+  return fragment.replace(/^INPUT\((\w+)\)$/gm, (_, x: string) => `uniform sampler2D u_${x};\n` +
+    `uniform int u_${x}Offset, u_${x}Shift, u_${x}Last;\n#define ${x.toUpperCase()} u_${x}, u_${x}Shift, u_${x}Last`);
 }
 
 /** Elements per texel: RGBA32F textures, so that one fetch brings four values. */
@@ -209,14 +219,14 @@ export class PassRunner {
 
   /**
    * Compiles a fragment pass: the defines, glsl/common.glsl (which reads ALIGNED),
-   * then the pass. A compile or link error throws a WebGLError holding the driver's
-   * message and the numbered source.
+   * then the pass with its INPUT lines expanded. A compile or link error throws a
+   * WebGLError holding the driver's message and the numbered source.
    */
   compile(name: string, fragment: string, defines: string[] = []): { info: twgl.ProgramInfo; samplers: string[] } {
     const messages: string[] = [];
     const created = twgl.createProgramInfo(this.gl, [
       `#version 300 es\n${glsl.fullscreen}`,
-      `#version 300 es\n${defines.map((define) => `#define ${define}\n`).join("")}${glsl.common}\n${fragment}`,
+      `#version 300 es\n${defines.map((define) => `#define ${define}\n`).join("")}${glsl.common}\n${declareInputs(fragment)}`,
     ], { errorCallback: (message: string) => messages.push(message) });
     if (!created) {
       const variant = defines.length ? ` (with ${defines.join(", ")})` : "";
