@@ -1,6 +1,6 @@
 import type { DeviceArray } from "../../device/DeviceArray.js";
 import type { WebGL2Device } from "./index.js";
-import { LANES } from "./passes.js";
+import { aligned } from "./passes.js";
 
 /** Elements counted per output element: a fragment counts four such chunks. */
 const CHUNK = 1024;
@@ -11,7 +11,7 @@ export function countNonFinite(device: WebGL2Device, a: DeviceArray): number {
   const counts = device.scratch(Math.ceil(a.size / CHUNK));
   device.passes.run({
     program: "countNonFinite", inputs: { a }, outputs: [counts], uniforms: { size: a.size, chunk: CHUNK },
-    defines: { ALIGNED: a.offset % LANES === 0 },
+    defines: { ALIGNED: aligned(a.offset) },
   });
   return counts.get().reduce((sum, count) => sum + count, 0);
 }

@@ -3,7 +3,7 @@ import { KernelDevice, type KernelTable } from "../../device/KernelDevice.js";
 import { DeviceArray } from "../../device/DeviceArray.js";
 import { WebGLError } from "../../errors.js";
 import { probeWebGL2, type GLProbe } from "./context.js";
-import { LANES, PassRunner, TextureBuffer } from "./passes.js";
+import { aligned, PassRunner, TextureBuffer } from "./passes.js";
 import { rmspropGraves } from "./rmspropGraves.js";
 import { matmul } from "./matmul.js";
 import { columnSums } from "./columnSums.js";
@@ -214,7 +214,7 @@ export class WebGL2Device extends KernelDevice<WebGL2Device> {
    */
   upload(dst: DeviceArray, values: Float32Array): void {
     const end = dst.offset + dst.size;
-    if (dst.offset % LANES === 0 && (end % LANES === 0 || end === dst.buffer.size)) {
+    if (aligned(dst.offset) && (aligned(end) || end === dst.buffer.size)) {
       this.passes.upload(dst.buffer as TextureBuffer, dst.offset, values);
       return;
     }

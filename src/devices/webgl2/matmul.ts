@@ -1,9 +1,7 @@
 import type { MatmulShape } from "../../device/Device.js";
 import type { DeviceArray } from "../../device/DeviceArray.js";
 import type { WebGL2Device } from "./index.js";
-import { LANES } from "./passes.js";
-
-const aligned = (...values: number[]) => values.every((v) => v % LANES === 0);
+import { LANES, aligned } from "./passes.js";
 
 /**
  * Four rows at a time (glsl/matmulBlocks.glsl, then glsl/matmulUnblock.glsl) when op(A)

@@ -1,6 +1,6 @@
 import type { DeviceArray } from "../../device/DeviceArray.js";
 import type { WebGL2Device } from "./index.js";
-import { LANES, sameLanes } from "./passes.js";
+import { aligned, sameLanes } from "./passes.js";
 
 /**
  * Two passes: the gradient, elementwise, and (only when the error is asked for) the
@@ -16,7 +16,7 @@ export function mse(device: WebGL2Device, pred: DeviceArray, target: DeviceArray
   const error = device.scratch(1);
   device.passes.run({
     program: "mseError", inputs: { pred, target }, outputs: [error], uniforms: { size: pred.size },
-    defines: { ALIGNED: pred.offset % LANES === 0 && target.offset % LANES === 0 },
+    defines: { ALIGNED: aligned(pred.offset, target.offset) },
   });
   return error.get()[0];
 }
