@@ -1,8 +1,8 @@
 // out = op(A)·op(B) (+ bias) four rows at a time, for op(A) with contiguous rows
 // (A_ROWS) or columns and op(B) with contiguous rows (B_ROWS) or columns, as the host
 // defines; HAS_BIAS; ALIGNED when every fetch4 below starts on a texel. The fragment
-// for row block ib and columns j .. j + 3 (j < n4 = n rounded up to a multiple of 4)
-// writes outputs (4ib + r, j .. j + 3) to render target r, and glsl/matmulUnblock.glsl
+// for row block `block` and columns j .. j + 3 (j < n4 = n rounded up to a multiple of
+// 4) writes outputs (4 block + r, j .. j + 3) to render target r, and glsl/matmulUnblock.glsl
 // puts them in place. Each fetch of op(B) then serves four rows: eight fetches per 64
 // multiply-adds. Every output is summed from +0 over p in order, bias last: the order
 // of every other device. Rows past m and columns past n compute values never copied out.

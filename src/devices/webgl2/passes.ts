@@ -103,9 +103,9 @@ function texelDraws(start: number, end: number, size: number): Draw[] {
 /**
  * Runs fragment-shader passes over RGBA32F textures: compiles each program variant
  * once per context (sizes, offsets and hyper-parameters are uniforms), binds inputs,
- * and renders the output range, a texel (four elements) per fragment. An output that is also
- * read by the pass (the in-place update) is rendered into a spare texture that then
- * replaces it: GL forbids reading the texture being drawn to.
+ * and renders the output range, a texel (four elements) per fragment. An output that
+ * is also read by the pass (the in-place update) is rendered into a spare texture that
+ * then replaces it: GL forbids reading the texture being drawn to.
  */
 export class PassRunner {
   /** The widest texture (texels): a power of two, 4096 or the GPU's limit if lower. */
