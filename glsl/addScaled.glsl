@@ -7,5 +7,5 @@ out vec4 o_y;
 
 void main() {
   int e = firstElement();
-  o_y = fetch4(Y, u_yOffset + e) + u_scale * fetch4(X, u_xOffset + e);
+  o_y = fadd(fetch4(Y, u_yOffset + e), fmul(vec4(u_scale), fetch4(X, u_xOffset + e)));
 }

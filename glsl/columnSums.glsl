@@ -7,6 +7,6 @@ out vec4 o_out;
 void main() {
   int j = firstElement();
   vec4 acc = vec4(0.0);
-  for (int i = 0; i < u_rows; i++) acc += fetch4(A, u_aOffset + i * u_cols + j);
+  for (int i = 0; i < u_rows; i++) acc = fadd(acc, fetch4(A, u_aOffset + i * u_cols + j));
   o_out = acc;
 }

@@ -51,3 +51,156 @@ vec4 fetch4(sampler2D s, int shift, int last, int index) {
 int firstElement() {
   return 4 * ((int(gl_FragCoord.y) << u_outShift) + int(gl_FragCoord.x)) - u_outOffset;
 }
+
+// ---- Strict float32 arithmetic -------------------------------------------------------
+// GLSL ES 3.00 has no `precise`: a compiler may reassociate, fold and contract what a
+// pass writes, divide to 2.5 ULP and take square roots through inversesqrt, and real
+// ones do (Mesa reassociates add chains and folds (a + b) - b; SwiftShader folds
+// (a*b)/b). So every operation the js reference rounds is written as one of the calls
+// below, and passes read like the equations. Each result goes through pin(): a round
+// trip through its bits, xor a uniform that is always 0. No compiler knows that value,
+// so it cannot move, merge or fuse arithmetic across a pin (measured on SwiftShader,
+// llvmpipe and softpipe, where `x * u_one` did not hold). Division and square root
+// start from the GPU's estimate and finish in integer arithmetic, which compilers
+// cannot change: the result is correctly rounded whatever the GPU's own accuracy.
+//
+// Subnormals: with FLUSH defined (init({ subnormals: "flush" })) every operation
+// treats subnormal operands as zero and flushes a subnormal result to a zero of its
+// sign, on every GPU, as the CPU devices then do. Without it the arithmetic is IEEE
+// as far as the GPU keeps subnormals (most flush them in + - *, see the README).
+uniform uint u_zero;  // never set: uniforms start at 0, and the compiler cannot know it stays so
+
+float pin(float x) { return uintBitsToFloat(floatBitsToUint(x) ^ u_zero); }
+vec4 pin(vec4 x) { return uintBitsToFloat(floatBitsToUint(x) ^ uvec4(u_zero)); }
+
+// A zero of x's sign where x is subnormal, else x (a select: no arithmetic).
+float flushed(float x) { uint u = floatBitsToUint(x); return (u & 0x7f800000u) == 0u ? uintBitsToFloat(u & 0x80000000u) : x; }
+vec4 flushed(vec4 x) {
+  uvec4 u = floatBitsToUint(x);
+  return mix(x, uintBitsToFloat(u & 0x80000000u), equal(u & 0x7f800000u, uvec4(0u)));
+}
+
+#ifdef FLUSH
+#define OPERAND(x) flushed(x)
+#define RESULT(x) flushed(pin(x))
+#else
+#define OPERAND(x) (x)
+#define RESULT(x) pin(x)
+#endif
+
+float fadd(float a, float b) { return RESULT(OPERAND(a) + OPERAND(b)); }
+vec4 fadd(vec4 a, vec4 b) { return RESULT(OPERAND(a) + OPERAND(b)); }
+float fsub(float a, float b) { return RESULT(OPERAND(a) - OPERAND(b)); }
+vec4 fsub(vec4 a, vec4 b) { return RESULT(OPERAND(a) - OPERAND(b)); }
+float fmul(float a, float b) { return RESULT(OPERAND(a) * OPERAND(b)); }
+vec4 fmul(vec4 a, vec4 b) { return RESULT(OPERAND(a) * OPERAND(b)); }
+
+// The GPU's own quotient and root: only estimates (the spec allows 2.5 ULP and
+// 1/inversesqrt); fdiv and fsqrt correct them. The hostile-compiler test redefines
+// these two as the worst a conforming compiler may produce.
+#ifndef ESTIMATES
+vec4 divEstimate(vec4 a, vec4 b) { return pin(a / b); }
+vec4 sqrtEstimate(vec4 x) { return pin(sqrt(x)); }
+#endif
+
+// c ? t : f, per component, for integer vectors (ES 3.00's mix takes floats only).
+uvec4 select(bvec4 c, uvec4 t, uvec4 f) { uvec4 m = uvec4(0u) - uvec4(c); return (t & m) | (f & ~m); }
+
+// |x| = M * 2^(e - 23) with M in [2^23, 2^24): the significand and exponent of a
+// finite nonzero x, subnormals included (uint-to-float conversion below 2^24 is exact).
+ivec4 unpack(vec4 x, out uvec4 M) {
+  uvec4 bits = floatBitsToUint(x) & 0x7fffffffu;
+  bvec4 subnormal = lessThan(bits, uvec4(0x00800000u));
+  uvec4 normalized = floatBitsToUint(vec4(bits & 0x007fffffu));
+  bits = select(subnormal, normalized, bits);
+  M = (bits & 0x007fffffu) | 0x00800000u;
+  return ivec4(bits >> 23) - 127 - ivec4(subnormal) * 149;
+}
+
+// The float of sign `sign` and magnitude M * 2^(e - 23) (M in [2^23, 2^24]), rounded
+// to nearest even; `below` > 0 when the exact magnitude is above M * 2^(e - 23), < 0
+// when below, 0 when exact (it breaks ties when the result is subnormal).
+vec4 pack(uvec4 sign, uvec4 M, ivec4 e, ivec4 below) {
+  ivec4 biased = e + 127;
+  uvec4 normal = (uvec4(max(biased, 1) - 1) << 23) + M;
+  uvec4 s = uvec4(clamp(1 - biased, 1, 31));
+  uvec4 halfway = uvec4(1u) << (s - 1u);
+  uvec4 rest = M & ((halfway << 1) - 1u);
+  uvec4 N = M >> s;
+  bvec4 up = bvec4(uvec4(greaterThan(rest, halfway)) |
+    uvec4(equal(rest, halfway)) * (uvec4(greaterThan(below, ivec4(0))) | uvec4(equal(below, ivec4(0))) * (N & 1u)));
+  uvec4 subnormal = select(lessThan(biased, ivec4(-23)), uvec4(0u), N + uvec4(up));
+  uvec4 bits = select(greaterThan(biased, ivec4(0)), normal, subnormal);
+  bits = select(greaterThan(biased, ivec4(254)), uvec4(0x7f800000u), bits);
+#ifdef FLUSH
+  bits = select(lessThan(bits, uvec4(0x00800000u)), uvec4(0u), bits);
+#endif
+  return uintBitsToFloat(sign | bits);
+}
+
+bvec4 isNaN(uvec4 bits) { return greaterThan(bits & 0x7fffffffu, uvec4(0x7f800000u)); }
+bvec4 isInf(uvec4 bits) { return equal(bits & 0x7fffffffu, uvec4(0x7f800000u)); }
+bvec4 isZero(uvec4 bits) { return equal(bits & 0x7fffffffu, uvec4(0u)); }
+bvec4 either(bvec4 a, bvec4 b) { return bvec4(uvec4(a) | uvec4(b)); }
+bvec4 both(bvec4 a, bvec4 b) { return bvec4(uvec4(a) & uvec4(b)); }
+
+// a / b, correctly rounded (IEEE-754 round to nearest even).
+vec4 fdiv(vec4 a, vec4 b) {
+  a = OPERAND(a);
+  b = OPERAND(b);
+  uvec4 A, B;
+  ivec4 e = unpack(a, A) - unpack(b, B);
+  // The quotient of the significands, scaled into [1, 2): A / B * 2^below.
+  uvec4 below = uvec4(lessThan(A, B));
+  A <<= below;
+  e -= ivec4(below);
+  vec4 q = clamp(divEstimate(vec4(A), vec4(B)), 1.0, uintBitsToFloat(0x3fffffffu));
+  uvec4 Q = (floatBitsToUint(q) & 0x007fffffu) | 0x00800000u;
+  // D = A * 2^23 - Q * B, the remainder in units of 2^-46: a few times B at most, so
+  // its low 32 bits (all that uint arithmetic keeps) are all of it.
+  ivec4 D = ivec4((A << 23) - Q * B);
+  // Q + k is the nearest: k = round(D / B), offset so that the division is of non-negatives.
+  ivec4 k = ivec4((uvec4(2 * D) + 33u * B) / (2u * B)) - 16;
+  Q = uvec4(ivec4(Q) + k);
+  D -= k * ivec4(B);
+  uvec4 ab = floatBitsToUint(a), bb = floatBitsToUint(b);
+  uvec4 sign = (ab ^ bb) & 0x80000000u;
+  vec4 result = pack(sign, Q, e, D);
+  // Zeros, infinities and NaNs, by the IEEE rules.
+  bvec4 nan = either(either(isNaN(ab), isNaN(bb)), either(both(isInf(ab), isInf(bb)), both(isZero(ab), isZero(bb))));
+  bvec4 infinite = either(isInf(ab), isZero(bb));
+  bvec4 zero = either(isZero(ab), isInf(bb));
+  result = mix(result, uintBitsToFloat(sign), zero);
+  result = mix(result, uintBitsToFloat(sign | 0x7f800000u), infinite);
+  return mix(result, uintBitsToFloat(uvec4(0x7fc00000u)), nan);
+}
+
+// sqrt(x), correctly rounded.
+vec4 fsqrt(vec4 x) {
+  x = OPERAND(x);
+  uvec4 M;
+  ivec4 e = unpack(x, M);
+  // x = M * 2^(e - 23) with e made even, M in [2^23, 2^25): sqrt(x) = sqrt(M * 2^23) * 2^(e/2 - 23).
+  uvec4 odd = uvec4(e & 1);
+  M <<= odd;
+  e -= ivec4(odd);
+  vec4 s = clamp(sqrtEstimate(vec4(M) * uintBitsToFloat(0x34000000u)), 1.0, uintBitsToFloat(0x3fffffffu));
+  uvec4 S = (floatBitsToUint(s) & 0x007fffffu) | 0x00800000u;
+  // D = M * 2^23 - S^2 in units of 2^-46, small as in fdiv. S + k is the nearest root:
+  // k = round(D / 2S), then one step each way (sqrt(S^2 + D) rounds up iff D > S).
+  ivec4 D = ivec4((M << 23) - S * S);
+  ivec4 k = ivec4((uvec4(D) + 33u * S) / (2u * S)) - 16;
+  ivec4 root = ivec4(S) + k;
+  D -= k * (2 * ivec4(S) + k);
+  ivec4 up = ivec4(greaterThan(D, root));
+  D -= up * (2 * root + 1);
+  root += up;
+  ivec4 down = ivec4(lessThanEqual(D, -root));
+  root -= down;
+  uvec4 bits = floatBitsToUint(x);
+  vec4 result = pack(uvec4(0u), uvec4(root), e >> 1, ivec4(0));
+  // sqrt(+-0) = +-0, sqrt(+inf) = +inf, NaN for NaN and anything below zero.
+  result = mix(result, x, either(isZero(bits), isInf(bits)));
+  return mix(result, uintBitsToFloat(uvec4(0x7fc00000u)),
+    either(isNaN(bits), both(greaterThanEqual(bits, uvec4(0x80000000u)), not(isZero(bits)))));
+}

@@ -17,10 +17,10 @@ float single(int element) {
   int j = element - i * u_n;
   float acc = 0.0;
   for (int p = 0; p < u_k; p++) {
-    acc += fetch1(A, u_aOffset + i * u_aRow + p * u_aCol) * fetch1(B, u_bOffset + p * u_bRow + j * u_bCol);
+    acc = fadd(acc, fmul(fetch1(A, u_aOffset + i * u_aRow + p * u_aCol), fetch1(B, u_bOffset + p * u_bRow + j * u_bCol)));
   }
 #ifdef HAS_BIAS
-  acc += fetch1(BIAS, u_biasOffset + j);
+  acc = fadd(acc, fetch1(BIAS, u_biasOffset + j));
 #endif
   return acc;
 }

@@ -17,7 +17,8 @@ layout(location = 2) out vec4 o_row2;
 layout(location = 3) out vec4 o_row3;
 
 // acc += A(row, p .. p + 3) · B(p .. p + 3, j .. j + 3), one p after the other.
-#define ADD_ROW(acc, aRow) acc += aRow.x * b[0]; acc += aRow.y * b[1]; acc += aRow.z * b[2]; acc += aRow.w * b[3]
+#define ADD_ROW(acc, aRow) acc = fadd(acc, fmul(vec4(aRow.x), b[0])); acc = fadd(acc, fmul(vec4(aRow.y), b[1])); \
+  acc = fadd(acc, fmul(vec4(aRow.z), b[2])); acc = fadd(acc, fmul(vec4(aRow.w), b[3]))
 
 void main() {
   int e = firstElement();
@@ -53,17 +54,17 @@ void main() {
       fetch1(A, ia.w + p * u_aCol));
     ivec4 at = ib + p * u_bRow;
     vec4 row = vec4(fetch1(B, at.x), fetch1(B, at.y), fetch1(B, at.z), fetch1(B, at.w));
-    acc0 += column.x * row;
-    acc1 += column.y * row;
-    acc2 += column.z * row;
-    acc3 += column.w * row;
+    acc0 = fadd(acc0, fmul(vec4(column.x), row));
+    acc1 = fadd(acc1, fmul(vec4(column.y), row));
+    acc2 = fadd(acc2, fmul(vec4(column.z), row));
+    acc3 = fadd(acc3, fmul(vec4(column.w), row));
   }
 #ifdef HAS_BIAS
   vec4 bias = fetch4(BIAS, u_biasOffset + j);
-  acc0 += bias;
-  acc1 += bias;
-  acc2 += bias;
-  acc3 += bias;
+  acc0 = fadd(acc0, bias);
+  acc1 = fadd(acc1, bias);
+  acc2 = fadd(acc2, bias);
+  acc3 = fadd(acc3, bias);
 #endif
   o_row0 = acc0;
   o_row1 = acc1;

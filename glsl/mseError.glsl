@@ -9,17 +9,17 @@ void main() {
   float acc = 0.0;
   int i = 0;
   for (; i + 4 <= u_size; i += 4) {
-    vec4 diff = fetch4(PRED, u_predOffset + i) - fetch4(TARGET, u_targetOffset + i);
-    vec4 square = diff * diff;
-    acc += square.x;
-    acc += square.y;
-    acc += square.z;
-    acc += square.w;
+    vec4 diff = fsub(fetch4(PRED, u_predOffset + i), fetch4(TARGET, u_targetOffset + i));
+    vec4 square = fmul(diff, diff);
+    acc = fadd(acc, square.x);
+    acc = fadd(acc, square.y);
+    acc = fadd(acc, square.z);
+    acc = fadd(acc, square.w);
   }
   for (; i < u_size; i++) {
-    float diff = fetch1(PRED, u_predOffset + i) - fetch1(TARGET, u_targetOffset + i);
-    acc += diff * diff;
+    float diff = fsub(fetch1(PRED, u_predOffset + i), fetch1(TARGET, u_targetOffset + i));
+    acc = fadd(acc, fmul(diff, diff));
   }
   float size = float(u_size);
-  o_error = vec4(acc / (size + size));
+  o_error = fdiv(vec4(acc), vec4(fadd(size, size)));
 }

@@ -1,6 +1,6 @@
 // The fused Graves step (see RMSPropGraves) on four elements per fragment: the four
 // in-place arrays are written to four render targets at once, in the operation order
-// of the js reference, element by element.
+// of the js reference, each operation strict (see glsl/common.glsl).
 INPUT(param)
 INPUT(grad)
 INPUT(mg)
@@ -31,11 +31,13 @@ void main() {
   learnRate = vec4(u_segmentLearnRate[s.x], u_segmentLearnRate[s.y], u_segmentLearnRate[s.z], u_segmentLearnRate[s.w]);
   momRate = vec4(u_segmentMomRate[s.x], u_segmentMomRate[s.y], u_segmentMomRate[s.z], u_segmentMomRate[s.w]);
 #endif
+  vec4 alpha = vec4(u_alpha), b = vec4(u_b);
   vec4 g = fetch4(GRAD, u_gradOffset + e);
-  vec4 mg = u_alpha * fetch4(MG, u_mgOffset + e) + u_b * g;
-  vec4 ms = u_alpha * fetch4(MS, u_msOffset + e) + u_b * (g * g);
-  vec4 delta = momRate * fetch4(DELTA, u_deltaOffset + e) - (learnRate * g) / sqrt((ms - mg * mg) + u_epsilon);
-  o_param = fetch4(PARAM, u_paramOffset + e) + delta;
+  vec4 mg = fadd(fmul(alpha, fetch4(MG, u_mgOffset + e)), fmul(b, g));
+  vec4 ms = fadd(fmul(alpha, fetch4(MS, u_msOffset + e)), fmul(b, fmul(g, g)));
+  vec4 root = fsqrt(fadd(fsub(ms, fmul(mg, mg)), vec4(u_epsilon)));
+  vec4 delta = fsub(fmul(momRate, fetch4(DELTA, u_deltaOffset + e)), fdiv(fmul(learnRate, g), root));
+  o_param = fadd(fetch4(PARAM, u_paramOffset + e), delta);
   o_mg = mg;
   o_ms = ms;
   o_delta = delta;
