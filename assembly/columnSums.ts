@@ -1,21 +1,28 @@
+import { fload, fadd, vload, vadd } from "./subnormals";
+
 /**
  * out[j] = sum over i of a[i*cols + j], summed from +0 in row order (the bias
  * gradient). SIMD runs across columns, which keeps that order per column.
  */
-export function columnSums(a: usize, out: usize, rows: i32, cols: i32): void {
+export function columnSums(a: usize, out: usize, rows: i32, cols: i32, flush: bool): void {
+  if (flush) body(a, out, rows, cols, true);
+  else body(a, out, rows, cols, false);
+}
+
+@inline function body(a: usize, out: usize, rows: i32, cols: i32, flush: bool): void {
   let j = 0;
   if (ASC_FEATURE_SIMD) {
     for (; j + 4 <= cols; j += 4) {
       let acc = f32x4.splat(0);
       for (let i = 0; i < rows; i++) {
-        acc = f32x4.add(acc, v128.load(a + ((<usize>(i * cols + j)) << 2)));
+        acc = vadd(acc, vload(a + ((<usize>(i * cols + j)) << 2), flush), flush);
       }
       v128.store(out + (<usize>j << 2), acc);
     }
   }
   for (; j < cols; j++) {
     let acc: f32 = 0;
-    for (let i = 0; i < rows; i++) acc += load<f32>(a + ((<usize>(i * cols + j)) << 2));
+    for (let i = 0; i < rows; i++) acc = fadd(acc, fload(a + ((<usize>(i * cols + j)) << 2), flush), flush);
     store<f32>(out + (<usize>j << 2), acc);
   }
 }

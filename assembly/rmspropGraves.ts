@@ -1,3 +1,5 @@
+import { fl, fload, fadd, fsub, fmul, fdiv, fsqrt, vload, vadd, vsub, vmul, vdiv, vsqrt } from "./subnormals";
+
 /**
  * The fused Graves RMSProp step over n elements: see RMSPropGraves (src/optimizers)
  * for the equation. Every operation is one f32 rounding, in the documented order, so
@@ -6,8 +8,21 @@
  */
 export function rmspropGraves(
   w: usize, g: usize, mg: usize, ms: usize, d: usize, n: i32,
-  learnRate: f32, alpha: f32, b: f32, momRate: f32, epsilon: f32
+  learnRate: f32, alpha: f32, b: f32, momRate: f32, epsilon: f32, flush: bool
 ): void {
+  if (flush) step(w, g, mg, ms, d, n, learnRate, alpha, b, momRate, epsilon, true);
+  else step(w, g, mg, ms, d, n, learnRate, alpha, b, momRate, epsilon, false);
+}
+
+@inline function step(
+  w: usize, g: usize, mg: usize, ms: usize, d: usize, n: i32,
+  learnRate: f32, alpha: f32, b: f32, momRate: f32, epsilon: f32, flush: bool
+): void {
+  learnRate = fl(learnRate, flush);
+  alpha = fl(alpha, flush);
+  b = fl(b, flush);
+  momRate = fl(momRate, flush);
+  epsilon = fl(epsilon, flush);
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const vlr = f32x4.splat(learnRate);
@@ -17,26 +32,27 @@ export function rmspropGraves(
     const veps = f32x4.splat(epsilon);
     for (; i + 4 <= n; i += 4) {
       const o = <usize>i << 2;
-      const gi = v128.load(g + o);
-      const mgi = f32x4.add(f32x4.mul(va, v128.load(mg + o)), f32x4.mul(vb, gi));
-      const msi = f32x4.add(f32x4.mul(va, v128.load(ms + o)), f32x4.mul(vb, f32x4.mul(gi, gi)));
-      const root = f32x4.sqrt(f32x4.add(f32x4.sub(msi, f32x4.mul(mgi, mgi)), veps));
-      const di = f32x4.sub(f32x4.mul(vmom, v128.load(d + o)), f32x4.div(f32x4.mul(vlr, gi), root));
+      const gi = vload(g + o, flush);
+      const mgi = vadd(vmul(va, vload(mg + o, flush), flush), vmul(vb, gi, flush), flush);
+      const msi = vadd(vmul(va, vload(ms + o, flush), flush), vmul(vb, vmul(gi, gi, flush), flush), flush);
+      const root = vsqrt(vadd(vsub(msi, vmul(mgi, mgi, flush), flush), veps, flush), flush);
+      const di = vsub(vmul(vmom, vload(d + o, flush), flush), vdiv(vmul(vlr, gi, flush), root, flush), flush);
       v128.store(mg + o, mgi);
       v128.store(ms + o, msi);
       v128.store(d + o, di);
-      v128.store(w + o, f32x4.add(v128.load(w + o), di));
+      v128.store(w + o, vadd(vload(w + o, flush), di, flush));
     }
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
-    const gi = load<f32>(g + o);
-    const mgi = alpha * load<f32>(mg + o) + b * gi;
-    const msi = alpha * load<f32>(ms + o) + b * (gi * gi);
-    const di = momRate * load<f32>(d + o) - (learnRate * gi) / Mathf.sqrt((msi - mgi * mgi) + epsilon);
+    const gi = fload(g + o, flush);
+    const mgi = fadd(fmul(alpha, fload(mg + o, flush), flush), fmul(b, gi, flush), flush);
+    const msi = fadd(fmul(alpha, fload(ms + o, flush), flush), fmul(b, fmul(gi, gi, flush), flush), flush);
+    const root = fsqrt(fadd(fsub(msi, fmul(mgi, mgi, flush), flush), epsilon, flush), flush);
+    const di = fsub(fmul(momRate, fload(d + o, flush), flush), fdiv(fmul(learnRate, gi, flush), root, flush), flush);
     store<f32>(mg + o, mgi);
     store<f32>(ms + o, msi);
     store<f32>(d + o, di);
-    store<f32>(w + o, load<f32>(w + o) + di);
+    store<f32>(w + o, fadd(fload(w + o, flush), di, flush));
   }
 }

@@ -1,4 +1,4 @@
-import type { Device, DeviceName, MatmulShape } from "./device/Device.js";
+import type { Device, DeviceName, MatmulShape, SubnormalMode } from "./device/Device.js";
 import { DeviceArray } from "./device/DeviceArray.js";
 import { availableDevices, currentDevice, getDevice, init } from "./device/registry.js";
 import * as gpuarray from "./gpuarray.js";
@@ -42,6 +42,8 @@ export interface ReproducibilityRow {
 
 export interface ReproducibilityReport {
   rows: ReproducibilityRow[];
+  /** The subnormal mode every device ran in (see init({ subnormals })). */
+  subnormals: SubnormalMode;
   /** The devices compared and, for webgl2, the GL renderer. */
   devices: { name: DeviceName; renderer?: string }[];
 }
@@ -152,7 +154,7 @@ export function seedSetup() {
 
 /** The seed example end to end on `device`: every printed error and the final weights. */
 export const seedExample: Check = async (device) => {
-  await init({ device: device.name });
+  await init({ device: device.name, subnormals: device.subnormals });
   const seed = seedSetup();
   const errors = Float32Array.from({ length: 100 }, () => seed.step()!);
   const result = { errors, W: seed.net.getVar("0.W").data.get(), b: seed.net.getVar("0.b").data.get() };
@@ -182,8 +184,10 @@ function compare(check: string, device: DeviceName, got: Arrays, reference: Arra
  * where init() would not choose it) and reports, per check and array, how far each
  * device is from the js reference in ULPs. This is the table to run on your own
  * hardware before trusting cross-device results. The current device is kept.
+ * `subnormals` is the mode every device runs in (see init()).
  */
-export async function reproducibilityReport(): Promise<ReproducibilityReport> {
+export async function reproducibilityReport({ subnormals = "keep" }: { subnormals?: SubnormalMode } = {}):
+  Promise<ReproducibilityReport> {
   let previous: Device | null = null;
   try {
     previous = currentDevice();
@@ -191,10 +195,10 @@ export async function reproducibilityReport(): Promise<ReproducibilityReport> {
     // no device yet: leave it so
   }
   const names = (await availableDevices()).filter((s) => s.available).map((s) => s.name);
-  const devices = await Promise.all(names.map((name) => getDevice(name)));
+  const devices = await Promise.all(names.map((name) => getDevice(name, { subnormals })));
   const rows: ReproducibilityRow[] = [];
   try {
-    const js = await getDevice("js");
+    const js = await getDevice("js", { subnormals });
     for (const [check, run] of Object.entries(CHECKS)) {
       const reference = await run(js);
       for (const device of devices) {
@@ -202,16 +206,17 @@ export async function reproducibilityReport(): Promise<ReproducibilityReport> {
       }
     }
   } finally {
-    if (previous) await init({ device: previous.name });
+    if (previous) await init({ device: previous.name, subnormals: previous.subnormals });
   }
   return {
     rows,
+    subnormals,
     devices: devices.map((d) => (d instanceof WebGL2Device ? { name: d.name, renderer: d.renderer } : { name: d.name })),
   };
 }
 
 /** The report as a plain-text table, one line per check and array, one column per device. */
-export function formatReport({ rows, devices }: ReproducibilityReport): string {
+export function formatReport({ rows, devices, subnormals }: ReproducibilityReport): string {
   const compared = devices.map((d) => d.name).filter((name) => name !== "js");
   const keys = [...new Set(rows.map((r) => `${r.check} | ${r.array}`))];
   const cell = (key: string, device: DeviceName) => {
@@ -228,6 +233,6 @@ export function formatReport({ rows, devices }: ReproducibilityReport): string {
   const widths = header.map((_, i) => Math.max(...[header, ...lines].map((l) => l[i].length)));
   const format = (l: string[]) => l.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
   const renderer = devices.find((d) => d.renderer)?.renderer;
-  return [`largest distance from the js reference${renderer ? ` (webgl2: ${renderer})` : ""}`,
+  return [`largest distance from the js reference, subnormals "${subnormals}"${renderer ? ` (webgl2: ${renderer})` : ""}`,
     format(header), ...lines.map(format)].join("\n");
 }

@@ -4,6 +4,14 @@ export type DeviceName = "webgl2" | "wasm-simd" | "wasm" | "js";
 
 export type ActivationKind = "relu" | "tanh" | "sigmoid";
 
+/**
+ * How a device's arithmetic treats subnormal floats (|x| < 2^-126): "keep" is IEEE-754
+ * (the CPU devices; GPUs that flush differ below 2^-126), "flush" makes every
+ * operation on every device treat subnormal operands as zero and flush subnormal
+ * results to a zero of their sign, so that GPUs that flush and GPUs that do not agree.
+ */
+export type SubnormalMode = "keep" | "flush";
+
 /** The scalars of one Graves step, each already rounded to float32 on the host. */
 export interface GravesScalars {
   learnRate: number;
@@ -66,6 +74,8 @@ export interface DeviceBuffer {
  */
 export interface Device {
   readonly name: DeviceName;
+  /** The subnormal rule this device instance follows (see init({ subnormals })). */
+  readonly subnormals: SubnormalMode;
   /** A zero-filled buffer of `size` floats. */
   allocate(size: number): DeviceBuffer;
   release(buffer: DeviceBuffer): void;

@@ -1,4 +1,4 @@
-import type { Device, DeviceBuffer, DeviceName } from "./Device.js";
+import type { Device, DeviceBuffer, DeviceName, SubnormalMode } from "./Device.js";
 import type { DeviceArray } from "./DeviceArray.js";
 
 type KernelName = "rmspropGraves" | "matmul" | "columnSums" | "activationForward" | "activationBackward" | "mse" |
@@ -16,6 +16,8 @@ export type KernelTable<D> = {
 export abstract class KernelDevice<D> implements Device {
   abstract readonly name: DeviceName;
   protected abstract readonly kernels: KernelTable<D>;
+
+  constructor(readonly subnormals: SubnormalMode) {}
 
   abstract allocate(size: number): DeviceBuffer;
   abstract release(buffer: DeviceBuffer): void;

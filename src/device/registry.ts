@@ -1,5 +1,5 @@
-import type { Device, DeviceName } from "./Device.js";
-import { DeviceUnavailableError, NotReadyError, describe } from "../errors.js";
+import type { Device, DeviceName, SubnormalMode } from "./Device.js";
+import { DeviceUnavailableError, InvalidArgumentError, NotReadyError, describe } from "../errors.js";
 import { JsDevice } from "../devices/js/index.js";
 import { WasmDevice } from "../devices/wasm/index.js";
 import { WebGL2Device } from "../devices/webgl2/index.js";
@@ -9,18 +9,24 @@ interface DeviceEntry {
   unsupportedReason(): string | null;
   /** Why init() passes over a device that works, when it chooses by itself. */
   notPreferredReason?(): string | null;
-  open(): Promise<Device>;
+  open(subnormals: SubnormalMode): Promise<Device>;
 }
 
 const ENTRIES: Record<DeviceName, DeviceEntry> = {
   webgl2: {
     unsupportedReason: () => WebGL2Device.unsupportedReason(),
     notPreferredReason: () => WebGL2Device.notPreferredReason(),
-    open: () => WebGL2Device.create(),
+    open: (subnormals) => WebGL2Device.create(subnormals),
   },
-  "wasm-simd": { unsupportedReason: () => WasmDevice.unsupportedReason(true), open: () => WasmDevice.create(true) },
-  wasm: { unsupportedReason: () => WasmDevice.unsupportedReason(false), open: () => WasmDevice.create(false) },
-  js: { unsupportedReason: () => null, open: async () => new JsDevice() },
+  "wasm-simd": {
+    unsupportedReason: () => WasmDevice.unsupportedReason(true),
+    open: (subnormals) => WasmDevice.create(true, subnormals),
+  },
+  wasm: {
+    unsupportedReason: () => WasmDevice.unsupportedReason(false),
+    open: (subnormals) => WasmDevice.create(false, subnormals),
+  },
+  js: { unsupportedReason: () => null, open: async (subnormals) => new JsDevice(subnormals) },
 };
 
 /** The order init() tries devices in when none is named: fastest first. */
@@ -35,13 +41,14 @@ export interface DeviceStatus {
   reason?: string;
 }
 
-const opened = new Map<DeviceName, Promise<Device>>();
+/** Devices opened, by name and subnormal mode: each mode is a device instance of its own. */
+const opened = new Map<string, Promise<Device>>();
 const failures = new Map<DeviceName, string>();
 /** Why init() passed over a working device the last time it chose by itself. */
 const passedOver = new Map<DeviceName, string>();
 let current: Device | null = null;
 
-async function open(name: DeviceName): Promise<Device> {
+async function open(name: DeviceName, subnormals: SubnormalMode = "keep"): Promise<Device> {
   const known = failures.get(name);
   if (known) throw new Error(known);
   const reason = ENTRIES[name].unsupportedReason();
@@ -49,15 +56,16 @@ async function open(name: DeviceName): Promise<Device> {
     failures.set(name, reason);
     throw new Error(reason);
   }
-  let pending = opened.get(name);
+  const key = `${name} ${subnormals}`;
+  let pending = opened.get(key);
   if (!pending) {
-    pending = ENTRIES[name].open();
-    opened.set(name, pending);
+    pending = ENTRIES[name].open(subnormals);
+    opened.set(key, pending);
   }
   try {
     return await pending;
   } catch (error) {
-    opened.delete(name);
+    opened.delete(key);
     const message = error instanceof Error ? error.message : String(error);
     failures.set(name, message);
     throw new Error(message);
@@ -71,6 +79,34 @@ function isDeviceName(name: unknown): name is DeviceName {
 export interface InitOptions {
   /** The device to use; by default the first of webgl2, wasm-simd, wasm, js that works here. */
   device?: DeviceName;
+  /**
+   * "keep" (default): IEEE-754 subnormals on the CPU devices. "flush": every device
+   * treats subnormal operands as zero and flushes subnormal results to a zero of their
+   * sign, so that GPUs which flush and GPUs which do not give the same bits.
+   */
+  subnormals?: SubnormalMode;
+}
+
+const INIT_OPTIONS = ["device", "subnormals"];
+const SUBNORMAL_MODES: readonly SubnormalMode[] = ["keep", "flush"];
+
+/** Checks init()'s and getDevice()'s options; returns the subnormal mode. */
+function checkOptions(options: unknown, context: string): SubnormalMode {
+  if (typeof options !== "object" || options === null) {
+    throw new InvalidArgumentError(`${context}: options are ${describe(options)}; expected an object`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!INIT_OPTIONS.includes(key)) {
+      throw new InvalidArgumentError(`${context}: unknown option ${describe(key)}; expected ` +
+        INIT_OPTIONS.map(describe).join(", "));
+    }
+  }
+  const { subnormals = "keep" } = options as InitOptions;
+  if (!SUBNORMAL_MODES.includes(subnormals)) {
+    throw new InvalidArgumentError(`${context}: subnormals is ${describe(subnormals)}; expected ` +
+      SUBNORMAL_MODES.map(describe).join(" or "));
+  }
+  return subnormals;
 }
 
 /**
@@ -79,7 +115,8 @@ export interface InitOptions {
  * Arrays made earlier stay on the device they were made on.
  */
 export async function init(options: InitOptions = {}): Promise<Device> {
-  const wanted = options?.device;
+  const subnormals = checkOptions(options, "init");
+  const wanted = options.device;
   if (wanted !== undefined) {
     if (!isDeviceName(wanted)) {
       throw new DeviceUnavailableError(
@@ -87,7 +124,7 @@ export async function init(options: InitOptions = {}): Promise<Device> {
         new Map());
     }
     try {
-      current = await open(wanted);
+      current = await open(wanted, subnormals);
       return current;
     } catch {
       throw unavailable(`device ${describe(wanted)} cannot run here`);
@@ -100,7 +137,7 @@ export async function init(options: InitOptions = {}): Promise<Device> {
       continue;
     }
     try {
-      current = await open(name);
+      current = await open(name, subnormals);
       return current;
     } catch {
       // recorded in `failures`; try the next one
@@ -140,13 +177,17 @@ export async function availableDevices(): Promise<DeviceStatus[]> {
   return statuses;
 }
 
-/** The device named, opened (without making it current): for tests and cross-device checks. */
-export async function getDevice(name: DeviceName): Promise<Device> {
+/**
+ * The device named, opened (without making it current): for tests and cross-device
+ * checks. `subnormals` as in init().
+ */
+export async function getDevice(name: DeviceName, options: Pick<InitOptions, "subnormals"> = {}): Promise<Device> {
+  const subnormals = checkOptions(options, "getDevice");
   if (!isDeviceName(name)) {
     throw new DeviceUnavailableError(`unknown device ${describe(name)}; expected one of ${DEVICE_PREFERENCE.join(", ")}`, new Map());
   }
   try {
-    return await open(name);
+    return await open(name, subnormals);
   } catch {
     throw unavailable(`device ${describe(name)} cannot run here`);
   }

@@ -93,7 +93,7 @@ class FirefoxProvider implements BrowserProvider {
   }
 }
 
-export function firefoxEsr(options: FirefoxOptions): BrowserProviderOption<FirefoxOptions> {
+export function firefoxEsr(options: FirefoxOptions): BrowserProviderOption {
   return defineBrowserProvider({
     name: "firefox-esr",
     supportedBrowser: ["firefox"],

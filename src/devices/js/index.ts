@@ -28,18 +28,20 @@ export class JsDevice extends KernelDevice<JsDevice> {
       const views = [param, grad, mg, ms, delta].map((a) => d.view(a));
       forEachSegment(param.size, scalars, segments, (start, count, s) => {
         const [w, g, m, v, dl] = views.map((view) => view.subarray(start, start + count));
-        rmspropGraves(w, g, m, v, dl, s);
+        rmspropGraves(w, g, m, v, dl, s, d.subnormals);
       });
     },
-    matmul: (d, a, b, out, bias, shape) => matmul(d.view(a), d.view(b), d.view(out), bias && d.view(bias), shape),
-    columnSums: (d, a, out, rows, cols) => columnSums(d.view(a), d.view(out), rows, cols),
-    activationForward: (d, kind, x, y) => activationForward(kind, d.view(x), d.view(y)),
-    activationBackward: (d, kind, y, dy, dx) => activationBackward(kind, d.view(y), d.view(dy), d.view(dx)),
+    matmul: (d, a, b, out, bias, shape) =>
+      matmul(d.view(a), d.view(b), d.view(out), bias && d.view(bias), shape, d.subnormals),
+    columnSums: (d, a, out, rows, cols) => columnSums(d.view(a), d.view(out), rows, cols, d.subnormals),
+    activationForward: (d, kind, x, y) => activationForward(kind, d.view(x), d.view(y), d.subnormals),
+    activationBackward: (d, kind, y, dy, dx) =>
+      activationBackward(kind, d.view(y), d.view(dy), d.view(dx), d.subnormals),
     // The error costs nothing extra here, so it is computed even when not queried.
-    mse: (d, pred, target, grad) => mse(d.view(pred), d.view(target), d.view(grad)),
+    mse: (d, pred, target, grad) => mse(d.view(pred), d.view(target), d.view(grad), d.subnormals),
     fill: (d, a, value) => fill(d.view(a), value),
     copy: (d, src, dst) => copy(d.view(src), d.view(dst)),
-    addScaled: (d, x, y, scale) => addScaled(d.view(x), d.view(y), scale),
+    addScaled: (d, x, y, scale) => addScaled(d.view(x), d.view(y), scale, d.subnormals),
     countNonFinite: (d, a) => countNonFinite(d.view(a)),
   };
 

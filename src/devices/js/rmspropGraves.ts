@@ -1,6 +1,5 @@
-import type { GravesScalars } from "../../device/Device.js";
-
-const f = Math.fround;
+import type { GravesScalars, SubnormalMode } from "../../device/Device.js";
+import { rounding } from "./rounding.js";
 
 /**
  * The reference Graves step (see RMSPropGraves for the equation): one float32
@@ -9,17 +8,18 @@ const f = Math.fround;
  * harmless for +, -, *, / and sqrt from 24 to 53 bits), so this gives WebAssembly's bits.
  */
 export function rmspropGraves(w: Float32Array, g: Float32Array, mg: Float32Array, ms: Float32Array,
-  d: Float32Array, s: GravesScalars): void {
-  const { learnRate, alpha, b, momRate, epsilon } = s;
+  d: Float32Array, s: GravesScalars, subnormals: SubnormalMode = "keep"): void {
+  const f = rounding(subnormals);
+  const [learnRate, alpha, b, momRate, epsilon] = [s.learnRate, s.alpha, s.b, s.momRate, s.epsilon].map(f);
   for (let i = 0; i < w.length; i++) {
-    const gi = g[i];
-    const mgi = f(f(alpha * mg[i]) + f(b * gi));
-    const msi = f(f(alpha * ms[i]) + f(b * f(gi * gi)));
+    const gi = f(g[i]);
+    const mgi = f(f(alpha * f(mg[i])) + f(b * gi));
+    const msi = f(f(alpha * f(ms[i])) + f(b * f(gi * gi)));
     const root = f(Math.sqrt(f(f(msi - f(mgi * mgi)) + epsilon)));
-    const di = f(f(momRate * d[i]) - f(f(learnRate * gi) / root));
+    const di = f(f(momRate * f(d[i])) - f(f(learnRate * gi) / root));
     mg[i] = mgi;
     ms[i] = msi;
     d[i] = di;
-    w[i] = f(w[i] + di);
+    w[i] = f(f(w[i]) + di);
   }
 }

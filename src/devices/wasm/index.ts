@@ -1,4 +1,4 @@
-import type { DeviceBuffer } from "../../device/Device.js";
+import type { DeviceBuffer, SubnormalMode } from "../../device/Device.js";
 import { KernelDevice, type KernelTable } from "../../device/KernelDevice.js";
 import type { DeviceArray } from "../../device/DeviceArray.js";
 import { simdWasm, scalarWasm } from "../../generated/wasm.js";
@@ -36,8 +36,8 @@ export class WasmDevice extends KernelDevice<WasmDevice> implements WasmContext 
   };
   private readonly heap: Heap;
 
-  private constructor(readonly name: "wasm-simd" | "wasm", readonly exports: WasmExports) {
-    super();
+  private constructor(readonly name: "wasm-simd" | "wasm", readonly exports: WasmExports, subnormals: SubnormalMode) {
+    super(subnormals);
     this.heap = new Heap(exports.memory, exports.heapBase());
   }
 
@@ -51,15 +51,20 @@ export class WasmDevice extends KernelDevice<WasmDevice> implements WasmContext 
   }
 
   /** Compiles asynchronously: browsers refuse large synchronous compiles on the main thread. */
-  static async create(simd: boolean): Promise<WasmDevice> {
+  static async create(simd: boolean, subnormals: SubnormalMode): Promise<WasmDevice> {
     const module = await WebAssembly.compile(decodeBase64(simd ? simdWasm : scalarWasm));
     const instance = await WebAssembly.instantiate(module, {});
-    return new WasmDevice(simd ? "wasm-simd" : "wasm", instance.exports as unknown as WasmExports);
+    return new WasmDevice(simd ? "wasm-simd" : "wasm", instance.exports as unknown as WasmExports, subnormals);
   }
 
   /** Bytes of WebAssembly memory in use by live arrays, and the memory's size. */
   memoryUsage(): { usedBytes: number; memoryBytes: number } {
     return { usedBytes: this.heap.usedBytes, memoryBytes: this.exports.memory.buffer.byteLength };
+  }
+
+  /** The kernels' last argument: 1 when they flush subnormals. */
+  get flush(): number {
+    return this.subnormals === "flush" ? 1 : 0;
   }
 
   ptr(a: { buffer: unknown; offset: number }): number {

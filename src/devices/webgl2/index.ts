@@ -1,4 +1,4 @@
-import type { DeviceBuffer } from "../../device/Device.js";
+import type { DeviceBuffer, SubnormalMode } from "../../device/Device.js";
 import { KernelDevice, type KernelTable } from "../../device/KernelDevice.js";
 import { DeviceArray } from "../../device/DeviceArray.js";
 import { WebGLError } from "../../errors.js";
@@ -45,9 +45,9 @@ export class WebGL2Device extends KernelDevice<WebGL2Device> {
   private readonly buffers = new Set<TextureBuffer>();
   private readonly restoreListeners = new Set<() => void>();
 
-  private constructor(private readonly probe: GLProbe) {
-    super();
-    this.passes = new PassRunner(probe.gl, probe.maxTextureSize);
+  private constructor(private readonly probe: GLProbe, subnormals: SubnormalMode) {
+    super(subnormals);
+    this.passes = new PassRunner(probe.gl, probe.maxTextureSize, subnormals);
     this.renderer = probe.renderer;
     this.software = probe.software;
     const canvas = probe.gl.canvas as EventTarget;
@@ -84,7 +84,7 @@ export class WebGL2Device extends KernelDevice<WebGL2Device> {
     // A restored context starts without extensions: float render targets must be enabled again.
     this.probe.gl.getExtension("EXT_color_buffer_float");
     const checkErrors = this.passes.checkErrors;
-    this.passes = new PassRunner(this.probe.gl, this.probe.maxTextureSize);
+    this.passes = new PassRunner(this.probe.gl, this.probe.maxTextureSize, this.subnormals);
     this.passes.checkErrors = checkErrors;
     this.passes.compileAll();
     for (const buffer of this.buffers) {
@@ -108,10 +108,10 @@ export class WebGL2Device extends KernelDevice<WebGL2Device> {
       'faster; init({ device: "webgl2" }) still uses it';
   }
 
-  static async create(): Promise<WebGL2Device> {
+  static async create(subnormals: SubnormalMode): Promise<WebGL2Device> {
     const probe = probeWebGL2();
     if (typeof probe === "string") throw new WebGLError(probe);
-    const device = new WebGL2Device(probe);
+    const device = new WebGL2Device(probe, subnormals);
     device.passes.compileAll();
     device.selfTest();
     return device;

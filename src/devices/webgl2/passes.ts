@@ -1,6 +1,6 @@
 import * as twgl from "twgl.js";
 import type { DeviceArray } from "../../device/DeviceArray.js";
-import type { DeviceBuffer } from "../../device/Device.js";
+import type { DeviceBuffer, SubnormalMode } from "../../device/Device.js";
 import { ContextLostError, InvalidArgumentError, WebGLError } from "../../errors.js";
 import { glsl } from "../../generated/glsl.js";
 
@@ -122,7 +122,13 @@ export class PassRunner {
   /** Numbers of render targets whose framebuffer was found complete. */
   private readonly completeTargets = new Set<number>();
 
-  constructor(readonly gl: WebGL2RenderingContext, maxTextureSize: number) {
+  /**
+   * `subnormals` "flush" compiles every program with FLUSH defined (see glsl/common.glsl).
+   * `rewrite`, when given, transforms each fragment shader's source before it compiles:
+   * the hostile-compiler test uses it to apply the rewrites a conforming compiler may.
+   */
+  constructor(readonly gl: WebGL2RenderingContext, maxTextureSize: number, readonly subnormals: SubnormalMode,
+    readonly rewrite?: (source: string) => string) {
     this.width = 2 ** Math.floor(Math.log2(Math.min(4096, maxTextureSize)));
     this.maxRows = maxTextureSize;
     this.framebuffer = gl.createFramebuffer()!;
@@ -205,7 +211,8 @@ export class PassRunner {
   }
 
   private program(name: string, defines: Pass["defines"] = {}): { info: twgl.ProgramInfo; samplers: string[] } {
-    const names = Object.keys(defines).filter((key) => defines[key]).sort();
+    const all: Record<string, boolean> = { ...defines, FLUSH: this.subnormals === "flush" };
+    const names = Object.keys(all).filter((key) => all[key]).sort();
     const key = [name, ...names].join(" ");
     let program = this.programs.get(key);
     if (!program) {
@@ -226,7 +233,8 @@ export class PassRunner {
     const messages: string[] = [];
     const created = twgl.createProgramInfo(this.gl, [
       `#version 300 es\n${glsl.fullscreen}`,
-      `#version 300 es\n${defines.map((define) => `#define ${define}\n`).join("")}${glsl.common}\n${declareInputs(fragment)}`,
+      (this.rewrite ?? ((source: string) => source))(
+        `#version 300 es\n${defines.map((define) => `#define ${define}\n`).join("")}${glsl.common}\n${declareInputs(fragment)}`),
     ], { errorCallback: (message: string) => messages.push(message) });
     if (!created) {
       const variant = defines.length ? ` (with ${defines.join(", ")})` : "";
