@@ -92,8 +92,7 @@ float fadd(float a, float b) { return RESULT(OPERAND(a) + OPERAND(b)); }
 vec4 fadd(vec4 a, vec4 b) { return RESULT(OPERAND(a) + OPERAND(b)); }
 float fsub(float a, float b) { return RESULT(OPERAND(a) - OPERAND(b)); }
 vec4 fsub(vec4 a, vec4 b) { return RESULT(OPERAND(a) - OPERAND(b)); }
-float fmul(float a, float b) { return RESULT(OPERAND(a) * OPERAND(b)); }
-vec4 fmul(vec4 a, vec4 b) { return RESULT(OPERAND(a) * OPERAND(b)); }
+// fmul: after the helpers below, which its FLUSH variant needs.
 
 // The GPU's own quotient and root: only estimates (the spec allows 2.5 ULP and
 // 1/inversesqrt); fdiv and fsqrt correct them. The hostile-compiler test redefines
@@ -133,7 +132,7 @@ vec4 pack(uvec4 sign, uvec4 M, ivec4 e, ivec4 below) {
   uvec4 bits = select(greaterThan(biased, ivec4(0)), normal, subnormal);
   bits = select(greaterThan(biased, ivec4(254)), uvec4(0x7f800000u), bits);
 #ifdef FLUSH
-  bits = select(lessThan(bits, uvec4(0x00800000u)), uvec4(0u), bits);
+  bits = select(lessThan(biased, ivec4(1)), uvec4(0u), bits);
 #endif
   return uintBitsToFloat(sign | bits);
 }
@@ -143,6 +142,32 @@ bvec4 isInf(uvec4 bits) { return equal(bits & 0x7fffffffu, uvec4(0x7f800000u)); 
 bvec4 isZero(uvec4 bits) { return equal(bits & 0x7fffffffu, uvec4(0u)); }
 bvec4 either(bvec4 a, bvec4 b) { return bvec4(uvec4(a) | uvec4(b)); }
 bvec4 both(bvec4 a, bvec4 b) { return bvec4(uvec4(a) & uvec4(b)); }
+
+// a * b. With FLUSH a product is flushed when its exact value is below 2^-126, even
+// where it would round up to 2^-126: GPUs that flush judge before rounding (so does
+// src/devices/js/rounding.ts), and one that does not must give the same bits.
+#ifdef FLUSH
+vec4 fmul(vec4 a, vec4 b) {
+  a = flushed(a);
+  b = flushed(b);
+  uvec4 A, B;
+  ivec4 e = unpack(a, A) + unpack(b, B);
+  // |ab| = A * B * 2^(e - 46) with A * B in [2^46, 2^48): below 2^-126 when e < -127, or
+  // when e = -127 and A * B < 2^47. Where the float product of A and B rounds to 2^47
+  // exactly, the low 32 bits of A * B (within 2^23 of 2^47) tell which side it is on.
+  vec4 significands = pin(vec4(A) * vec4(B));
+  vec4 two47 = vec4(uintBitsToFloat(0x57000000u));
+  bvec4 below = either(lessThan(significands, two47), both(equal(significands, two47), lessThan(ivec4(A * B), ivec4(0))));
+  bvec4 tiny = either(lessThan(e, ivec4(-127)), both(equal(e, ivec4(-127)), below));
+  uvec4 ab = floatBitsToUint(a), bb = floatBitsToUint(b);
+  tiny = both(tiny, not(either(isZero(ab), isZero(bb))));
+  return mix(pin(a * b), uintBitsToFloat((ab ^ bb) & 0x80000000u), tiny);
+}
+float fmul(float a, float b) { return fmul(vec4(a), vec4(b)).x; }
+#else
+float fmul(float a, float b) { return pin(a * b); }
+vec4 fmul(vec4 a, vec4 b) { return pin(a * b); }
+#endif
 
 // a / b, correctly rounded (IEEE-754 round to nearest even).
 vec4 fdiv(vec4 a, vec4 b) {

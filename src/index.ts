@@ -1,7 +1,7 @@
 // portable-optim: Graves' RMSProp on WebGL2 and WebAssembly behind one API (see README.md).
 export { init, currentDevice, availableDevices, getDevice, DEVICE_PREFERENCE } from "./device/registry.js";
 export type { InitOptions, DeviceStatus } from "./device/registry.js";
-export type { Device, DeviceName, ActivationKind, GravesScalars } from "./device/Device.js";
+export type { Device, DeviceName, ActivationKind, GravesScalars, SubnormalMode } from "./device/Device.js";
 export { DeviceArray } from "./device/DeviceArray.js";
 export * as gpuarray from "./gpuarray.js";
 export { randn, Random } from "./random.js";
@@ -20,7 +20,7 @@ export { GRAVES_DEFAULTS, type GravesHyperParameters } from "./optimizers/hyperP
 export { rmspropGravesKer } from "./kernels.js";
 export { JsDevice } from "./devices/js/index.js";
 export { WasmDevice } from "./devices/wasm/index.js";
-export { WebGL2Device } from "./devices/webgl2/index.js";
+export { WebGL2Device, type StrictOperation } from "./devices/webgl2/index.js";
 export * as reference from "./devices/js/reference.js";
 export {
   PortableOptimError, InvalidArgumentError, ShapeMismatchError, DeviceMismatchError, DisposedError,

@@ -1,12 +1,15 @@
 import { describe, it, expect } from "vitest";
 import { reproducibilityReport, formatReport, currentDevice, init } from "../src/index.js";
 
-describe("cross-device reproducibility report", () => {
-  it("every device matches the js reference bit for bit, but for subnormals a GPU flushes", async () => {
+describe.each(["keep", "flush"] as const)("cross-device reproducibility report, subnormals %s", (subnormals) => {
+  it(subnormals === "keep" ? "every device matches the js reference bit for bit, but for subnormals a GPU flushes"
+    : "every device matches the js reference bit for bit, with no exception", async () => {
     await init({ device: "js" });
-    const report = await reproducibilityReport();
+    const report = await reproducibilityReport({ subnormals });
     console.log(formatReport(report));
     expect(currentDevice().name).toBe("js"); // the report keeps the current device
+    expect(currentDevice().subnormals).toBe("keep");
+    expect(report.subnormals).toBe(subnormals);
 
     const names = report.devices.map((d) => d.name);
     expect(names).toEqual(expect.arrayContaining(["wasm-simd", "wasm", "js"]));
@@ -16,8 +19,9 @@ describe("cross-device reproducibility report", () => {
 
     for (const row of report.rows) {
       const where = `${row.check} / ${row.array} on ${row.device}`;
-      if (row.device !== "webgl2" || row.check === "update, 100 steps" || row.check === "seed example") {
-        // The update and the seed example must be exact everywhere; the WASM builds exact on everything.
+      if (subnormals === "flush" || row.device !== "webgl2" || row.check === "update, 100 steps" ||
+        row.check === "seed example") {
+        // Flush mode, the update, the seed example and the WASM builds: exact, no exception.
         expect(row.differing, where).toBe(0);
       } else {
         expect(row.differing - row.flushedSubnormals, `${where}: differences other than flushed subnormals`).toBe(0);

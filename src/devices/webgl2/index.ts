@@ -3,7 +3,8 @@ import { KernelDevice, type KernelTable } from "../../device/KernelDevice.js";
 import { DeviceArray } from "../../device/DeviceArray.js";
 import { WebGLError } from "../../errors.js";
 import { probeWebGL2, type GLProbe } from "./context.js";
-import { aligned, PassRunner, TextureBuffer } from "./passes.js";
+import { aligned, PassRunner, sameLanes, TextureBuffer } from "./passes.js";
+import { rounding } from "../js/rounding.js";
 import { rmspropGraves } from "./rmspropGraves.js";
 import { matmul } from "./matmul.js";
 import { columnSums } from "./columnSums.js";
@@ -19,6 +20,22 @@ import { countNonFinite } from "./countNonFinite.js";
  * products: 27 sizes cover a nine-layer net, or a three-layer net at three batch sizes.
  */
 const MAX_ROW_TARGETS = 27;
+
+/** The operations of glsl/arithmetic.glsl. */
+export type StrictOperation = "add" | "sub" | "mul" | "div" | "sqrt";
+
+/**
+ * Operands where a quotient or root is hardest to round: exact quotients, powers of
+ * two, near overflow, subnormal operands, subnormal results with ties, roots just
+ * below 2 and 4, zeros, infinities, NaN and negative roots.
+ */
+const HARD_CASES: [number, number][] = [
+  [1, 3], [2, 3], [6, 3], [1, 4], [-7, 2], [1 + 2 ** -23, 1 + 2 ** -22], [2 - 2 ** -23, 1 + 2 ** -23],
+  [3.4028234663852886e38, 0.5], [3.4028234663852886e38, 1 + 2 ** -23], [2 ** -126, 2 ** 24], [3 * 2 ** -149, 2],
+  [2 ** -126 * 1.5, 2 ** 24], [2 ** -149, 3], [5 * 2 ** -149, 7 * 2 ** -149], [1e-30, 1e30], [1e30, 1e-30],
+  [4 - 2 ** -21, 2 ** -126], [0, 5], [-0, 5], [5, 0], [0, 0], [Infinity, 2], [2, -Infinity], [Infinity, Infinity],
+  [NaN, 1], [-1, 1], [2 ** -149, 1], [1e-45, 1e-45],
+];
 
 /**
  * GLSL ES 3.00 fragment passes over RGBA32F textures (see glsl/). Every array is an
@@ -117,9 +134,19 @@ export class WebGL2Device extends KernelDevice<WebGL2Device> {
     return device;
   }
 
+  /** out = a op b (op of a alone for sqrt), elementwise, through glsl/arithmetic.glsl. */
+  arithmetic(op: StrictOperation, a: DeviceArray, b: DeviceArray, out: DeviceArray): void {
+    this.passes.run({
+      program: "arithmetic", inputs: { a, b }, outputs: [out],
+      defines: { [op.toUpperCase()]: true, ALIGNED: sameLanes(out, a, b) },
+    });
+  }
+
   /**
    * Renders known values through a copy pass between views at odd offsets and reads
    * them back: catches drivers that accept float render targets and get them wrong.
+   * Then checks that division and square root round the hard cases as the js
+   * reference does, and measures whether the GPU flushes subnormals.
    */
   private selfTest(): void {
     const values = Float32Array.from([0, 1, -1, 1 / 3, -2 / 7, 3.4028234e38, -1.1754944e-38, 16777217, 1e-7, -123456.79]);
@@ -150,6 +177,31 @@ export class WebGL2Device extends KernelDevice<WebGL2Device> {
     } finally {
       source.dispose();
       target.dispose();
+    }
+    this.checkHardCases();
+  }
+
+  private checkHardCases(): void {
+    const f = rounding(this.subnormals);
+    const a = Float32Array.from(HARD_CASES, ([x]) => x);
+    const b = Float32Array.from(HARD_CASES, ([, y]) => y);
+    const arrays = [a, b, a].map((values) => DeviceArray.allocate(this, [values.length]));
+    try {
+      arrays[0].set(a);
+      arrays[1].set(b);
+      for (const [op, expected] of [["div", (x: number, y: number) => f(f(x) / f(y))], ["sqrt", (x: number) => f(Math.sqrt(f(x)))]] as const) {
+        this.arithmetic(op, arrays[0], arrays[1], arrays[2]);
+        const got = arrays[2].get();
+        got.forEach((value, i) => {
+          const want = Math.fround(expected(a[i], b[i]));
+          if (!Object.is(value, want) && !(Number.isNaN(value) && Number.isNaN(want))) {
+            throw new WebGLError(`self-test failed on "${this.renderer}": the strict ${op} of ${a[i]}` +
+              `${op === "div" ? ` by ${b[i]}` : ""} gave ${value}; the float32 result is ${want}`);
+          }
+        });
+      }
+    } finally {
+      arrays.forEach((array) => array.dispose());
     }
   }
 
