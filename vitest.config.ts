@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { defineConfig } from "vitest/config";
 import { playwright } from "@vitest/browser-playwright";
 import { firefoxEsr } from "./test/browser/firefoxProvider.js";
+import { CHROMIUM_FLAGS, STACK_FLAGS, glStack } from "./test/glStacks.js";
 
 // The browser suite runs in Debian's Chromium; Playwright must never download a browser.
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -12,22 +13,16 @@ if (!existsSync(chromium)) {
     "or set CHROMIUM_PATH to a Chromium binary.");
 }
 
-// The WebGL2 implementation the browser suite runs on (see .ci/run, which runs it on each):
-// GL_STACK=swiftshader (default), llvmpipe (Mesa's, through ANGLE's GLES backend) or
-// lavapipe (Mesa's Vulkan, through ANGLE's Vulkan backend) in Chromium, or softpipe
-// (Mesa's reference rasterizer) in Debian's firefox-esr under Xvfb.
-const STACK_FLAGS = {
-  swiftshader: ["--enable-unsafe-swiftshader", "--use-angle=swiftshader"],
-  llvmpipe: ["--headless=new", "--use-gl=angle", "--use-angle=gles-egl", "--ignore-gpu-blocklist"],
-  lavapipe: ["--headless=new", "--use-gl=angle", "--use-angle=vulkan", "--ignore-gpu-blocklist",
-    "--disable-gpu-driver-bug-workarounds"],
-  softpipe: [],
-} as const;
-const stack = (process.env.GL_STACK ?? "swiftshader") as keyof typeof STACK_FLAGS;
-if (!(stack in STACK_FLAGS)) {
-  throw new Error(`GL_STACK=${stack} is not a stack this suite knows; expected one of ${Object.keys(STACK_FLAGS).join(", ")}`);
+// The WebGL2 stack of the browser suite (GL_STACK; .ci/run runs the suite on three).
+const stack = glStack();
+if (stack === "softpipe") {
+  for (const program of ["firefox-esr", "xvfb-run"]) {
+    if (!process.env.PATH?.split(":").some((dir) => existsSync(`${dir}/${program}`))) {
+      throw new Error(`GL_STACK=softpipe runs the browser suite in Debian's firefox-esr under Xvfb, but ${program} ` +
+        "is not installed: `apt-get install -y firefox-esr xvfb xauth libgl1-mesa-dri` (as root), as .ci/run does.");
+    }
+  }
 }
-if (stack === "lavapipe") process.env.VK_ICD_FILENAMES ??= "/usr/share/vulkan/icd.d/lvp_icd.x86_64.json";
 
 /** Runs in the Vitest Node process for a browser test: the seed example as a Node user runs it. */
 function runSeedExampleInNode(): string[] {
@@ -69,8 +64,7 @@ export default defineConfig({
             provider: stack === "softpipe" ? firefoxEsr({ gallium: "softpipe" }) : playwright({
               launchOptions: {
                 executablePath: chromium,
-                args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", ...STACK_FLAGS[stack]],
+                args: [...CHROMIUM_FLAGS, ...STACK_FLAGS[stack]],
               },
             }),
             instances: [{ browser: stack === "softpipe" ? "firefox" : "chromium" }],

@@ -6,6 +6,10 @@ import { join, extname } from "node:path";
 import * as esbuild from "esbuild";
 import { chromium } from "playwright";
 import { table, ms, ratio } from "./harness.ts";
+import { CHROMIUM_FLAGS, STACK_FLAGS, glStack } from "../test/glStacks.ts";
+
+const stack = glStack();
+if (stack === "softpipe") throw new Error("the browser benchmark runs in Chromium: GL_STACK=swiftshader, llvmpipe or lavapipe");
 
 const root = new URL("..", import.meta.url).pathname;
 const out = join(root, "bench", ".out");
@@ -39,8 +43,7 @@ const port = (server.address() as { port: number }).port;
 const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const browser = await chromium.launch({
   executablePath, headless: true,
-  args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--no-first-run", "--enable-unsafe-swiftshader", "--use-angle=swiftshader"],
+  args: [...CHROMIUM_FLAGS, ...STACK_FLAGS[stack]],
 });
 try {
   const page = await browser.newPage();
@@ -52,25 +55,26 @@ try {
   const result = await page.evaluate(() => (window as unknown as { benchResult: any }).benchResult);
   console.log(`Chromium, WebGL2 renderer: ${result.renderer}\n`);
   console.log("Graves update, ms per step (medians of interleaved rounds)\n");
-  const rows = [["params", "webgl2", "texture copy", "TF.js webgl", "wasm-simd", "TF.js wasm", "webgl2 vs TF.js webgl",
-    "webgl2 / copy", "simd vs TF.js wasm"]];
+  const rows = [["params", "webgl2", "plain passes", "texture copy", "TF.js webgl", "wasm-simd", "TF.js wasm",
+    "webgl2 vs TF.js webgl", "strict / plain", "webgl2 / copy", "simd vs TF.js wasm"]];
   for (const [size, t] of Object.entries(result.update) as [string, Record<string, number>][]) {
     const n = Number(size);
-    rows.push([n >= 1 << 20 ? `${n / (1 << 20)}M` : `${n / 1024}K`, ms(t.webgl2), ms(t["copy floor"]), ms(t["TF.js webgl"]),
-      ms(t["wasm-simd"]), ms(t["TF.js wasm"]), ratio(t["TF.js webgl"], t.webgl2), ratio(t.webgl2, t["copy floor"]),
-      ratio(t["TF.js wasm"], t["wasm-simd"])]);
+    rows.push([n >= 1 << 20 ? `${n / (1 << 20)}M` : `${n / 1024}K`, ms(t.webgl2), ms(t["webgl2 plain"]), ms(t["copy floor"]),
+      ms(t["TF.js webgl"]), ms(t["wasm-simd"]), ms(t["TF.js wasm"]), ratio(t["TF.js webgl"], t.webgl2),
+      ratio(t.webgl2, t["webgl2 plain"]), ratio(t.webgl2, t["copy floor"]), ratio(t["TF.js wasm"], t["wasm-simd"])]);
   }
   console.log(table(rows));
   console.log("\nOne training step, ms\n");
-  const stepRows = [["net", "webgl2", "TF.js webgl", "wasm-simd", "TF.js wasm", "TF.js webgl / webgl2", "TF.js wasm / simd"]];
+  const stepRows = [["net", "webgl2", "plain passes", "TF.js webgl", "wasm-simd", "TF.js wasm", "TF.js webgl / webgl2",
+    "strict / plain", "TF.js wasm / simd"]];
   for (const [name, t] of Object.entries(result.training) as [string, Record<string, number>][]) {
-    stepRows.push([name, ms(t.webgl2), ms(t["TF.js webgl"]), ms(t["wasm-simd"]), ms(t["TF.js wasm"]),
-      ratio(t["TF.js webgl"], t.webgl2), ratio(t["TF.js wasm"], t["wasm-simd"])]);
+    stepRows.push([name, ms(t.webgl2), ms(t["webgl2 plain"]), ms(t["TF.js webgl"]), ms(t["wasm-simd"]), ms(t["TF.js wasm"]),
+      ratio(t["TF.js webgl"], t.webgl2), ratio(t.webgl2, t["webgl2 plain"]), ratio(t["TF.js wasm"], t["wasm-simd"])]);
   }
   console.log(table(stepRows));
   const file = join(root, "bench", "results.json");
   const previous = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
-  writeFileSync(file, JSON.stringify({ ...previous, browser: result }, null, 2) + "\n");
+  writeFileSync(file, JSON.stringify({ ...previous, [`browser-${stack}`]: result }, null, 2) + "\n");
   console.log("\nwritten to bench/results.json");
 } finally {
   await browser.close();

@@ -73,6 +73,25 @@ for (const [name, sizes, batch] of NETS) {
 console.log(table(stepRows));
 results.trainingStep = steps;
 
+console.log('\nThe price of init({ subnormals: "flush" }) on wasm-simd, ms\n');
+const flushRows = [["work", "keep", "flush", "flush / keep"]];
+const flush: Record<string, Record<string, number>> = {};
+const flushCases: [string, (mode: "keep" | "flush") => Promise<Contender & { dispose?(): void }>][] = [
+  ["update, 64K", (mode) => oursUpdate("wasm-simd", 65536, mode)],
+  ["update, 1M", (mode) => oursUpdate("wasm-simd", 1 << 20, mode)],
+  ...NETS.map(([name, sizes, batch]): [string, (mode: "keep" | "flush") => Promise<Contender>] =>
+    [`step, ${name}`, (mode) => oursTrainStep("wasm-simd", sizes, batch, mode)]),
+];
+for (const [work, make] of flushCases) {
+  const contenders = [await make("keep"), await make("flush")];
+  const t = await measure(contenders, { rounds: 7 });
+  contenders.forEach((c) => c.dispose?.());
+  flush[work] = Object.fromEntries(t);
+  flushRows.push([work, ms(t.get("wasm-simd")), ms(t.get("wasm-simd flush")), ratio(t.get("wasm-simd flush"), t.get("wasm-simd"))]);
+}
+console.log(table(flushRows));
+results.flush = flush;
+
 mkdirSync(new URL(".", import.meta.url), { recursive: true });
 const file = new URL("results.json", import.meta.url);
 const previous = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};

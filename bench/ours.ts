@@ -1,19 +1,23 @@
 // Our contenders, shared by the Node and the browser benchmarks.
 import {
   getDevice, init, DeviceArray, randn, rmspropGravesKer, gpuarray, Sequential, Linear, Activation, relu, RMSPropGraves,
-  MSE, type DeviceName,
+  MSE, type DeviceName, type SubnormalMode,
 } from "../src/index.js";
 import type { Contender } from "./harness.ts";
 
+/** The contender's name: the device's, with " flush" in that subnormal mode. */
+const named = (device: DeviceName, subnormals: SubnormalMode) => (subnormals === "flush" ? `${device} flush` : device);
+
 /** The fused update on five arrays of `size` on a device. */
-export async function oursUpdate(name: DeviceName, size: number): Promise<Contender & { dispose(): void }> {
-  const device = await getDevice(name);
+export async function oursUpdate(name: DeviceName, size: number, subnormals: SubnormalMode = "keep"):
+  Promise<Contender & { dispose(): void }> {
+  const device = await getDevice(name, { subnormals });
   const arrays = [0, 1, 2, 3, 4].map(() => DeviceArray.allocate(device, [size]));
   arrays[0].set(randn([size], 1));
   arrays[1].set(randn([size], 2));
   const [w, g, mg, ms, d] = arrays;
   return {
-    name, run: () => rmspropGravesKer(w, g, mg, ms, d, { learnRate: 0.01 }),
+    name: named(name, subnormals), run: () => rmspropGravesKer(w, g, mg, ms, d, { learnRate: 0.01 }),
     sync: () => void w.view(0, [1]).get(), // a one-element read waits for queued GPU passes
     dispose: () => arrays.forEach((a) => a.dispose()),
   };
@@ -35,8 +39,9 @@ export async function copyFloor(name: DeviceName, size: number): Promise<Contend
 }
 
 /** One training step of a relu MLP (`sizes` from input to output) with MSE and RMSPropGraves on global state. */
-export async function oursTrainStep(device: DeviceName, sizes: number[], batch: number): Promise<Contender> {
-  await init({ device });
+export async function oursTrainStep(device: DeviceName, sizes: number[], batch: number,
+  subnormals: SubnormalMode = "keep"): Promise<Contender> {
+  await init({ device, subnormals });
   const data = gpuarray.toGpu(randn([batch, sizes[0]], 1), [batch, sizes[0]]);
   const target = gpuarray.toGpu(randn([batch, sizes.at(-1)!], 2), [batch, sizes.at(-1)!]);
   const layers = sizes.slice(1).flatMap((out, i) => [new Linear(sizes[i], out, { seed: i + 1 }), new Activation(relu)]);
@@ -45,7 +50,7 @@ export async function oursTrainStep(device: DeviceName, sizes: number[], batch: 
   optimizer.setupOn(net, { useGlobalState: true });
   const loss = new MSE();
   return {
-    name: device,
+    name: named(device, subnormals),
     run: () => {
       const [, grad] = loss.compute(net.forward(data), target, { queryError: false });
       optimizer.zeroGradParams();

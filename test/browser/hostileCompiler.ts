@@ -7,7 +7,8 @@
 // Strict passes (glsl/common.glsl) pass every result through pin(), which the compiler
 // cannot see through, so only the GPU's estimates inside fdiv and fsqrt change. The
 // "unprotected" form is what the passes were before: pin() is the identity and the
-// vocabulary calls are plain operators, which the rewrites then reach.
+// vocabulary calls are plain operators, which the rewrites then reach. plainPasses()
+// gives that form with no rewrite, as the benchmark's measure of what strictness costs.
 
 type Node = string | { call: string; args: Node[] };
 
@@ -48,14 +49,23 @@ function join(nodes: Node[]): Node {
   return kept.length === 1 ? kept[0] : { call: "", args: kept };
 }
 
-const print = (n: Node): string => (typeof n === "string" ? n : n.call === "" ? n.args.map(print).join("")
-  : RAW[n.call](n.args.map(print)));
+type Operators = Record<string, (a: string[]) => string>;
 
-/** How the unprotected form writes each operation, with the hostile division and root. */
-const RAW: Record<string, (a: string[]) => string> = {
+const print = (n: Node, raw: Operators): string => (typeof n === "string" ? n : n.call === ""
+  ? n.args.map((a) => print(a, raw)).join("") : raw[n.call](n.args.map((a) => print(a, raw))));
+
+/** How the unprotected form writes each operation. */
+const PLAIN: Operators = {
   fadd: ([a, b]) => `(${a} + ${b})`,
   fsub: ([a, b]) => `(${a} - ${b})`,
   fmul: ([a, b]) => `(${a} * ${b})`,
+  fdiv: ([a, b]) => `(${a} / ${b})`,
+  fsqrt: ([x]) => `sqrt(${x})`,
+};
+
+/** ... and with the hostile division and root. */
+const HOSTILE: Operators = {
+  ...PLAIN,
   fdiv: ([a, b]) => `(${a} * (1.0 / ${b}))`,
   fsqrt: ([x]) => `(1.0 / inversesqrt(${x}))`,
 };
@@ -67,7 +77,7 @@ function rewrite(n: Node): Node {
   if (typeof n === "string") return n;
   const args = n.args.map(rewrite);
   const [x, y] = args;
-  if (n.call === "fsub" && isCall(x, "fadd") && print(x.args[1]) === print(y)) return x.args[0];
+  if (n.call === "fsub" && isCall(x, "fadd") && print(x.args[1], PLAIN) === print(y, PLAIN)) return x.args[0];
   if (n.call === "fadd" && isCall(x, "fadd")) return { call: "fadd", args: [x.args[0], { call: "fadd", args: [x.args[1], y] }] };
   if (n.call === "fadd" && isCall(x, "fsub")) return { call: "fsub", args: [{ call: "fadd", args: [x.args[0], y] }, x.args[1]] };
   return { call: n.call, args };
@@ -84,10 +94,18 @@ export function hostileCompile(source: string, { strict }: { strict: boolean }):
   const estimates = /#ifndef ESTIMATES[\s\S]*?#endif/;
   if (!estimates.test(source)) throw new Error("glsl/common.glsl no longer has the ESTIMATES block this test replaces");
   source = source.replace(estimates, HOSTILE_ESTIMATES);
-  if (strict) return source;
+  return strict ? source : unprotected(source, (n) => print(rewrite(n), HOSTILE));
+}
+
+/** The passes without the strict vocabulary, as they were written before it. */
+export function plainPasses(source: string): string {
+  return unprotected(source, (n) => print(n, PLAIN));
+}
+
+function unprotected(source: string, emit: (n: Node) => string): string {
   source = source.replace(/return uintBitsToFloat\(floatBitsToUint\(x\) \^ (uvec4\()?u_zero\)?\);/g, "return x;");
   // Only the pass, after common.glsl's last definition, is rewritten.
   const passStart = source.lastIndexOf("\nvec4 fsqrt(");
   const split = source.indexOf("\n}\n", passStart) + 3;
-  return source.slice(0, split) + parse(source.slice(split)).map((n) => print(rewrite(n))).join("");
+  return source.slice(0, split) + parse(source.slice(split)).map(emit).join("");
 }
