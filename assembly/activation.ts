@@ -54,9 +54,13 @@ const LN2_LO: f32 = 1.428606765330187e-6;
 }
 
 /** y = f(x) elementwise. */
-export function activationForward(kind: i32, x: usize, y: usize, n: i32, flush: bool): void {
-  if (flush) forward(kind, x, y, n, true);
-  else forward(kind, x, y, n, false);
+export function activationForward(kind: i32, x: usize, y: usize, n: i32): void {
+  forward(kind, x, y, n, false);
+}
+
+/** activationForward under subnormals "flush". */
+export function activationForwardFlush(kind: i32, x: usize, y: usize, n: i32): void {
+  forward(kind, x, y, n, true);
 }
 
 @inline function forward(kind: i32, x: usize, y: usize, n: i32, flush: bool): void {
@@ -83,9 +87,13 @@ export function activationForward(kind: i32, x: usize, y: usize, n: i32, flush: 
 }
 
 /** dx = dy * f'(x), with f' written in terms of the forward output y. */
-export function activationBackward(kind: i32, y: usize, dy: usize, dx: usize, n: i32, flush: bool): void {
-  if (flush) backward(kind, y, dy, dx, n, true);
-  else backward(kind, y, dy, dx, n, false);
+export function activationBackward(kind: i32, y: usize, dy: usize, dx: usize, n: i32): void {
+  backward(kind, y, dy, dx, n, false);
+}
+
+/** activationBackward under subnormals "flush". */
+export function activationBackwardFlush(kind: i32, y: usize, dy: usize, dx: usize, n: i32): void {
+  backward(kind, y, dy, dx, n, true);
 }
 
 @inline function backward(kind: i32, y: usize, dy: usize, dx: usize, n: i32, flush: bool): void {

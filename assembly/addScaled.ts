@@ -1,9 +1,13 @@
 import { fl, fload, fadd, fmul, vload, vadd, vmul } from "./subnormals";
 
 /** y[i] = y[i] + scale * x[i] (a hook's gradient term, such as weight decay). */
-export function addScaled(x: usize, y: usize, n: i32, scale: f32, flush: bool): void {
-  if (flush) body(x, y, n, scale, true);
-  else body(x, y, n, scale, false);
+export function addScaled(x: usize, y: usize, n: i32, scale: f32): void {
+  body(x, y, n, scale, false);
+}
+
+/** addScaled under subnormals "flush". */
+export function addScaledFlush(x: usize, y: usize, n: i32, scale: f32): void {
+  body(x, y, n, scale, true);
 }
 
 @inline function body(x: usize, y: usize, n: i32, scale: f32, flush: bool): void {

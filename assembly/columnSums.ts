@@ -4,9 +4,13 @@ import { fload, fadd, vload, vadd } from "./subnormals";
  * out[j] = sum over i of a[i*cols + j], summed from +0 in row order (the bias
  * gradient). SIMD runs across columns, which keeps that order per column.
  */
-export function columnSums(a: usize, out: usize, rows: i32, cols: i32, flush: bool): void {
-  if (flush) body(a, out, rows, cols, true);
-  else body(a, out, rows, cols, false);
+export function columnSums(a: usize, out: usize, rows: i32, cols: i32): void {
+  body(a, out, rows, cols, false);
+}
+
+/** columnSums under subnormals "flush". */
+export function columnSumsFlush(a: usize, out: usize, rows: i32, cols: i32): void {
+  body(a, out, rows, cols, true);
 }
 
 @inline function body(a: usize, out: usize, rows: i32, cols: i32, flush: bool): void {

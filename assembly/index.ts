@@ -1,12 +1,14 @@
 // The module's exports: pointers and lengths only, no managed objects (runtime stub).
-export { rmspropGraves } from "./rmspropGraves";
-export { matmul } from "./matmul";
-export { columnSums } from "./columnSums";
-export { activationForward, activationBackward } from "./activation";
-export { mse } from "./mse";
+// Each arithmetic kernel X also exports XFlush, the same kernel under subnormals "flush"
+// (see subnormals.ts): two functions, so that neither mode pays for the other.
+export { rmspropGraves, rmspropGravesFlush } from "./rmspropGraves";
+export { matmul, matmulFlush } from "./matmul";
+export { columnSums, columnSumsFlush } from "./columnSums";
+export { activationForward, activationForwardFlush, activationBackward, activationBackwardFlush } from "./activation";
+export { mse, mseFlush } from "./mse";
 export { fill } from "./fill";
 export { copy } from "./copy";
-export { addScaled } from "./addScaled";
+export { addScaled, addScaledFlush } from "./addScaled";
 export { countNonFinite } from "./countNonFinite";
 
 /** First free byte after the module's static data: the host's heap starts here. */

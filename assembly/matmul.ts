@@ -11,10 +11,17 @@ import { flv, fload, fadd, fmul, vload, vadd, vmul } from "./subnormals";
  */
 export function matmul(
   a: usize, b: usize, out: usize, bias: usize, m: i32, k: i32, n: i32,
-  aRow: i32, aCol: i32, bRow: i32, bCol: i32, flush: bool
+  aRow: i32, aCol: i32, bRow: i32, bCol: i32
 ): void {
-  if (flush) body(a, b, out, bias, m, k, n, aRow, aCol, bRow, bCol, true);
-  else body(a, b, out, bias, m, k, n, aRow, aCol, bRow, bCol, false);
+  body(a, b, out, bias, m, k, n, aRow, aCol, bRow, bCol, false);
+}
+
+/** matmul under subnormals "flush". */
+export function matmulFlush(
+  a: usize, b: usize, out: usize, bias: usize, m: i32, k: i32, n: i32,
+  aRow: i32, aCol: i32, bRow: i32, bCol: i32
+): void {
+  body(a, b, out, bias, m, k, n, aRow, aCol, bRow, bCol, true);
 }
 
 @inline function body(

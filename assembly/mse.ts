@@ -4,8 +4,13 @@ import { fload, fadd, fsub, fmul, fdiv } from "./subnormals";
  * PuzzleLib's MSE: grad = (pred - target) / size, and the returned value is
  * sum((pred - target)^2) / (2 * size), the sum taken from +0 in element order.
  */
-export function mse(pred: usize, target: usize, grad: usize, n: i32, flush: bool): f32 {
-  return flush ? body(pred, target, grad, n, true) : body(pred, target, grad, n, false);
+export function mse(pred: usize, target: usize, grad: usize, n: i32): f32 {
+  return body(pred, target, grad, n, false);
+}
+
+/** mse under subnormals "flush". */
+export function mseFlush(pred: usize, target: usize, grad: usize, n: i32): f32 {
+  return body(pred, target, grad, n, true);
 }
 
 @inline function body(pred: usize, target: usize, grad: usize, n: i32, flush: bool): f32 {

@@ -8,10 +8,17 @@ import { fl, fload, fadd, fsub, fmul, fdiv, fsqrt, vload, vadd, vsub, vmul, vdiv
  */
 export function rmspropGraves(
   w: usize, g: usize, mg: usize, ms: usize, d: usize, n: i32,
-  learnRate: f32, alpha: f32, b: f32, momRate: f32, epsilon: f32, flush: bool
+  learnRate: f32, alpha: f32, b: f32, momRate: f32, epsilon: f32
 ): void {
-  if (flush) step(w, g, mg, ms, d, n, learnRate, alpha, b, momRate, epsilon, true);
-  else step(w, g, mg, ms, d, n, learnRate, alpha, b, momRate, epsilon, false);
+  step(w, g, mg, ms, d, n, learnRate, alpha, b, momRate, epsilon, false);
+}
+
+/** rmspropGraves under subnormals "flush". */
+export function rmspropGravesFlush(
+  w: usize, g: usize, mg: usize, ms: usize, d: usize, n: i32,
+  learnRate: f32, alpha: f32, b: f32, momRate: f32, epsilon: f32
+): void {
+  step(w, g, mg, ms, d, n, learnRate, alpha, b, momRate, epsilon, true);
 }
 
 @inline function step(

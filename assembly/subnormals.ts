@@ -4,11 +4,14 @@
 // flushed by the loads below, and every result by its operation, so operands are
 // always flushed already. A product or quotient is flushed when its exact value is below
 // 2^-126, even where it would round up to 2^-126, as GPUs judge (checked in f64, where
-// products are exact and quotients close enough). Every kernel takes `flush` as its last argument and is
-// written once as an @inline body that its export calls with a constant true or
-// false: each mode compiles to its own loop, and "keep" pays nothing.
+// products are exact and quotients close enough, and only where the rounded result is 2^-126). Every kernel is written once as an
+// @inline body taking `flush`, which two exports call with a constant false and true:
+// each mode compiles to its own loop, and "keep" pays nothing. (One export choosing
+// between the two calls by an argument does not do: the optimizer merges the copies
+// back into one loop that tests the argument.)
 
 const MIN_NORMAL: f64 = 1.1754943508222875e-38;
+const MIN_NORMAL_F32: f32 = 1.1754943508222875e-38;
 
 /** x, or a zero of its sign where flush is set and x is subnormal. */
 @inline export function fl(x: f32, flush: bool): f32 {
@@ -20,10 +23,12 @@ const MIN_NORMAL: f64 = 1.1754943508222875e-38;
 @inline export function fadd(a: f32, b: f32, flush: bool): f32 { return fl(a + b, flush); }
 @inline export function fsub(a: f32, b: f32, flush: bool): f32 { return fl(a - b, flush); }
 @inline export function fmul(a: f32, b: f32, flush: bool): f32 {
-  return flush && abs<f64>(<f64>a * <f64>b) < MIN_NORMAL ? <f32>(<f64>a * <f64>b * 0) : a * b;
+  const r = a * b;
+  return flush && abs(r) == MIN_NORMAL_F32 ? (abs<f64>(<f64>a * <f64>b) < MIN_NORMAL ? r * 0 : r) : fl(r, flush);
 }
 @inline export function fdiv(a: f32, b: f32, flush: bool): f32 {
-  return flush && abs<f64>(<f64>a / <f64>b) < MIN_NORMAL ? <f32>(<f64>a / <f64>b * 0) : a / b;
+  const r = a / b;
+  return flush && abs(r) == MIN_NORMAL_F32 ? (abs<f64>(<f64>a / <f64>b) < MIN_NORMAL ? r * 0 : r) : fl(r, flush);
 }
 @inline export function fsqrt(a: f32, flush: bool): f32 { return fl(Mathf.sqrt(a), flush); }
 
@@ -40,6 +45,7 @@ const MIN_NORMAL: f64 = 1.1754943508222875e-38;
 @inline export function vmul(a: v128, b: v128, flush: bool): v128 {
   const r = f32x4.mul(a, b);
   if (!flush) return r;
+  if (!atMinNormal(r)) return flv(r, true);
   const low = f64x2.mul(f64x2.promote_low_f32x4(a), f64x2.promote_low_f32x4(b));
   const high = f64x2.mul(f64x2.promote_low_f32x4(high2(a)), f64x2.promote_low_f32x4(high2(b)));
   return tinyToZero(r, a, b, low, high);
@@ -47,18 +53,31 @@ const MIN_NORMAL: f64 = 1.1754943508222875e-38;
 @inline export function vdiv(a: v128, b: v128, flush: bool): v128 {
   const r = f32x4.div(a, b);
   if (!flush) return r;
+  if (!atMinNormal(r)) return flv(r, true);
   const low = f64x2.div(f64x2.promote_low_f32x4(a), f64x2.promote_low_f32x4(b));
   const high = f64x2.div(f64x2.promote_low_f32x4(high2(a)), f64x2.promote_low_f32x4(high2(b)));
   return tinyToZero(r, a, b, low, high);
 }
 
+/**
+ * Whether a lane of a rounded product or quotient is +-2^-126, the one result where
+ * the rounded value cannot tell whether the exact one was below 2^-126 (elsewhere a
+ * subnormal or zero result means it was, and anything larger that it was not).
+ */
+@inline function atMinNormal(r: v128): bool {
+  return v128.any_true(i32x4.eq(v128.and(r, i32x4.splat(0x7fffffff)), i32x4.splat(0x00800000)));
+}
+
 /** Lanes 2 and 3 of x moved to lanes 0 and 1. */
 @inline function high2(x: v128): v128 { return v128.shuffle<f32>(x, x, 2, 3, 0, 1); }
 
-/** r with a zero of sign(a) xor sign(b) in the lanes whose exact value (low: lanes 0-1, high: 2-3) is below 2^-126. */
+/**
+ * r with a zero of sign(a) xor sign(b) in the lanes whose exact value (low: lanes 0-1,
+ * high: 2-3, in f64) is below 2^-126, r itself flushed in the others.
+ */
 @inline function tinyToZero(r: v128, a: v128, b: v128, low: v128, high: v128): v128 {
   const min = f64x2.splat(MIN_NORMAL);
   const tiny = v128.shuffle<i32>(f64x2.lt(f64x2.abs(low), min), f64x2.lt(f64x2.abs(high), min), 0, 2, 4, 6);
-  return v128.bitselect(v128.and(v128.xor(a, b), i32x4.splat(0x80000000)), r, tiny);
+  return v128.bitselect(v128.and(v128.xor(a, b), i32x4.splat(0x80000000)), flv(r, true), tiny);
 }
 @inline export function vsqrt(a: v128, flush: bool): v128 { return flv(f32x4.sqrt(a), flush); }

@@ -6,10 +6,10 @@ import type { WasmContext } from "./exports.js";
 const KIND: Record<ActivationKind, number> = { relu: 0, tanh: 1, sigmoid: 2 };
 
 export function activationForward(ctx: WasmContext, kind: ActivationKind, x: DeviceArray, y: DeviceArray): void {
-  ctx.exports.activationForward(KIND[kind], ctx.ptr(x), ctx.ptr(y), x.size, ctx.flush);
+  ctx.arithmetic.activationForward(KIND[kind], ctx.ptr(x), ctx.ptr(y), x.size);
 }
 
 export function activationBackward(ctx: WasmContext, kind: ActivationKind, y: DeviceArray, dy: DeviceArray,
   dx: DeviceArray): void {
-  ctx.exports.activationBackward(KIND[kind], ctx.ptr(y), ctx.ptr(dy), ctx.ptr(dx), y.size, ctx.flush);
+  ctx.arithmetic.activationBackward(KIND[kind], ctx.ptr(y), ctx.ptr(dy), ctx.ptr(dx), y.size);
 }

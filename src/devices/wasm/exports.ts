@@ -2,23 +2,38 @@
 export interface WasmExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
-  rmspropGraves(w: number, g: number, mg: number, ms: number, d: number, n: number,
-    learnRate: number, alpha: number, b: number, momRate: number, epsilon: number, flush: number): void;
-  matmul(a: number, b: number, out: number, bias: number, m: number, k: number, n: number,
-    aRow: number, aCol: number, bRow: number, bCol: number, flush: number): void;
-  columnSums(a: number, out: number, rows: number, cols: number, flush: number): void;
-  activationForward(kind: number, x: number, y: number, n: number, flush: number): void;
-  activationBackward(kind: number, y: number, dy: number, dx: number, n: number, flush: number): void;
-  mse(pred: number, target: number, grad: number, n: number, flush: number): number;
   fill(a: number, n: number, value: number): void;
   copy(src: number, dst: number, n: number): void;
-  addScaled(x: number, y: number, n: number, scale: number, flush: number): void;
   countNonFinite(a: number, n: number): number;
 }
 
-/** A kernel's view of the device: its exports, the byte address of an array, and the kernels' flush argument. */
+/**
+ * The arithmetic kernels: the module exports each as X (subnormals "keep") and XFlush
+ * (subnormals "flush"), with the same arguments.
+ */
+export interface ArithmeticKernels {
+  rmspropGraves(w: number, g: number, mg: number, ms: number, d: number, n: number,
+    learnRate: number, alpha: number, b: number, momRate: number, epsilon: number): void;
+  matmul(a: number, b: number, out: number, bias: number, m: number, k: number, n: number,
+    aRow: number, aCol: number, bRow: number, bCol: number): void;
+  columnSums(a: number, out: number, rows: number, cols: number): void;
+  activationForward(kind: number, x: number, y: number, n: number): void;
+  activationBackward(kind: number, y: number, dy: number, dx: number, n: number): void;
+  mse(pred: number, target: number, grad: number, n: number): number;
+  addScaled(x: number, y: number, n: number, scale: number): void;
+}
+
+/** The arithmetic kernels of `exports`: each X, or XFlush with `flush`. */
+export function arithmeticKernels(exports: Record<string, unknown>, flush: boolean): ArithmeticKernels {
+  const names: (keyof ArithmeticKernels)[] = ["rmspropGraves", "matmul", "columnSums", "activationForward",
+    "activationBackward", "mse", "addScaled"];
+  return Object.fromEntries(names.map((name) => [name, exports[flush ? `${name}Flush` : name]])) as unknown as
+    ArithmeticKernels;
+}
+
+/** A kernel's view of the device: its exports, its arithmetic kernels in its subnormal mode, and the byte address of an array. */
 export interface WasmContext {
   readonly exports: WasmExports;
-  readonly flush: number;
+  readonly arithmetic: ArithmeticKernels;
   ptr(a: { buffer: unknown; offset: number }): number;
 }

@@ -2,7 +2,7 @@ import type { DeviceBuffer, SubnormalMode } from "../../device/Device.js";
 import { KernelDevice, type KernelTable } from "../../device/KernelDevice.js";
 import type { DeviceArray } from "../../device/DeviceArray.js";
 import { simdWasm, scalarWasm } from "../../generated/wasm.js";
-import type { WasmContext, WasmExports } from "./exports.js";
+import { arithmeticKernels, type ArithmeticKernels, type WasmContext, type WasmExports } from "./exports.js";
 import { Heap } from "./heap.js";
 import { rmspropGraves } from "./rmspropGraves.js";
 import { matmul } from "./matmul.js";
@@ -35,10 +35,12 @@ export class WasmDevice extends KernelDevice<WasmDevice> implements WasmContext 
     rmspropGraves, matmul, columnSums, activationForward, activationBackward, mse, fill, copy, addScaled, countNonFinite,
   };
   private readonly heap: Heap;
+  readonly arithmetic: ArithmeticKernels;
 
   private constructor(readonly name: "wasm-simd" | "wasm", readonly exports: WasmExports, subnormals: SubnormalMode) {
     super(subnormals);
     this.heap = new Heap(exports.memory, exports.heapBase());
+    this.arithmetic = arithmeticKernels(exports as unknown as Record<string, unknown>, subnormals === "flush");
   }
 
   /** Why this build cannot run here, or null if it can. */
@@ -60,11 +62,6 @@ export class WasmDevice extends KernelDevice<WasmDevice> implements WasmContext 
   /** Bytes of WebAssembly memory in use by live arrays, and the memory's size. */
   memoryUsage(): { usedBytes: number; memoryBytes: number } {
     return { usedBytes: this.heap.usedBytes, memoryBytes: this.exports.memory.buffer.byteLength };
-  }
-
-  /** The kernels' last argument: 1 when they flush subnormals. */
-  get flush(): number {
-    return this.subnormals === "flush" ? 1 : 0;
   }
 
   ptr(a: { buffer: unknown; offset: number }): number {

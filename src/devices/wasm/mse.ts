@@ -3,5 +3,5 @@ import type { WasmContext } from "./exports.js";
 
 /** The error costs nothing extra here, so it is computed even when not queried. */
 export function mse(ctx: WasmContext, pred: DeviceArray, target: DeviceArray, grad: DeviceArray): number {
-  return ctx.exports.mse(ctx.ptr(pred), ctx.ptr(target), ctx.ptr(grad), pred.size, ctx.flush);
+  return ctx.arithmetic.mse(ctx.ptr(pred), ctx.ptr(target), ctx.ptr(grad), pred.size);
 }

@@ -8,6 +8,6 @@ export function rmspropGraves(ctx: WasmContext, param: DeviceArray, grad: Device
   const [w, g, m, s, d] = [param, grad, mg, ms, delta].map((a) => ctx.ptr(a));
   forEachSegment(param.size, scalars, segments, (start, count, { learnRate, alpha, b, momRate, epsilon }) => {
     const o = start * 4;
-    ctx.exports.rmspropGraves(w + o, g + o, m + o, s + o, d + o, count, learnRate, alpha, b, momRate, epsilon, ctx.flush);
+    ctx.arithmetic.rmspropGraves(w + o, g + o, m + o, s + o, d + o, count, learnRate, alpha, b, momRate, epsilon);
   });
 }
