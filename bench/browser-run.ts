@@ -55,21 +55,21 @@ try {
   const result = await page.evaluate(() => (window as unknown as { benchResult: any }).benchResult);
   console.log(`Chromium, WebGL2 renderer: ${result.renderer}\n`);
   console.log("Graves update, ms per step (medians of interleaved rounds)\n");
-  const rows = [["params", "webgl2", "plain passes", "texture copy", "TF.js webgl", "wasm-simd", "TF.js wasm",
-    "webgl2 vs TF.js webgl", "strict / plain", "webgl2 / copy", "simd vs TF.js wasm"]];
+  const rows = [["params", "webgl2", "webgl2 fast", "texture copy", "TF.js webgl", "wasm-simd", "TF.js wasm",
+    "webgl2 vs TF.js webgl", "strict / fast", "webgl2 / copy", "simd vs TF.js wasm"]];
   for (const [size, t] of Object.entries(result.update) as [string, Record<string, number>][]) {
     const n = Number(size);
-    rows.push([n >= 1 << 20 ? `${n / (1 << 20)}M` : `${n / 1024}K`, ms(t.webgl2), ms(t["webgl2 plain"]), ms(t["copy floor"]),
+    rows.push([n >= 1 << 20 ? `${n / (1 << 20)}M` : `${n / 1024}K`, ms(t.webgl2), ms(t["webgl2 fast"]), ms(t["copy floor"]),
       ms(t["TF.js webgl"]), ms(t["wasm-simd"]), ms(t["TF.js wasm"]), ratio(t["TF.js webgl"], t.webgl2),
-      ratio(t.webgl2, t["webgl2 plain"]), ratio(t.webgl2, t["copy floor"]), ratio(t["TF.js wasm"], t["wasm-simd"])]);
+      ratio(t.webgl2, t["webgl2 fast"]), ratio(t.webgl2, t["copy floor"]), ratio(t["TF.js wasm"], t["wasm-simd"])]);
   }
   console.log(table(rows));
   console.log("\nOne training step, ms\n");
-  const stepRows = [["net", "webgl2", "plain passes", "TF.js webgl", "wasm-simd", "TF.js wasm", "TF.js webgl / webgl2",
-    "strict / plain", "TF.js wasm / simd"]];
+  const stepRows = [["net", "webgl2", "webgl2 fast", "TF.js webgl", "wasm-simd", "TF.js wasm", "TF.js webgl / webgl2",
+    "strict / fast", "TF.js wasm / simd"]];
   for (const [name, t] of Object.entries(result.training) as [string, Record<string, number>][]) {
-    stepRows.push([name, ms(t.webgl2), ms(t["webgl2 plain"]), ms(t["TF.js webgl"]), ms(t["wasm-simd"]), ms(t["TF.js wasm"]),
-      ratio(t["TF.js webgl"], t.webgl2), ratio(t.webgl2, t["webgl2 plain"]), ratio(t["TF.js wasm"], t["wasm-simd"])]);
+    stepRows.push([name, ms(t.webgl2), ms(t["webgl2 fast"]), ms(t["TF.js webgl"]), ms(t["wasm-simd"]), ms(t["TF.js wasm"]),
+      ratio(t["TF.js webgl"], t.webgl2), ratio(t.webgl2, t["webgl2 fast"]), ratio(t["TF.js wasm"], t["wasm-simd"])]);
   }
   console.log(table(stepRows));
   const file = join(root, "bench", "results.json");

@@ -1,23 +1,30 @@
 // Our contenders, shared by the Node and the browser benchmarks.
 import {
   getDevice, init, DeviceArray, randn, rmspropGravesKer, gpuarray, Sequential, Linear, Activation, relu, RMSPropGraves,
-  MSE, type DeviceName, type SubnormalMode,
+  MSE, type DeviceName, type Precision, type SubnormalMode,
 } from "../src/index.js";
 import type { Contender } from "./harness.ts";
 
-/** The contender's name: the device's, with " flush" in that subnormal mode. */
-const named = (device: DeviceName, subnormals: SubnormalMode) => (subnormals === "flush" ? `${device} flush` : device);
+/** How a contender's device is opened: a subnormal mode, or webgl2's "fast" precision. */
+type Variant = SubnormalMode | Precision;
+
+const options = (variant: Variant) => (variant === "fast" ? { precision: variant } : variant === "flush"
+  ? { subnormals: variant } : {});
+
+/** The contender's name: the device's, with " flush" or " fast" for those variants. */
+const named = (device: DeviceName, variant: Variant) =>
+  (variant === "flush" || variant === "fast" ? `${device} ${variant}` : device);
 
 /** The fused update on five arrays of `size` on a device. */
-export async function oursUpdate(name: DeviceName, size: number, subnormals: SubnormalMode = "keep"):
+export async function oursUpdate(name: DeviceName, size: number, variant: Variant = "keep"):
   Promise<Contender & { dispose(): void }> {
-  const device = await getDevice(name, { subnormals });
+  const device = await getDevice(name, options(variant));
   const arrays = [0, 1, 2, 3, 4].map(() => DeviceArray.allocate(device, [size]));
   arrays[0].set(randn([size], 1));
   arrays[1].set(randn([size], 2));
   const [w, g, mg, ms, d] = arrays;
   return {
-    name: named(name, subnormals), run: () => rmspropGravesKer(w, g, mg, ms, d, { learnRate: 0.01 }),
+    name: named(name, variant), run: () => rmspropGravesKer(w, g, mg, ms, d, { learnRate: 0.01 }),
     sync: () => void w.view(0, [1]).get(), // a one-element read waits for queued GPU passes
     dispose: () => arrays.forEach((a) => a.dispose()),
   };
@@ -40,8 +47,8 @@ export async function copyFloor(name: DeviceName, size: number): Promise<Contend
 
 /** One training step of a relu MLP (`sizes` from input to output) with MSE and RMSPropGraves on global state. */
 export async function oursTrainStep(device: DeviceName, sizes: number[], batch: number,
-  subnormals: SubnormalMode = "keep"): Promise<Contender> {
-  await init({ device, subnormals });
+  variant: Variant = "keep"): Promise<Contender> {
+  await init({ device, ...options(variant) });
   const data = gpuarray.toGpu(randn([batch, sizes[0]], 1), [batch, sizes[0]]);
   const target = gpuarray.toGpu(randn([batch, sizes.at(-1)!], 2), [batch, sizes.at(-1)!]);
   const layers = sizes.slice(1).flatMap((out, i) => [new Linear(sizes[i], out, { seed: i + 1 }), new Activation(relu)]);
@@ -50,7 +57,7 @@ export async function oursTrainStep(device: DeviceName, sizes: number[], batch: 
   optimizer.setupOn(net, { useGlobalState: true });
   const loss = new MSE();
   return {
-    name: named(device, subnormals),
+    name: named(device, variant),
     run: () => {
       const [, grad] = loss.compute(net.forward(data), target, { queryError: false });
       optimizer.zeroGradParams();

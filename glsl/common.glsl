@@ -68,10 +68,19 @@ int firstElement() {
 // treats subnormal operands as zero and flushes a subnormal result to a zero of its
 // sign, on every GPU, as the CPU devices then do. Without it the arithmetic is IEEE
 // as far as the GPU keeps subnormals (most flush them in + - *, see the README).
+//
+// With FAST defined (init({ precision: "fast" })) pin() is the identity and fdiv and
+// fsqrt are the GPU's own: the passes as the compiler wants them, bit-identical only
+// where it rewrites nothing.
+#ifdef FAST
+float pin(float x) { return x; }
+vec4 pin(vec4 x) { return x; }
+#else
 uniform uint u_zero;  // never set: uniforms start at 0, and the compiler cannot know it stays so
 
 float pin(float x) { return uintBitsToFloat(floatBitsToUint(x) ^ u_zero); }
 vec4 pin(vec4 x) { return uintBitsToFloat(floatBitsToUint(x) ^ uvec4(u_zero)); }
+#endif
 
 // A zero of x's sign where x is subnormal, else x (a select: no arithmetic).
 float flushed(float x) { uint u = floatBitsToUint(x); return (u & 0x7f800000u) == 0u ? uintBitsToFloat(u & 0x80000000u) : x; }
@@ -102,43 +111,55 @@ vec4 divEstimate(vec4 a, vec4 b) { return pin(a / b); }
 vec4 sqrtEstimate(vec4 x) { return pin(sqrt(x)); }
 #endif
 
+// Integer vectors convert to and from float through ivec4 (every value here is below
+// 2^31): SIMD CPUs have no unsigned conversions, and SwiftShader emulates them slowly.
+
 // c ? t : f, per component, for integer vectors (ES 3.00's mix takes floats only).
 uvec4 select(bvec4 c, uvec4 t, uvec4 f) { uvec4 m = uvec4(0u) - uvec4(c); return (t & m) | (f & ~m); }
 
 // |x| = M * 2^(e - 23) with M in [2^23, 2^24): the significand and exponent of a
-// finite nonzero x, subnormals included (uint-to-float conversion below 2^24 is exact).
+// finite nonzero x, subnormals included (uint-to-float conversion below 2^24 is exact;
+// with FLUSH, operands are never subnormal).
 ivec4 unpack(vec4 x, out uvec4 M) {
   uvec4 bits = floatBitsToUint(x) & 0x7fffffffu;
-  bvec4 subnormal = lessThan(bits, uvec4(0x00800000u));
-  uvec4 normalized = floatBitsToUint(vec4(bits & 0x007fffffu));
-  bits = select(subnormal, normalized, bits);
+#ifdef FLUSH
   M = (bits & 0x007fffffu) | 0x00800000u;
-  return ivec4(bits >> 23) - 127 - ivec4(subnormal) * 149;
+  return ivec4(bits >> 23) - 127;
+#else
+  uvec4 subnormal = uvec4(lessThan(bits, uvec4(0x00800000u)));
+  bits = select(bvec4(subnormal), floatBitsToUint(vec4(ivec4(bits))), bits);
+  M = (bits & 0x007fffffu) | 0x00800000u;
+  return ivec4(bits >> 23) - 127 - ivec4(subnormal * 149u);
+#endif
 }
 
-// The float of sign `sign` and magnitude M * 2^(e - 23) (M in [2^23, 2^24]), rounded
-// to nearest even; `below` > 0 when the exact magnitude is above M * 2^(e - 23), < 0
-// when below, 0 when exact (it breaks ties when the result is subnormal).
-vec4 pack(uvec4 sign, uvec4 M, ivec4 e, ivec4 below) {
+// The bits of the float of magnitude M * 2^(e - 23) (M in [2^23, 2^24)), rounded to
+// nearest even; `below` > 0 when the exact magnitude is above M * 2^(e - 23), < 0 when
+// below, 0 when exact (it breaks ties when the result is subnormal).
+uvec4 pack(uvec4 M, ivec4 e, ivec4 below) {
   ivec4 biased = e + 127;
-  uvec4 normal = (uvec4(max(biased, 1) - 1) << 23) + M;
-  uvec4 s = uvec4(clamp(1 - biased, 1, 31));
-  uvec4 halfway = uvec4(1u) << (s - 1u);
-  uvec4 rest = M & ((halfway << 1) - 1u);
-  uvec4 N = M >> s;
-  bvec4 up = bvec4(uvec4(greaterThan(rest, halfway)) |
-    uvec4(equal(rest, halfway)) * (uvec4(greaterThan(below, ivec4(0))) | uvec4(equal(below, ivec4(0))) * (N & 1u)));
-  uvec4 subnormal = select(lessThan(biased, ivec4(-23)), uvec4(0u), N + uvec4(up));
-  uvec4 bits = select(greaterThan(biased, ivec4(0)), normal, subnormal);
-  bits = select(greaterThan(biased, ivec4(254)), uvec4(0x7f800000u), bits);
+  uvec4 bits = (uvec4(biased - 1) << 23) + M;
 #ifdef FLUSH
   bits = select(lessThan(biased, ivec4(1)), uvec4(0u), bits);
+#else
+  // Subnormal: N = M >> s and the rest, from exact float scalings by 2^-s and 2^s
+  // (shifting each component by its own amount is slow on SIMD CPUs). Rounding up is
+  // 2 rest + sign(below) + (N odd) > 2^s: above half, or at half with the exact value
+  // above, or exactly at half with N odd.
+  uvec4 s = uvec4(clamp(1 - biased, 1, 25));
+  uvec4 power = uvec4(ivec4(uintBitsToFloat((127u + s) << 23)));
+  uvec4 N = uvec4(ivec4(vec4(ivec4(M)) * uintBitsToFloat((127u - s) << 23)));
+  uvec4 tail = 2u * (M - N * power) + uvec4(sign(below) + 1) + (N & 1u);
+  bits = select(lessThan(biased, ivec4(1)), N + uvec4(greaterThan(tail, power + 1u)), bits);
 #endif
-  return uintBitsToFloat(sign | bits);
+  return select(greaterThan(biased, ivec4(254)), uvec4(0x7f800000u), bits);
 }
 
-bvec4 isNaN(uvec4 bits) { return greaterThan(bits & 0x7fffffffu, uvec4(0x7f800000u)); }
-bvec4 isInf(uvec4 bits) { return equal(bits & 0x7fffffffu, uvec4(0x7f800000u)); }
+const uint INF = 0x7f800000u;
+
+// bits where c, else f (a select of float bit patterns).
+uvec4 choose(bvec4 c, uint bits, uvec4 f) { return select(c, uvec4(bits), f); }
+
 bvec4 isZero(uvec4 bits) { return equal(bits & 0x7fffffffu, uvec4(0u)); }
 bvec4 either(bvec4 a, bvec4 b) { return bvec4(uvec4(a) | uvec4(b)); }
 bvec4 both(bvec4 a, bvec4 b) { return bvec4(uvec4(a) & uvec4(b)); }
@@ -169,6 +190,10 @@ float fmul(float a, float b) { return pin(a * b); }
 vec4 fmul(vec4 a, vec4 b) { return pin(a * b); }
 #endif
 
+#ifdef FAST
+vec4 fdiv(vec4 a, vec4 b) { return RESULT(OPERAND(a) / OPERAND(b)); }
+vec4 fsqrt(vec4 x) { return RESULT(sqrt(OPERAND(x))); }
+#else
 // a / b, correctly rounded (IEEE-754 round to nearest even).
 vec4 fdiv(vec4 a, vec4 b) {
   a = OPERAND(a);
@@ -177,27 +202,32 @@ vec4 fdiv(vec4 a, vec4 b) {
   ivec4 e = unpack(a, A) - unpack(b, B);
   // The quotient of the significands, scaled into [1, 2): A / B * 2^below.
   uvec4 below = uvec4(lessThan(A, B));
-  A <<= below;
+  A += A * below;
   e -= ivec4(below);
-  vec4 q = clamp(divEstimate(vec4(A), vec4(B)), 1.0, uintBitsToFloat(0x3fffffffu));
+  vec4 q = clamp(divEstimate(vec4(ivec4(A)), vec4(ivec4(B))), 1.0, uintBitsToFloat(0x3fffffffu));
   uvec4 Q = (floatBitsToUint(q) & 0x007fffffu) | 0x00800000u;
   // D = A * 2^23 - Q * B, the remainder in units of 2^-46: a few times B at most, so
   // its low 32 bits (all that uint arithmetic keeps) are all of it.
   ivec4 D = ivec4((A << 23) - Q * B);
-  // Q + k is the nearest: k = round(D / B), offset so that the division is of non-negatives.
-  ivec4 k = ivec4((uvec4(2 * D) + 33u * B) / (2u * B)) - 16;
-  Q = uvec4(ivec4(Q) + k);
-  D -= k * ivec4(B);
+  // Q + k is the nearest: k = round(D / B), first from a float quotient (which may be
+  // off by one near a half: GPUs divide integers slowly), then one exact step each way
+  // (there are no ties: a quotient of two 24-bit significands is never a midpoint).
+  ivec4 iB = ivec4(B);
+  ivec4 k = ivec4(round(vec4(D) / vec4(iB)));
+  D -= k * iB;
+  ivec4 step = ivec4(greaterThan(2 * D, iB)) - ivec4(lessThan(2 * D, -iB));
+  D -= step * iB;
   uvec4 ab = floatBitsToUint(a), bb = floatBitsToUint(b);
   uvec4 sign = (ab ^ bb) & 0x80000000u;
-  vec4 result = pack(sign, Q, e, D);
-  // Zeros, infinities and NaNs, by the IEEE rules.
-  bvec4 nan = either(either(isNaN(ab), isNaN(bb)), either(both(isInf(ab), isInf(bb)), both(isZero(ab), isZero(bb))));
-  bvec4 infinite = either(isInf(ab), isZero(bb));
-  bvec4 zero = either(isZero(ab), isInf(bb));
-  result = mix(result, uintBitsToFloat(sign), zero);
-  result = mix(result, uintBitsToFloat(sign | 0x7f800000u), infinite);
-  return mix(result, uintBitsToFloat(uvec4(0x7fc00000u)), nan);
+  uvec4 bits = pack(uvec4(ivec4(Q) + k + step), e, D);
+  // Zeros, infinities and NaN by the IEEE rules (a GPU's own may not follow them, and
+  // one that treats subnormals as zero would get 0 / subnormal wrong).
+  uvec4 absA = ab & 0x7fffffffu, absB = bb & 0x7fffffffu;
+  bits = choose(either(equal(absA, uvec4(0u)), equal(absB, uvec4(INF))), 0u, bits);
+  bits = choose(either(equal(absA, uvec4(INF)), equal(absB, uvec4(0u))), INF, bits);
+  bvec4 nan = either(greaterThan(max(absA, absB), uvec4(INF)),
+    both(equal(absA, absB), either(equal(absA, uvec4(0u)), equal(absA, uvec4(INF)))));
+  return uintBitsToFloat(choose(nan, 0x7fc00000u, sign | bits));
 }
 
 // sqrt(x), correctly rounded.
@@ -207,25 +237,25 @@ vec4 fsqrt(vec4 x) {
   ivec4 e = unpack(x, M);
   // x = M * 2^(e - 23) with e made even, M in [2^23, 2^25): sqrt(x) = sqrt(M * 2^23) * 2^(e/2 - 23).
   uvec4 odd = uvec4(e & 1);
-  M <<= odd;
+  M += M * odd;
   e -= ivec4(odd);
-  vec4 s = clamp(sqrtEstimate(vec4(M) * uintBitsToFloat(0x34000000u)), 1.0, uintBitsToFloat(0x3fffffffu));
-  uvec4 S = (floatBitsToUint(s) & 0x007fffffu) | 0x00800000u;
+  vec4 s = clamp(sqrtEstimate(vec4(ivec4(M)) * uintBitsToFloat(0x34000000u)), 1.0, uintBitsToFloat(0x3fffffffu));
+  ivec4 S = ivec4((floatBitsToUint(s) & 0x007fffffu) | 0x00800000u);
   // D = M * 2^23 - S^2 in units of 2^-46, small as in fdiv. S + k is the nearest root:
-  // k = round(D / 2S), then one step each way (sqrt(S^2 + D) rounds up iff D > S).
-  ivec4 D = ivec4((M << 23) - S * S);
-  ivec4 k = ivec4((uvec4(D) + 33u * S) / (2u * S)) - 16;
-  ivec4 root = ivec4(S) + k;
-  D -= k * (2 * ivec4(S) + k);
-  ivec4 up = ivec4(greaterThan(D, root));
-  D -= up * (2 * root + 1);
-  root += up;
-  ivec4 down = ivec4(lessThanEqual(D, -root));
-  root -= down;
+  // k = round(D / 2S) from a float quotient as in fdiv, then one exact step each way
+  // (sqrt(S^2 + D) rounds up iff D > S).
+  ivec4 D = ivec4(M << 23) - S * S;
+  ivec4 k = ivec4(round(vec4(D) / vec4(2 * S)));
+  D -= k * (2 * S + k);
+  S += k;
+  ivec4 up = ivec4(greaterThan(D, S));
+  D -= up * (2 * S + 1);
+  S += up - ivec4(lessThanEqual(D, -S));
+  // The root of a positive normal or subnormal float is normal. sqrt(+-0) = +-0,
+  // sqrt(+inf) = +inf, and NaN for NaN and anything below zero.
   uvec4 bits = floatBitsToUint(x);
-  vec4 result = pack(uvec4(0u), uvec4(root), e >> 1, ivec4(0));
-  // sqrt(+-0) = +-0, sqrt(+inf) = +inf, NaN for NaN and anything below zero.
-  result = mix(result, x, either(isZero(bits), isInf(bits)));
-  return mix(result, uintBitsToFloat(uvec4(0x7fc00000u)),
-    either(isNaN(bits), both(greaterThanEqual(bits, uvec4(0x80000000u)), not(isZero(bits)))));
+  uvec4 root = (uvec4((e >> 1) + 126) << 23) + uvec4(S);
+  root = select(either(equal(bits & 0x7fffffffu, uvec4(0u)), equal(bits, uvec4(INF))), bits, root);
+  return uintBitsToFloat(choose(both(greaterThan(bits, uvec4(INF)), notEqual(bits, uvec4(0x80000000u))), 0x7fc00000u, root));
 }
+#endif

@@ -1,7 +1,7 @@
 // portable-optim: Graves' RMSProp on WebGL2 and WebAssembly behind one API (see README.md).
 export { init, currentDevice, availableDevices, getDevice, DEVICE_PREFERENCE } from "./device/registry.js";
 export type { InitOptions, DeviceStatus } from "./device/registry.js";
-export type { Device, DeviceName, ActivationKind, GravesScalars, SubnormalMode } from "./device/Device.js";
+export type { Device, DeviceName, ActivationKind, GravesScalars, SubnormalMode, Precision } from "./device/Device.js";
 export { DeviceArray } from "./device/DeviceArray.js";
 export * as gpuarray from "./gpuarray.js";
 export { randn, Random } from "./random.js";

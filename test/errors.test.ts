@@ -160,6 +160,38 @@ describe("choosing a device", () => {
     expect(currentDevice().name).toBe("js");
   });
 
+  it("init() refuses options it does not know and bad modes, and the current device stays", async () => {
+    await init({ device: "js" });
+    const bad: [unknown, RegExp][] = [
+      [{ devcie: "js" }, /init: unknown option "devcie"; expected "device", "subnormals", "precision"/],
+      [{ device: "js", subnormals: "ftz" }, /init: subnormals is "ftz"; expected "keep" or "flush"/],
+      [{ device: "js", precision: "exact" }, /init: precision is "exact"; expected "strict" or "fast"/],
+      ["js", /init: options are "js"; expected an object/],
+    ];
+    for (const [options, message] of bad) {
+      const error = await init(options as never).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect((error as Error).message).toMatch(message);
+    }
+    await expect(getDevice("js", { subnormals: 1 } as never)).rejects.toThrow(/getDevice: subnormals is 1; expected/);
+    expect(currentDevice().name).toBe("js");
+    expect(currentDevice().subnormals).toBe("keep");
+  });
+
+  it("each subnormal mode is a device instance of its own, and arrays do not mix across them", async () => {
+    for (const name of devicesUnderTest()) {
+      const keep = await init({ device: name });
+      const flush = await init({ device: name, subnormals: "flush" });
+      expect(flush).not.toBe(keep);
+      expect([keep.subnormals, flush.subnormals, currentDevice()]).toEqual(["keep", "flush", flush]);
+      expect(await getDevice(name, { subnormals: "flush" })).toBe(flush);
+      const [a, b] = [DeviceArray.allocate(keep, [4]), DeviceArray.allocate(flush, [4])];
+      expect(() => rmspropGravesKer(a, b, a, a, a)).toThrow(DeviceMismatchError);
+      a.dispose();
+      b.dispose();
+    }
+  });
+
   it("init() with no device picks the fastest that works (wasm-simd over a software WebGL2)", async () => {
     const webgl2 = await getDevice("webgl2").catch(() => null);
     const device = await init();

@@ -3,7 +3,7 @@
 import { expect } from "vitest";
 import {
   init, Sequential, WebGL2Device, ulpDistance, type Device, Linear, Activation, relu, tanh, sigmoid, RMSPropGraves, MSE, gpuarray, randn,
-  type DeviceName, type Module,
+  type DeviceName, type Module, type Precision,
 } from "../src/index.js";
 
 /** Devices every parameterized suite runs on here: the WASM builds and js in Node, plus webgl2 in a browser. */
@@ -60,8 +60,9 @@ export interface TrainResult {
 }
 
 /** Trains buildNet() on `device` and returns every error, weight and optimizer state array. */
-export async function train(device: DeviceName, { useGlobalState = true, steps = 30 } = {}): Promise<TrainResult> {
-  await init({ device });
+export async function train(device: DeviceName,
+  { useGlobalState = true, steps = 30, precision = "strict" as Precision } = {}): Promise<TrainResult> {
+  await init({ device, precision });
   const data = gpuarray.toGpu(randn([10, 24], 31), [10, 24]);
   const target = gpuarray.toGpu(randn([10, 5], 32).map((v) => 1 / (1 + Math.exp(-v))), [10, 5]);
   const net = buildNet();

@@ -12,6 +12,15 @@ export type ActivationKind = "relu" | "tanh" | "sigmoid";
  */
 export type SubnormalMode = "keep" | "flush";
 
+/**
+ * How the webgl2 device writes its arithmetic: "strict" (default) pins every rounding
+ * and corrects division and square root, so that any conforming shader compiler gives
+ * the js reference's bits; "fast" leaves the arithmetic to the compiler (faster on
+ * CPU rasterizers, and bit-identical only where the compiler rewrites nothing). The
+ * CPU devices are always exact.
+ */
+export type Precision = "strict" | "fast";
+
 /** The scalars of one Graves step, each already rounded to float32 on the host. */
 export interface GravesScalars {
   learnRate: number;

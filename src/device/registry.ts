@@ -1,4 +1,4 @@
-import type { Device, DeviceName, SubnormalMode } from "./Device.js";
+import type { Device, DeviceName, Precision, SubnormalMode } from "./Device.js";
 import { DeviceUnavailableError, InvalidArgumentError, NotReadyError, describe } from "../errors.js";
 import { JsDevice } from "../devices/js/index.js";
 import { WasmDevice } from "../devices/wasm/index.js";
@@ -9,24 +9,30 @@ interface DeviceEntry {
   unsupportedReason(): string | null;
   /** Why init() passes over a device that works, when it chooses by itself. */
   notPreferredReason?(): string | null;
-  open(subnormals: SubnormalMode): Promise<Device>;
+  open(options: DeviceOptions): Promise<Device>;
+}
+
+/** What makes two instances of one device differ. */
+interface DeviceOptions {
+  subnormals: SubnormalMode;
+  precision: Precision;
 }
 
 const ENTRIES: Record<DeviceName, DeviceEntry> = {
   webgl2: {
     unsupportedReason: () => WebGL2Device.unsupportedReason(),
     notPreferredReason: () => WebGL2Device.notPreferredReason(),
-    open: (subnormals) => WebGL2Device.create(subnormals),
+    open: ({ subnormals, precision }) => WebGL2Device.create(subnormals, precision),
   },
   "wasm-simd": {
     unsupportedReason: () => WasmDevice.unsupportedReason(true),
-    open: (subnormals) => WasmDevice.create(true, subnormals),
+    open: ({ subnormals }) => WasmDevice.create(true, subnormals),
   },
   wasm: {
     unsupportedReason: () => WasmDevice.unsupportedReason(false),
-    open: (subnormals) => WasmDevice.create(false, subnormals),
+    open: ({ subnormals }) => WasmDevice.create(false, subnormals),
   },
-  js: { unsupportedReason: () => null, open: async (subnormals) => new JsDevice(subnormals) },
+  js: { unsupportedReason: () => null, open: async ({ subnormals }) => new JsDevice(subnormals) },
 };
 
 /** The order init() tries devices in when none is named: fastest first. */
@@ -41,14 +47,15 @@ export interface DeviceStatus {
   reason?: string;
 }
 
-/** Devices opened, by name and subnormal mode: each mode is a device instance of its own. */
+/** Devices opened, by name and options: each mode is a device instance of its own. */
 const opened = new Map<string, Promise<Device>>();
 const failures = new Map<DeviceName, string>();
 /** Why init() passed over a working device the last time it chose by itself. */
 const passedOver = new Map<DeviceName, string>();
 let current: Device | null = null;
 
-async function open(name: DeviceName, subnormals: SubnormalMode = "keep"): Promise<Device> {
+async function open(name: DeviceName, options: DeviceOptions = { subnormals: "keep", precision: "strict" }):
+  Promise<Device> {
   const known = failures.get(name);
   if (known) throw new Error(known);
   const reason = ENTRIES[name].unsupportedReason();
@@ -56,10 +63,11 @@ async function open(name: DeviceName, subnormals: SubnormalMode = "keep"): Promi
     failures.set(name, reason);
     throw new Error(reason);
   }
-  const key = `${name} ${subnormals}`;
+  // Precision matters to webgl2 only: the CPU devices are exact either way.
+  const key = `${name} ${options.subnormals}${name === "webgl2" ? ` ${options.precision}` : ""}`;
   let pending = opened.get(key);
   if (!pending) {
-    pending = ENTRIES[name].open(subnormals);
+    pending = ENTRIES[name].open(options);
     opened.set(key, pending);
   }
   try {
@@ -85,13 +93,19 @@ export interface InitOptions {
    * sign, so that GPUs which flush and GPUs which do not give the same bits.
    */
   subnormals?: SubnormalMode;
+  /**
+   * The webgl2 device's arithmetic: "strict" (default: the js reference's bits on any
+   * conforming GPU) or "fast" (the compiler's own; see the README for its price).
+   * The CPU devices are exact either way.
+   */
+  precision?: Precision;
 }
 
-const INIT_OPTIONS = ["device", "subnormals"];
-const SUBNORMAL_MODES: readonly SubnormalMode[] = ["keep", "flush"];
+const INIT_OPTIONS = ["device", "subnormals", "precision"];
+const CHOICES = { subnormals: ["keep", "flush"], precision: ["strict", "fast"] } as const;
 
-/** Checks init()'s and getDevice()'s options; returns the subnormal mode. */
-function checkOptions(options: unknown, context: string): SubnormalMode {
+/** Checks init()'s and getDevice()'s options; returns the device options they ask for. */
+function checkOptions(options: unknown, context: string): DeviceOptions {
   if (typeof options !== "object" || options === null) {
     throw new InvalidArgumentError(`${context}: options are ${describe(options)}; expected an object`);
   }
@@ -101,12 +115,14 @@ function checkOptions(options: unknown, context: string): SubnormalMode {
         INIT_OPTIONS.map(describe).join(", "));
     }
   }
-  const { subnormals = "keep" } = options as InitOptions;
-  if (!SUBNORMAL_MODES.includes(subnormals)) {
-    throw new InvalidArgumentError(`${context}: subnormals is ${describe(subnormals)}; expected ` +
-      SUBNORMAL_MODES.map(describe).join(" or "));
+  const { subnormals = "keep", precision = "strict" } = options as InitOptions;
+  for (const [key, value] of [["subnormals", subnormals], ["precision", precision]] as const) {
+    if (!(CHOICES[key] as readonly string[]).includes(value)) {
+      throw new InvalidArgumentError(`${context}: ${key} is ${describe(value)}; expected ` +
+        CHOICES[key].map(describe).join(" or "));
+    }
   }
-  return subnormals;
+  return { subnormals, precision };
 }
 
 /**
@@ -115,7 +131,7 @@ function checkOptions(options: unknown, context: string): SubnormalMode {
  * Arrays made earlier stay on the device they were made on.
  */
 export async function init(options: InitOptions = {}): Promise<Device> {
-  const subnormals = checkOptions(options, "init");
+  const deviceOptions = checkOptions(options, "init");
   const wanted = options.device;
   if (wanted !== undefined) {
     if (!isDeviceName(wanted)) {
@@ -124,7 +140,7 @@ export async function init(options: InitOptions = {}): Promise<Device> {
         new Map());
     }
     try {
-      current = await open(wanted, subnormals);
+      current = await open(wanted, deviceOptions);
       return current;
     } catch {
       throw unavailable(`device ${describe(wanted)} cannot run here`);
@@ -137,7 +153,7 @@ export async function init(options: InitOptions = {}): Promise<Device> {
       continue;
     }
     try {
-      current = await open(name, subnormals);
+      current = await open(name, deviceOptions);
       return current;
     } catch {
       // recorded in `failures`; try the next one
@@ -179,15 +195,16 @@ export async function availableDevices(): Promise<DeviceStatus[]> {
 
 /**
  * The device named, opened (without making it current): for tests and cross-device
- * checks. `subnormals` as in init().
+ * checks. `subnormals` and `precision` as in init().
  */
-export async function getDevice(name: DeviceName, options: Pick<InitOptions, "subnormals"> = {}): Promise<Device> {
-  const subnormals = checkOptions(options, "getDevice");
+export async function getDevice(name: DeviceName, options: Pick<InitOptions, "subnormals" | "precision"> = {}):
+  Promise<Device> {
+  const deviceOptions = checkOptions(options, "getDevice");
   if (!isDeviceName(name)) {
     throw new DeviceUnavailableError(`unknown device ${describe(name)}; expected one of ${DEVICE_PREFERENCE.join(", ")}`, new Map());
   }
   try {
-    return await open(name, subnormals);
+    return await open(name, deviceOptions);
   } catch {
     throw unavailable(`device ${describe(name)} cannot run here`);
   }

@@ -11,7 +11,8 @@ async function reportWithCompiler(strict: boolean) {
   const device = await getDevice("webgl2");
   if (!(device instanceof WebGL2Device)) throw new Error("webgl2 did not open");
   const original = device.passes;
-  device.passes = new PassRunner(original.gl, original.maxRows, "keep", (source) => hostileCompile(source, { strict }));
+  device.passes = new PassRunner(original.gl, original.maxRows, { subnormals: "keep", precision: "strict" },
+    (source) => hostileCompile(source, { strict }));
   device.passes.checkErrors = true;
   try {
     return (await reproducibilityReport()).rows.filter((row) => row.device === "webgl2");

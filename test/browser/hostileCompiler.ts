@@ -7,8 +7,7 @@
 // Strict passes (glsl/common.glsl) pass every result through pin(), which the compiler
 // cannot see through, so only the GPU's estimates inside fdiv and fsqrt change. The
 // "unprotected" form is what the passes were before: pin() is the identity and the
-// vocabulary calls are plain operators, which the rewrites then reach. plainPasses()
-// gives that form with no rewrite, as the benchmark's measure of what strictness costs.
+// vocabulary calls are plain operators, which the rewrites then reach.
 
 type Node = string | { call: string; args: Node[] };
 
@@ -95,11 +94,6 @@ export function hostileCompile(source: string, { strict }: { strict: boolean }):
   if (!estimates.test(source)) throw new Error("glsl/common.glsl no longer has the ESTIMATES block this test replaces");
   source = source.replace(estimates, HOSTILE_ESTIMATES);
   return strict ? source : unprotected(source, (n) => print(rewrite(n), HOSTILE));
-}
-
-/** The passes without the strict vocabulary, as they were written before it. */
-export function plainPasses(source: string): string {
-  return unprotected(source, (n) => print(n, PLAIN));
 }
 
 function unprotected(source: string, emit: (n: Node) => string): string {

@@ -9,6 +9,19 @@ describe("the webgl2 device in Chromium", () => {
     console.log(`webgl2 renderer: ${device.renderer} (software: ${device.software})`);
   });
 
+  it("precision \"fast\" is a device instance of its own that trains; strict is the default", async () => {
+    const strict = (await getDevice("webgl2")) as WebGL2Device;
+    const fast = (await init({ device: "webgl2", precision: "fast" })) as WebGL2Device;
+    expect([strict.precision, fast.precision]).toEqual(["strict", "fast"]);
+    expect(fast).not.toBe(strict);
+    expect(await getDevice("webgl2", { precision: "fast" })).toBe(fast);
+    // The CPU devices are exact either way: one instance for both precisions.
+    expect(await getDevice("wasm-simd", { precision: "fast" })).toBe(await getDevice("wasm-simd"));
+    const { train } = await import("../helpers.js");
+    const { errors } = await train("webgl2", { steps: 20, precision: "fast" });
+    expect(errors[19]).toBeLessThan(errors[0]);
+  });
+
   it("init() passes over a software renderer for wasm-simd and says why", async () => {
     const device = (await getDevice("webgl2")) as WebGL2Device;
     const chosen = await init();

@@ -1,4 +1,4 @@
-import type { DeviceBuffer, SubnormalMode } from "../../device/Device.js";
+import type { DeviceBuffer, Precision, SubnormalMode } from "../../device/Device.js";
 import { KernelDevice, type KernelTable } from "../../device/KernelDevice.js";
 import { DeviceArray } from "../../device/DeviceArray.js";
 import { WebGLError } from "../../errors.js";
@@ -62,9 +62,9 @@ export class WebGL2Device extends KernelDevice<WebGL2Device> {
   private readonly buffers = new Set<TextureBuffer>();
   private readonly restoreListeners = new Set<() => void>();
 
-  private constructor(private readonly probe: GLProbe, subnormals: SubnormalMode) {
+  private constructor(private readonly probe: GLProbe, subnormals: SubnormalMode, readonly precision: Precision) {
     super(subnormals);
-    this.passes = new PassRunner(probe.gl, probe.maxTextureSize, subnormals);
+    this.passes = new PassRunner(probe.gl, probe.maxTextureSize, { subnormals, precision });
     this.renderer = probe.renderer;
     this.software = probe.software;
     const canvas = probe.gl.canvas as EventTarget;
@@ -101,7 +101,7 @@ export class WebGL2Device extends KernelDevice<WebGL2Device> {
     // A restored context starts without extensions: float render targets must be enabled again.
     this.probe.gl.getExtension("EXT_color_buffer_float");
     const checkErrors = this.passes.checkErrors;
-    this.passes = new PassRunner(this.probe.gl, this.probe.maxTextureSize, this.subnormals);
+    this.passes = new PassRunner(this.probe.gl, this.probe.maxTextureSize, this);
     this.passes.checkErrors = checkErrors;
     this.passes.compileAll();
     for (const buffer of this.buffers) {
@@ -125,10 +125,10 @@ export class WebGL2Device extends KernelDevice<WebGL2Device> {
       'faster; init({ device: "webgl2" }) still uses it';
   }
 
-  static async create(subnormals: SubnormalMode): Promise<WebGL2Device> {
+  static async create(subnormals: SubnormalMode, precision: Precision): Promise<WebGL2Device> {
     const probe = probeWebGL2();
     if (typeof probe === "string") throw new WebGLError(probe);
-    const device = new WebGL2Device(probe, subnormals);
+    const device = new WebGL2Device(probe, subnormals, precision);
     device.passes.compileAll();
     device.selfTest();
     return device;
@@ -178,7 +178,7 @@ export class WebGL2Device extends KernelDevice<WebGL2Device> {
       source.dispose();
       target.dispose();
     }
-    this.checkHardCases();
+    if (this.precision === "strict") this.checkHardCases();
   }
 
   private checkHardCases(): void {

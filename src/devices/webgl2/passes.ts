@@ -1,6 +1,6 @@
 import * as twgl from "twgl.js";
 import type { DeviceArray } from "../../device/DeviceArray.js";
-import type { DeviceBuffer, SubnormalMode } from "../../device/Device.js";
+import type { DeviceBuffer, Precision, SubnormalMode } from "../../device/Device.js";
 import { ContextLostError, InvalidArgumentError, WebGLError } from "../../errors.js";
 import { glsl } from "../../generated/glsl.js";
 
@@ -123,11 +123,13 @@ export class PassRunner {
   private readonly completeTargets = new Set<number>();
 
   /**
-   * `subnormals` "flush" compiles every program with FLUSH defined (see glsl/common.glsl).
-   * `rewrite`, when given, transforms each fragment shader's source before it compiles:
-   * the hostile-compiler test uses it to apply the rewrites a conforming compiler may.
+   * `subnormals` "flush" compiles every program with FLUSH defined, `precision` "fast"
+   * with FAST (see glsl/common.glsl). `rewrite`, when given, transforms each fragment
+   * shader's source before it compiles: the hostile-compiler test uses it to apply the
+   * rewrites a conforming compiler may.
    */
-  constructor(readonly gl: WebGL2RenderingContext, maxTextureSize: number, readonly subnormals: SubnormalMode,
+  constructor(readonly gl: WebGL2RenderingContext, maxTextureSize: number,
+    readonly arithmetic: { subnormals: SubnormalMode; precision: Precision },
     readonly rewrite?: (source: string) => string) {
     this.width = 2 ** Math.floor(Math.log2(Math.min(4096, maxTextureSize)));
     this.maxRows = maxTextureSize;
@@ -211,7 +213,9 @@ export class PassRunner {
   }
 
   private program(name: string, defines: Pass["defines"] = {}): { info: twgl.ProgramInfo; samplers: string[] } {
-    const all: Record<string, boolean> = { ...defines, FLUSH: this.subnormals === "flush" };
+    const all: Record<string, boolean> = {
+      ...defines, FLUSH: this.arithmetic.subnormals === "flush", FAST: this.arithmetic.precision === "fast",
+    };
     const names = Object.keys(all).filter((key) => all[key]).sort();
     const key = [name, ...names].join(" ");
     let program = this.programs.get(key);
