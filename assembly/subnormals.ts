@@ -2,15 +2,15 @@
 // every operation treats subnormal operands as zero and flushes a subnormal result to a
 // zero of its sign (see src/devices/js/rounding.ts). Values loaded from memory are
 // flushed by the loads below, and every result by its operation, so operands are
-// always flushed already. A product or quotient is flushed when its exact value is below
-// 2^-126, even where it would round up to 2^-126, as GPUs judge (checked in f64, where
-// products are exact and quotients close enough, and only where the rounded result is 2^-126). Every kernel is written once as an
+// always flushed already. A result counts as subnormal when, rounded to 24 bits with no
+// lower limit on the exponent, it is below 2^-126 (IEEE's tininess after rounding, as
+// x86's flush-to-zero judges). That differs from the f32 result only where the f32
+// result is +-2^-126, and is checked there in f64. Every kernel is written once as an
 // @inline body taking `flush`, which two exports call with a constant false and true:
 // each mode compiles to its own loop, and "keep" pays nothing. (One export choosing
 // between the two calls by an argument does not do: the optimizer merges the copies
 // back into one loop that tests the argument.)
 
-const MIN_NORMAL: f64 = 1.1754943508222875e-38;
 const MIN_NORMAL_F32: f32 = 1.1754943508222875e-38;
 
 /** x, or a zero of its sign where flush is set and x is subnormal. */
@@ -24,11 +24,16 @@ const MIN_NORMAL_F32: f32 = 1.1754943508222875e-38;
 @inline export function fsub(a: f32, b: f32, flush: bool): f32 { return fl(a - b, flush); }
 @inline export function fmul(a: f32, b: f32, flush: bool): f32 {
   const r = a * b;
-  return flush && abs(r) == MIN_NORMAL_F32 ? (abs<f64>(<f64>a * <f64>b) < MIN_NORMAL ? r * 0 : r) : fl(r, flush);
+  return flush && abs(r) == MIN_NORMAL_F32 ? (tiny(<f64>a * <f64>b) ? r * 0 : r) : fl(r, flush);
 }
 @inline export function fdiv(a: f32, b: f32, flush: bool): f32 {
   const r = a / b;
-  return flush && abs(r) == MIN_NORMAL_F32 ? (abs<f64>(<f64>a / <f64>b) < MIN_NORMAL ? r * 0 : r) : fl(r, flush);
+  return flush && abs(r) == MIN_NORMAL_F32 ? (tiny(<f64>a / <f64>b) ? r * 0 : r) : fl(r, flush);
+}
+
+/** Whether x, rounded to 24 bits with no lower exponent limit (f32 after an exact scaling by 2^64), is below 2^-126. */
+@inline function tiny(x: f64): bool {
+  return abs<f32>(<f32>(x * 18446744073709551616.0)) < <f32>5.421010862427522e-20;
 }
 @inline export function fsqrt(a: f32, flush: bool): f32 { return fl(Mathf.sqrt(a), flush); }
 
@@ -73,11 +78,13 @@ const MIN_NORMAL_F32: f32 = 1.1754943508222875e-38;
 
 /**
  * r with a zero of sign(a) xor sign(b) in the lanes whose exact value (low: lanes 0-1,
- * high: 2-3, in f64) is below 2^-126, r itself flushed in the others.
+ * high: 2-3, in f64) is tiny as above, r itself flushed in the others.
  */
 @inline function tinyToZero(r: v128, a: v128, b: v128, low: v128, high: v128): v128 {
-  const min = f64x2.splat(MIN_NORMAL);
-  const tiny = v128.shuffle<i32>(f64x2.lt(f64x2.abs(low), min), f64x2.lt(f64x2.abs(high), min), 0, 2, 4, 6);
+  const scale = f64x2.splat(18446744073709551616.0);
+  const scaled = v128.shuffle<f32>(f32x4.demote_f64x2_zero(f64x2.mul(low, scale)),
+    f32x4.demote_f64x2_zero(f64x2.mul(high, scale)), 0, 1, 4, 5);
+  const tiny = f32x4.lt(f32x4.abs(scaled), f32x4.splat(5.421010862427522e-20));
   return v128.bitselect(v128.and(v128.xor(a, b), i32x4.splat(0x80000000)), flv(r, true), tiny);
 }
 @inline export function vsqrt(a: v128, flush: bool): v128 { return flv(f32x4.sqrt(a), flush); }

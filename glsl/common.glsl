@@ -164,25 +164,28 @@ bvec4 isZero(uvec4 bits) { return equal(bits & 0x7fffffffu, uvec4(0u)); }
 bvec4 either(bvec4 a, bvec4 b) { return bvec4(uvec4(a) | uvec4(b)); }
 bvec4 both(bvec4 a, bvec4 b) { return bvec4(uvec4(a) & uvec4(b)); }
 
-// a * b. With FLUSH a product is flushed when its exact value is below 2^-126, even
-// where it would round up to 2^-126: GPUs that flush judge before rounding (so does
-// src/devices/js/rounding.ts), and one that does not must give the same bits.
+// a * b. With FLUSH a product is flushed when, rounded to 24 bits with no lower limit
+// on the exponent, it is below 2^-126 (as src/devices/js/rounding.ts): decided here from
+// the operands, so that a GPU that flushes by another rule, or not at all, gives the
+// same bits.
 #ifdef FLUSH
 vec4 fmul(vec4 a, vec4 b) {
   a = flushed(a);
   b = flushed(b);
   uvec4 A, B;
   ivec4 e = unpack(a, A) + unpack(b, B);
-  // |ab| = A * B * 2^(e - 46) with A * B in [2^46, 2^48): below 2^-126 when e < -127, or
-  // when e = -127 and A * B < 2^47. Where the float product of A and B rounds to 2^47
-  // exactly, the low 32 bits of A * B (within 2^23 of 2^47) tell which side it is on.
-  vec4 significands = pin(vec4(A) * vec4(B));
+  // |ab| = A * B * 2^(e - 46) with A * B in [2^46, 2^48): tiny when e < -127, or when
+  // e = -127 and A * B rounded to 24 bits (the float product of the two integers) is
+  // below 2^47; where that rounding gives 2^47, the result is 2^-126 exactly.
+  vec4 significands = pin(vec4(ivec4(A)) * vec4(ivec4(B)));
   vec4 two47 = vec4(uintBitsToFloat(0x57000000u));
-  bvec4 below = either(lessThan(significands, two47), both(equal(significands, two47), lessThan(ivec4(A * B), ivec4(0))));
-  bvec4 tiny = either(lessThan(e, ivec4(-127)), both(equal(e, ivec4(-127)), below));
+  bvec4 boundary = equal(e, ivec4(-127));
   uvec4 ab = floatBitsToUint(a), bb = floatBitsToUint(b);
-  tiny = both(tiny, not(either(isZero(ab), isZero(bb))));
-  return mix(pin(a * b), uintBitsToFloat((ab ^ bb) & 0x80000000u), tiny);
+  uvec4 sign = (ab ^ bb) & 0x80000000u;
+  bvec4 tiny = both(either(lessThan(e, ivec4(-127)), both(boundary, lessThan(significands, two47))),
+    not(either(isZero(ab), isZero(bb))));
+  vec4 product = mix(pin(a * b), uintBitsToFloat(sign | 0x00800000u), both(boundary, equal(significands, two47)));
+  return mix(product, uintBitsToFloat(sign), tiny);
 }
 float fmul(float a, float b) { return fmul(vec4(a), vec4(b)).x; }
 #else

@@ -1,8 +1,9 @@
 // The strict operations of glsl/common.glsl against the js reference, operand by
 // operand: random bit patterns over the whole float32 range (subnormals, infinities
-// and NaN included), operands in the value ranges the update divides and roots, and
-// the hard cases of rounding. Division and square root finish in integer arithmetic,
-// so they must be correctly rounded on every GPU, subnormals too, in both modes;
+// and NaN included), operands in the value ranges the update divides and roots, the
+// hard cases of rounding, and results near overflow and around 2^-126. Division and
+// square root finish in integer arithmetic, so they must be correctly rounded on
+// every GPU, subnormals too, in both modes;
 // + - * are the GPU's own under a barrier, so a GPU that flushes subnormals may differ
 // there in "keep" mode (and only there).
 import { describe, it, expect } from "vitest";
@@ -40,6 +41,15 @@ function operands(seed: number, op: StrictOperation): [Float32Array, Float32Arra
     b[2 * i] = i + 1;
     a[2 * i + 1] = op === "sqrt" ? Math.fround((i + 1) * (i + 1)) : 2 ** ((i % 250) - 125);
     b[2 * i + 1] = 2 ** (((i * 7) % 250) - 125) * (i & 1 ? 1 + 2 ** -23 : 1 - 2 ** -24);
+  }
+  // Results at the edges of the range: near overflow (the largest floats over operands
+  // near 1, either side) and straddling 2^-126 (operands near 2^-126 and near 1).
+  for (let i = 8192; i < 16384; i += 2) {
+    const near1 = fromBits(0x3f800000 + ((random.nextUint32() % 64) - 32));
+    a[i] = fromBits(0x7f7fffff - (random.nextUint32() % 256));
+    b[i] = op === "mul" ? near1 * 0.5 : near1;
+    a[i + 1] = fromBits(0x00800000 + ((random.nextUint32() % 512) - 256)) * (i & 2 ? -1 : 1);
+    b[i + 1] = near1;
   }
   return [a, b];
 }

@@ -7,16 +7,21 @@ const MIN_NORMAL = 2 ** -126;
 
 /**
  * The rounding of `mode`: "keep" is IEEE float32 (Math.fround); "flush" gives a zero of
- * x's sign where x, the exact result (as GPUs judge it: before rounding), is below
- * 2^-126 in magnitude, so a product just below 2^-126 that would round up to it is
- * flushed too. Applied to every input value as well, it makes each operation treat
- * subnormal operands as zero. x is exact for + - * of float32 operands; a float32
- * quotient is never close enough to 2^-126 for its double rounding to matter.
+ * x's sign where x, the exact result, rounded to 24 significant bits as if the exponent
+ * had no lower limit, is below 2^-126 in magnitude (IEEE's tininess after rounding, as
+ * the flush-to-zero of x86 CPUs, and so of SwiftShader and llvmpipe, judges it). So
+ * 2^-126 * (1 - 2^-24), which IEEE rounds up to 2^-126, is flushed, while a product
+ * that 24 bits round to 2^-126 is not. Applied to every input value as well, it makes
+ * each operation treat subnormal operands as zero. x is exact for + - * of float32
+ * operands; for a quotient, rounding through 53 bits first changes nothing.
  */
 export function rounding(mode: SubnormalMode = "keep"): Round {
   return mode === "flush" ? flushRound : Math.fround;
 }
 
 function flushRound(x: number): number {
-  return Math.abs(x) < MIN_NORMAL ? x * 0 : Math.fround(x);
+  if (!(Math.abs(x) < MIN_NORMAL)) return Math.fround(x);
+  // 24-bit rounding without the subnormal range: fround of x scaled up, scaled back (both exact).
+  const rounded = Math.fround(x * 2 ** 100) * 2 ** -100;
+  return Math.abs(rounded) < MIN_NORMAL ? x * 0 : rounded;
 }
