@@ -1,32 +1,43 @@
-/** Base class of every error this package throws; catch it to catch them all. */
+/**
+ * Base class of every error this package throws; catch it to catch them all. Each class
+ * names itself in a string, not from its constructor's name, which minifiers rename.
+ */
 export class PortableOptimError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
+  override name = "PortableOptimError";
 }
 
 /** A value (hyper-parameter, option, size) is outside what is accepted. */
-export class InvalidArgumentError extends PortableOptimError {}
+export class InvalidArgumentError extends PortableOptimError {
+  override name = "InvalidArgumentError";
+}
 
 /** Arrays or values whose shapes or sizes do not fit together. */
-export class ShapeMismatchError extends PortableOptimError {}
+export class ShapeMismatchError extends PortableOptimError {
+  override name = "ShapeMismatchError";
+}
 
 /** Arrays that live on different devices were given to one operation. */
-export class DeviceMismatchError extends PortableOptimError {}
+export class DeviceMismatchError extends PortableOptimError {
+  override name = "DeviceMismatchError";
+}
 
 /** An array, module or optimizer was used after dispose(). */
-export class DisposedError extends PortableOptimError {}
+export class DisposedError extends PortableOptimError {
+  override name = "DisposedError";
+}
 
 /** A device was asked for that cannot work here (or does not exist); `reasons` says why per device. */
 export class DeviceUnavailableError extends PortableOptimError {
+  override name = "DeviceUnavailableError";
   constructor(message: string, readonly reasons: ReadonlyMap<string, string>) {
     super(message);
   }
 }
 
 /** Something was used before the step it needs: `init()`, or `setupOn()` before `update()`. */
-export class NotReadyError extends PortableOptimError {}
+export class NotReadyError extends PortableOptimError {
+  override name = "NotReadyError";
+}
 
 /** Shows a value in an error message the way a user would have typed it. */
 export function describe(value: unknown): string {
@@ -37,20 +48,27 @@ export function describe(value: unknown): string {
 }
 
 /** The GL implementation failed: a shader that does not compile, an incomplete framebuffer, a GL error. */
-export class WebGLError extends PortableOptimError {}
+export class WebGLError extends PortableOptimError {
+  override name = "WebGLError";
+}
 
 /** A gradient holds NaN or ±Infinity; `variables` names where. Nothing was updated. */
 export class NonFiniteGradientError extends PortableOptimError {
+  override name = "NonFiniteGradientError";
   constructor(message: string, readonly variables: readonly string[]) {
     super(message);
   }
 }
 
 /** Saved optimizer state that cannot be loaded: corrupt, truncated, or made for another optimizer or net. */
-export class StateFormatError extends InvalidArgumentError {}
+export class StateFormatError extends InvalidArgumentError {
+  override name = "StateFormatError";
+}
 
 /**
  * The WebGL context is lost (GPU reset, driver update, too many contexts). The device
  * restores itself when the browser restores the context, from the last snapshot.
  */
-export class ContextLostError extends WebGLError {}
+export class ContextLostError extends WebGLError {
+  override name = "ContextLostError";
+}

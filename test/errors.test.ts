@@ -140,6 +140,8 @@ describe.each(devicesUnderTest())("bad input on %s", (device) => {
     await init({ device });
     const layer = new Linear(3, 2, { seed: 1 });
     expect(() => layer.forward(gpuarray.zeros([4, 5]))).toThrow(/data has shape \[4, 5\]; expected \[4, 3\]/);
+    expect(() => layer.forward(gpuarray.zeros([3]))).toThrow(
+      /Linear\.forward: data has shape \[3\]; expected \[batch, 3\], a batch of rows of 3 \(for one sample, \[1, 3\]\)/);
     expect(() => layer.backward(gpuarray.zeros([4, 2]))).toThrow(NotReadyError);
     layer.forward(gpuarray.zeros([4, 3]));
     expect(() => layer.backward(gpuarray.zeros([4, 3]))).toThrow(/grad has shape \[4, 3\]; expected \[4, 2\]/);

@@ -1,7 +1,7 @@
 import type { DeviceArray } from "../device/DeviceArray.js";
 import { checkArrays, checkShape } from "../device/checks.js";
 import { toGpu, zeros } from "../gpuarray.js";
-import { InvalidArgumentError, NotReadyError, describe } from "../errors.js";
+import { InvalidArgumentError, NotReadyError, ShapeMismatchError, describe } from "../errors.js";
 import { Random } from "../random.js";
 import { Variable } from "../Variable.js";
 import { Module, updGradOf, type BackwardOptions } from "./Module.js";
@@ -45,6 +45,10 @@ export class Linear extends Module {
     const W = this.vars.get("W")!.data;
     const b = this.vars.get("b")?.data ?? null;
     const [x] = checkArrays("Linear.forward", { data, W, ...(b ? { b } : {}) });
+    if (x.shape.length !== 2) {
+      throw new ShapeMismatchError(`Linear.forward: data has shape ${describe([...x.shape])}; expected ` +
+        `[batch, ${this.insize}], a batch of rows of ${this.insize} (for one sample, [1, ${this.insize}])`);
+    }
     const batch = x.shape[0];
     checkShape("Linear.forward", "data", x.shape, [batch, this.insize]);
     const y = this.output("y", x.device, [batch, this.outsize]);

@@ -1,0 +1,65 @@
+// The package as a dependency sees it (Node only): the built dist/ through the
+// package's own exports, from import and from require, and error classes that keep
+// their names in a minified bundle.
+import { describe, it, expect } from "vitest";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as esbuild from "esbuild";
+
+const root = new URL("..", import.meta.url).pathname;
+
+/** Runs `code` as a file `name` in a scratch project whose node_modules holds this package. */
+function runInProject(name: string, code: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "portable-optim-consumer-"));
+  try {
+    mkdirSync(join(dir, "node_modules"));
+    symlinkSync(root, join(dir, "node_modules", "portable-optim"), "dir");
+    writeFileSync(join(dir, name), code);
+    return execFileSync(process.execPath, [join(dir, name)], { cwd: dir, encoding: "utf8" }).trim();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const TRAIN = `
+await init({ device: "wasm-simd" });
+const w = gpuarray.toGpu(randn([4], 1), [4]);
+console.log(currentDevice().name, currentDevice().subnormals, Array.from(w.get()).join(","));`;
+
+describe("the package as a dependency", () => {
+  it("imports as ESM through its exports, and so does its package.json", () => {
+    const out = runInProject("main.mjs", `import { init, currentDevice, gpuarray, randn } from "portable-optim";
+import pkg from "portable-optim/package.json" with { type: "json" };
+${TRAIN}
+console.log(pkg.name);`);
+    expect(out.split("\n")[0]).toMatch(/^wasm-simd keep -?\d/);
+    expect(out.split("\n")[1]).toBe("portable-optim");
+  });
+
+  it("loads with require() where the runtime can require an ES module (Node >= 20.19)", () => {
+    const [major, minor] = process.versions.node.split(".").map(Number);
+    const out = runInProject("main.cjs", `const { init, currentDevice, gpuarray, randn } = require("portable-optim");
+(async () => {${TRAIN}
+})();`);
+    if (major > 20 || (major === 20 && minor >= 19)) expect(out).toMatch(/^wasm-simd keep -?\d/);
+  });
+
+  it("error classes keep their names in a minified bundle", async () => {
+    const result = await esbuild.build({
+      stdin: {
+        contents: `import * as p from "./src/index.ts";
+export const names = Object.entries(p).filter(([k]) => k.endsWith("Error"))
+  .map(([k, C]) => [k, new C("message", new Map()).name]);`,
+        resolveDir: root, loader: "ts",
+      },
+      bundle: true, minify: true, format: "esm", write: false, platform: "neutral", mainFields: ["module", "main"],
+      logLevel: "silent",
+    });
+    const url = `data:text/javascript;base64,${Buffer.from(result.outputFiles[0].text).toString("base64")}`;
+    const { names } = await import(url) as { names: [string, string][] };
+    expect(names.length).toBeGreaterThanOrEqual(11);
+    for (const [exported, name] of names) expect(name, exported).toBe(exported);
+  });
+});
