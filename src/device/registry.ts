@@ -143,7 +143,7 @@ export async function init(options: InitOptions = {}): Promise<Device> {
       current = await open(wanted, deviceOptions);
       return current;
     } catch {
-      throw unavailable(`device ${describe(wanted)} cannot run here`);
+      throw await unavailable(`device ${describe(wanted)} cannot run here`);
     }
   }
   for (const name of DEVICE_PREFERENCE) {
@@ -159,10 +159,18 @@ export async function init(options: InitOptions = {}): Promise<Device> {
       // recorded in `failures`; try the next one
     }
   }
-  throw unavailable("no device can run here");
+  throw await unavailable("no device can run here");
 }
 
-function unavailable(head: string): DeviceUnavailableError {
+/**
+ * The error listing every device with the reason it cannot run, from the same opening
+ * that availableDevices() does: a device not tried yet is opened first, so that a check
+ * only opening can fail (WebAssembly forbidden by a page's CSP) is not listed as available.
+ */
+async function unavailable(head: string): Promise<DeviceUnavailableError> {
+  for (const name of DEVICE_PREFERENCE) {
+    if (!failures.has(name) && !passedOver.has(name)) await open(name).catch(() => undefined);
+  }
   const reasons = new Map(failures);
   const lines = DEVICE_PREFERENCE.map((name) =>
     `  ${name}: ${reasons.get(name) ?? (passedOver.has(name) ? `available, but ${passedOver.get(name)}` : "available")}`);
@@ -206,6 +214,6 @@ export async function getDevice(name: DeviceName, options: Pick<InitOptions, "su
   try {
     return await open(name, deviceOptions);
   } catch {
-    throw unavailable(`device ${describe(name)} cannot run here`);
+    throw await unavailable(`device ${describe(name)} cannot run here`);
   }
 }

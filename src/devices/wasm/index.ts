@@ -54,7 +54,13 @@ export class WasmDevice extends KernelDevice<WasmDevice> implements WasmContext 
 
   /** Compiles asynchronously: browsers refuse large synchronous compiles on the main thread. */
   static async create(simd: boolean, subnormals: SubnormalMode): Promise<WasmDevice> {
-    const module = await WebAssembly.compile(decodeBase64(simd ? simdWasm : scalarWasm));
+    let module: WebAssembly.Module;
+    try {
+      module = await WebAssembly.compile(decodeBase64(simd ? simdWasm : scalarWasm));
+    } catch (error) {
+      throw new Error(`WebAssembly cannot be compiled here (${error instanceof Error ? error.message : String(error)}); ` +
+        "a page's Content-Security-Policy needs 'wasm-unsafe-eval' in script-src for it");
+    }
     const instance = await WebAssembly.instantiate(module, {});
     return new WasmDevice(simd ? "wasm-simd" : "wasm", instance.exports as unknown as WasmExports, subnormals);
   }

@@ -30,9 +30,12 @@ function probe(): GLProbe | string {
   } else if (typeof document === "object" && document) {
     gl = document.createElement("canvas").getContext("webgl2", attributes);
   } else {
-    return "no OffscreenCanvas or document here, so no WebGL2 context (Node and Deno have none)";
+    return "this runtime has neither OffscreenCanvas nor a document (Node has none), so no WebGL2 context";
   }
-  if (!gl) return "the browser refused a WebGL2 context (WebGL2 disabled or unsupported here)";
+  if (!gl) {
+    return 'getContext("webgl2") returned null: WebGL2 is disabled or unsupported here, or the runtime ' +
+      "has no GPU access (Deno's OffscreenCanvas gives no WebGL2)";
+  }
   if (!gl.getExtension("EXT_color_buffer_float")) {
     return "EXT_color_buffer_float is missing: this GPU cannot render to float32 textures";
   }
