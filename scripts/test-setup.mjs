@@ -1,7 +1,18 @@
 // npm test runs this first: the browser suite needs Debian's Chromium, Firefox ESR, Xvfb
-// and Mesa's drivers (the three WebGL2 stacks of vitest.config.ts). Installs what is
-// missing where it can (as root, with apt-get), and otherwise says exactly what to run.
+// and Mesa's drivers (the three WebGL2 stacks of vitest.config.ts), and test/python.test.ts
+// Python's safetensors and numpy. Installs what is missing where it can (apt-get as root,
+// pip), and otherwise says exactly what to run.
 import { execFileSync, spawnSync } from "node:child_process";
+
+const python = () => spawnSync("python3", ["-c", "import safetensors.numpy"], { stdio: "ignore" }).status === 0;
+if (!python()) {
+  console.log("Installing Python's safetensors and numpy for test/python.test.ts");
+  spawnSync("python3", ["-m", "pip", "install", "--quiet", "safetensors", "numpy"], { stdio: "inherit" });
+  if (!python()) {
+    console.error("test/python.test.ts needs Python 3 with safetensors and numpy: python3 -m pip install safetensors numpy");
+    process.exit(1);
+  }
+}
 
 const PACKAGES = ["chromium", "firefox-esr", "xvfb", "xauth", "libgl1-mesa-dri", "libegl-mesa0", "mesa-vulkan-drivers"];
 const has = (command) => spawnSync("sh", ["-c", `command -v ${command}`], { stdio: "ignore" }).status === 0;

@@ -1,7 +1,11 @@
 import { reuseArray, type DeviceArray } from "../device/DeviceArray.js";
 import type { Device } from "../device/Device.js";
-import { InvalidArgumentError, describe } from "../errors.js";
+import { InvalidArgumentError, StateFormatError, describe } from "../errors.js";
 import { Variable } from "../Variable.js";
+import { decodeSafetensors, encodeSafetensors, type Tensor } from "../optimizers/safetensors.js";
+
+/** The `format` metadata of weights files. */
+const WEIGHTS_FORMAT = "portable-optim.weights.v1";
 
 export interface BackwardOptions {
   /**
@@ -61,6 +65,50 @@ export abstract class Module {
       throw new InvalidArgumentError(`setVar(${describe(name)}) got ${describe(variable)}; expected a Variable`);
     }
     this.vars.set(name, variable);
+  }
+
+  /**
+   * The weights as a safetensors file: one float32 tensor per variable, named by its
+   * first name in getVarTable() (`0.W`, `0.b`, ...) with its shape, which Python's
+   * `safetensors` (and PyTorch through it) reads. Any device; load() on any other.
+   */
+  save(): Uint8Array {
+    const tensors = new Map<string, Tensor>();
+    for (const [variable, [name]] of this.getVarTable()) {
+      tensors.set(name, { shape: variable.data.shape, data: variable.data.get() });
+    }
+    return encodeSafetensors(tensors, { format: WEIGHTS_FORMAT });
+  }
+
+  /**
+   * Sets every variable from what save() wrote (on any device). The whole file is checked
+   * first (format, names, shapes, dtypes); a StateFormatError names the problem and no
+   * weight changes.
+   */
+  load(bytes: Uint8Array): void {
+    const { tensors, metadata } = decodeSafetensors(bytes);
+    if (metadata.format !== WEIGHTS_FORMAT) {
+      throw new StateFormatError(`saved format is ${describe(metadata.format)}; expected ${describe(WEIGHTS_FORMAT)} ` +
+        "(weights from Module.save(); optimizer state loads with optimizer.load())");
+    }
+    const table = [...this.getVarTable()];
+    const names = table.map(([, [name]]) => name);
+    const missing = names.filter((name) => !tensors.has(name));
+    const extra = [...tensors.keys()].filter((name) => !names.includes(name));
+    if (missing.length || extra.length) {
+      throw new StateFormatError("the saved weights belong to another net: " +
+        [missing.length ? `missing ${missing.map(describe).join(", ")}` : "",
+          extra.length ? `unknown ${extra.map(describe).join(", ")}` : ""].filter(Boolean).join("; "));
+    }
+    for (const [variable, [name]] of table) {
+      const { shape } = tensors.get(name)!;
+      const expected = variable.data.shape;
+      if (shape.length !== expected.length || shape.some((d, i) => d !== expected[i])) {
+        throw new StateFormatError(`saved ${describe(name)} has shape ${describe([...shape])}; this module's is ` +
+          describe([...expected]));
+      }
+    }
+    for (const [variable, [name]] of table) variable.data.set(tensors.get(name)!.data);
   }
 
   /** Frees the variables and every array the module made. */
