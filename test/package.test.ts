@@ -1,8 +1,9 @@
 // The package as a dependency sees it (Node only): the built dist/ through the
-// package's own exports, from import and from require, and error classes that keep
-// their names in a minified bundle.
+// package's own exports, from import and from require; its published types under strict
+// TypeScript with and without the DOM; and error classes that keep their names in a
+// minified bundle.
 import { describe, it, expect } from "vitest";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,7 +29,42 @@ await init({ device: "wasm-simd" });
 const w = gpuarray.toGpu(randn([4], 1), [4]);
 console.log(currentDevice().name, currentDevice().subnormals, Array.from(w.get()).join(","));`;
 
+const CONSUMER = `import { init, gpuarray, randn, Sequential, Linear, RMSPropGraves, MSE, currentDevice,
+  InvalidArgumentError, type DeviceName } from "portable-optim";
+await init({ subnormals: "flush" });
+const net = new Sequential([new Linear(4, 1)]);
+const optimizer = new RMSPropGraves({ learnRate: 0.01 });
+optimizer.setupOn(net, { useGlobalState: true });
+const [error] = new MSE().compute(net.forward(gpuarray.toGpu(randn([2, 4], 1), [2, 4])), gpuarray.zeros([2, 1]));
+const name: DeviceName = currentDevice().name;
+export const result: [number | null, DeviceName, Uint8Array, boolean] =
+  [error, name, net.save(), new InvalidArgumentError("x") instanceof Error];
+`;
+
 describe("the package as a dependency", () => {
+  it("installs from its npm pack tarball and type-checks strictly under nodenext and bundler, with and without the DOM", () => {
+    const dir = mkdtempSync(join(tmpdir(), "portable-optim-types-"));
+    try {
+      const tarball = execFileSync("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", dir],
+        { cwd: root, encoding: "utf8" }).trim().split("\n").at(-1)!;
+      writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
+      execFileSync("npm", ["install", "--no-audit", "--no-fund", "--offline", join(dir, tarball)], { cwd: dir, stdio: "ignore" });
+      writeFileSync(join(dir, "main.ts"), CONSUMER);
+      const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+      for (const [module, moduleResolution] of [["nodenext", "nodenext"], ["esnext", "bundler"]]) {
+        for (const lib of [["es2022"], ["es2022", "dom"]]) {
+          const config = { compilerOptions: { strict: true, module, moduleResolution, target: "es2022", lib, types: [],
+            skipLibCheck: false, noEmit: true }, files: ["main.ts"] };
+          writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(config));
+          const check = spawnSync(process.execPath, [tsc, "-p", dir], { encoding: "utf8" });
+          expect(check.stdout + check.stderr, `${moduleResolution}, lib ${lib.join(" + ")}`).toBe("");
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("imports as ESM through its exports, and so does its package.json", () => {
     const out = runInProject("main.mjs", `import { init, currentDevice, gpuarray, randn } from "portable-optim";
 import pkg from "portable-optim/package.json" with { type: "json" };

@@ -1,6 +1,7 @@
 /** The exports of the module compiled from assembly/ (pointers are byte addresses). */
 export interface WasmExports {
-  memory: WebAssembly.Memory;
+  /** The module's WebAssembly.Memory, typed by what is used, so that the published types need no WebAssembly lib. */
+  memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
   heapBase(): number;
   fill(a: number, n: number, value: number): void;
   copy(src: number, dst: number, n: number): void;

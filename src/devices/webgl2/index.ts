@@ -47,7 +47,10 @@ export class WebGL2Device extends KernelDevice<WebGL2Device> {
   protected readonly kernels: KernelTable<WebGL2Device> = {
     rmspropGraves, matmul, columnSums, activationForward, activationBackward, mse, fill, copy, addScaled, countNonFinite,
   };
-  /** Replaced when a lost context is restored. */
+  /**
+   * The pass runner; replaced when a lost context is restored. @internal (not in the
+   * published types, which must not need the DOM's WebGL types or twgl.js)
+   */
   passes: PassRunner;
   readonly renderer: string;
   readonly software: boolean;
