@@ -1,5 +1,7 @@
 // npm run build: compile assembly/ twice (SIMD and scalar), embed both modules and
-// the glsl/ sources in src/generated/, bundle dist/index.js, emit the .d.ts files.
+// the glsl/ sources in src/generated/, bundle dist/index.js, and bundle the public
+// types into dist/index.d.ts (one file: no internal modules, no relative imports for
+// Deno to resolve; the JS names it with @ts-self-types for Deno).
 // Pass --embed-only to stop after src/generated/ (what the tests need).
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from "node:fs";
@@ -41,7 +43,9 @@ if (!process.argv.includes("--embed-only")) {
     // The map points into src/, which the package does not ship: no sources inlined.
     sourcemap: true,
     sourcesContent: false,
+    banner: { js: '/* @ts-self-types="./index.d.ts" */' },
     logLevel: "warning",
   });
-  run(bin("tsc"), ["-p", "tsconfig.build.json"]);
+  run(bin("dts-bundle-generator"), ["--silent", "--no-banner", "--project", "tsconfig.build.json",
+    "-o", join(root, "dist", "index.d.ts"), join(root, "src", "index.ts")]);
 }

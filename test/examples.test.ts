@@ -46,4 +46,9 @@ describe("examples", () => {
     expect(fromDeno).toContain("device: wasm-simd");
     expect(deterministic(fromDeno)).toEqual(deterministic(fromNode));
   });
+
+  it("deno check sees the package's bundled types (test/deno/consumer.ts)", () => {
+    expect(() => run(bin("deno"), ["check", "--quiet", "--no-lock", "--import-map=test/deno/import_map.json",
+      "test/deno/consumer.ts"])).not.toThrow();
+  });
 });
