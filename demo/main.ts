@@ -96,10 +96,14 @@ function makePlots(devices: DeviceName[]) {
   ulpPlot?.destroy();
   lossPlot = new uPlot({
     title: "error (log scale)", width: 560, height: 280, scales: { x: { time: false }, y: { distr: 3 } },
+    // uPlot's default labels round small values to 0: powers of ten as 1e-5 instead.
+    axes: [{}, { size: 56, values: (_, splits) => splits.map((v) => (v == null ? "" : v.toExponential(0))) }],
     series: [{ label: "step" }, ...devices.map((d, i) => ({ label: d, ...strokes[i] }))],
   }, [[], [], []], $("loss-plot"));
   ulpPlot = new uPlot({
-    title: "largest ULP distance between the devices' weights, per step", width: 560, height: 280, scales: { x: { time: false } },
+    title: "largest ULP distance between the devices' weights, per step", width: 560, height: 280,
+    // From 0 to the largest distance seen (at least 1), so that small distances show.
+    scales: { x: { time: false }, y: { range: (_, __, max) => [0, Math.max(1, max ?? 0)] } },
     series: [{ label: "step" }, { label: "ULP", stroke: "#2b8a3e", width: 1.5 }],
   }, [[], []], $("ulp-plot"));
 }
