@@ -4,7 +4,7 @@
 // Deno to resolve; the JS names it with @ts-self-types for Deno).
 // Pass --embed-only to stop after src/generated/ (what the tests need).
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import * as esbuild from "esbuild";
 
@@ -32,20 +32,35 @@ writeFileSync(join(root, "src", "generated", "glsl.ts"),
   `export const glsl: Record<string, string> = ${JSON.stringify(shaders, null, 2)};\n`);
 
 if (!process.argv.includes("--embed-only")) {
+  // Every src/ module is an entry point and shared code goes to chunks, so dist/ keeps
+  // the module structure (twgl.js bundled in): with "sideEffects": false a consumer's
+  // bundler drops what it does not import (a bundle of randn alone carries no device).
+  const sources = [];
+  const walk = (dir) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith(".ts")) sources.push(path);
+    }
+  };
+  walk(join(root, "src"));
+  rmSync(join(root, "dist"), { recursive: true, force: true });
   await esbuild.build({
-    entryPoints: [join(root, "src", "index.ts")],
-    outfile: join(root, "dist", "index.js"),
+    entryPoints: sources,
+    outdir: join(root, "dist"),
+    outbase: join(root, "src"),
+    chunkNames: "chunks/[name]-[hash]",
     bundle: true,
+    splitting: true,
     format: "esm",
     platform: "neutral",
     mainFields: ["module", "main"],
     target: "es2022",
-    // The map points into src/, which the package does not ship: no sources inlined.
-    sourcemap: true,
-    sourcesContent: false,
-    banner: { js: '/* @ts-self-types="./index.d.ts" */' },
     logLevel: "warning",
   });
+  // Deno finds the types of the entry module through this comment.
+  const index = join(root, "dist", "index.js");
+  writeFileSync(index, `/* @ts-self-types="./index.d.ts" */\n${readFileSync(index, "utf8")}`);
   run(bin("dts-bundle-generator"), ["--silent", "--no-banner", "--project", "tsconfig.build.json",
     "-o", join(root, "dist", "index.d.ts"), join(root, "src", "index.ts")]);
 }

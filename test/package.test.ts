@@ -41,14 +41,20 @@ export const result: [number | null, DeviceName, Uint8Array, boolean] =
   [error, name, net.save(), new InvalidArgumentError("x") instanceof Error];
 `;
 
+/** A scratch project with the package installed from its `npm pack` tarball (as built now). */
+function installTarball(): string {
+  const dir = mkdtempSync(join(tmpdir(), "portable-optim-tarball-"));
+  const tarball = execFileSync("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", dir],
+    { cwd: root, encoding: "utf8" }).trim().split("\n").at(-1)!;
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
+  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--offline", join(dir, tarball)], { cwd: dir, stdio: "ignore" });
+  return dir;
+}
+
 describe("the package as a dependency", () => {
   it("installs from its npm pack tarball and type-checks strictly under nodenext and bundler, with and without the DOM", () => {
-    const dir = mkdtempSync(join(tmpdir(), "portable-optim-types-"));
+    const dir = installTarball();
     try {
-      const tarball = execFileSync("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", dir],
-        { cwd: root, encoding: "utf8" }).trim().split("\n").at(-1)!;
-      writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
-      execFileSync("npm", ["install", "--no-audit", "--no-fund", "--offline", join(dir, tarball)], { cwd: dir, stdio: "ignore" });
       writeFileSync(join(dir, "main.ts"), CONSUMER);
       const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
       for (const [module, moduleResolution] of [["nodenext", "nodenext"], ["esnext", "bundler"]]) {
@@ -60,6 +66,23 @@ describe("the package as a dependency", () => {
           expect(check.stdout + check.stderr, `${moduleResolution}, lib ${lib.join(" + ")}`).toBe("");
         }
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("bundles what is imported: randn alone carries no device, shader or WebAssembly", async () => {
+    const dir = installTarball();
+    try {
+      const bundle = async (contents: string) => (await esbuild.build({
+        stdin: { contents, resolveDir: dir }, bundle: true, minify: true, format: "esm", platform: "browser",
+        write: false, logLevel: "silent",
+      })).outputFiles[0].text;
+      const small = await bundle(`import { randn } from "portable-optim"; console.log(randn([3], 1));`);
+      const full = await bundle(`import { init, RMSPropGraves } from "portable-optim"; console.log(init, RMSPropGraves);`);
+      expect(small.length).toBeLessThan(10_000);
+      expect([/texelFetch/.test(small), /AGFzbQ/.test(small)]).toEqual([false, false]);
+      expect([/texelFetch/.test(full), /AGFzbQ/.test(full)]).toEqual([true, true]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
