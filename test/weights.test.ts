@@ -83,14 +83,8 @@ describe.each(devicesUnderTest())("weights saved on %s", (device) => {
       ["other shapes", reshaped.save(), /saved "6\.W" has shape \[8, 3\]; this module's is \[8, 5\]/],
     ];
     for (const [what, bytes, message] of cases) {
-      let error: unknown;
-      try {
-        net.load(bytes as Uint8Array);
-      } catch (e) {
-        error = e;
-      }
-      expect(error, what).toBeInstanceOf(StateFormatError);
-      expect((error as Error).message, what).toMatch(message);
+      expect(() => net.load(bytes as Uint8Array), what).toThrow(StateFormatError);
+      expect(() => net.load(bytes as Uint8Array), what).toThrow(message);
     }
     for (const [name, values] of before) expectSameBits(net.getVar(name).data.get(), values, `${name} unchanged`);
     [other, reshaped].forEach((m) => m.dispose());
