@@ -49,7 +49,7 @@ export class WebGL2Device extends KernelDevice<WebGL2Device> {
   };
   /**
    * The pass runner; replaced when a lost context is restored. @internal (not in the
-   * published types, which must not need the DOM's WebGL types or twgl.js)
+   * published types, which must not need the DOM's WebGL types)
    */
   passes: PassRunner;
   readonly renderer: string;

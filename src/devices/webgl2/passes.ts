@@ -1,8 +1,8 @@
-import * as twgl from "twgl.js";
 import type { DeviceArray } from "../../device/DeviceArray.js";
 import type { DeviceBuffer, Precision, SubnormalMode } from "../../device/Device.js";
 import { ContextLostError, InvalidArgumentError, WebGLError } from "../../errors.js";
 import { glsl } from "../../generated/glsl.js";
+import { createProgramInfo, setUniforms, type ProgramInfo } from "./program.js";
 
 /** The texture of a buffer: 2^shift texels wide, `rows` high. */
 export interface Shape {
@@ -113,7 +113,7 @@ export class PassRunner {
   readonly maxRows: number;
   /** Call gl.getError() after every pass and throw on any error (tests turn this on). */
   checkErrors = false;
-  private readonly programs = new Map<string, { info: twgl.ProgramInfo; samplers: string[] }>();
+  private readonly programs = new Map<string, ProgramInfo>();
   private readonly framebuffer: WebGLFramebuffer;
   private readonly readFramebuffer: WebGLFramebuffer;
   private readonly spare = new Map<string, WebGLTexture[]>();
@@ -212,7 +212,7 @@ export class PassRunner {
     this.spare.clear();
   }
 
-  private program(name: string, defines: Pass["defines"] = {}): { info: twgl.ProgramInfo; samplers: string[] } {
+  private program(name: string, defines: Pass["defines"] = {}): ProgramInfo {
     const all: Record<string, boolean> = {
       ...defines, FLUSH: this.arithmetic.subnormals === "flush", FAST: this.arithmetic.precision === "fast",
     };
@@ -233,25 +233,15 @@ export class PassRunner {
    * then the pass with its INPUT lines expanded. A compile or link error throws a
    * WebGLError holding the driver's message and the numbered source.
    */
-  compile(name: string, fragment: string, defines: string[] = []): { info: twgl.ProgramInfo; samplers: string[] } {
-    const messages: string[] = [];
-    const created = twgl.createProgramInfo(this.gl, [
-      `#version 300 es\n${glsl.fullscreen}`,
+  compile(name: string, fragment: string, defines: string[] = []): ProgramInfo {
+    const created = createProgramInfo(this.gl, `#version 300 es\n${glsl.fullscreen}`,
       (this.rewrite ?? ((source: string) => source))(
-        `#version 300 es\n${defines.map((define) => `#define ${define}\n`).join("")}${glsl.common}\n${declareInputs(fragment)}`),
-    ], { errorCallback: (message: string) => messages.push(message) });
-    if (!created) {
+        `#version 300 es\n${defines.map((define) => `#define ${define}\n`).join("")}${glsl.common}\n${declareInputs(fragment)}`));
+    if (typeof created === "string") {
       const variant = defines.length ? ` (with ${defines.join(", ")})` : "";
-      throw new WebGLError(`glsl/${name}.glsl${variant} failed to compile or link:\n${messages.join("\n")}`);
+      throw new WebGLError(`glsl/${name}.glsl${variant} failed to compile or link:\n${created}`);
     }
-    const gl = this.gl;
-    const samplers: string[] = [];
-    const count = gl.getProgramParameter(created.program, gl.ACTIVE_UNIFORMS) as number;
-    for (let i = 0; i < count; i++) {
-      const uniform = gl.getActiveUniform(created.program, i);
-      if (uniform?.type === gl.SAMPLER_2D) samplers.push(uniform.name);
-    }
-    return { info: created, samplers };
+    return created;
   }
 
   /**
@@ -266,7 +256,7 @@ export class PassRunner {
     if (count === 0) return;
     this.assertContext();
     const gl = this.gl;
-    const { info, samplers } = this.program(program, defines);
+    const info = this.program(program, defines);
     const target = outputs[0];
     const { shape, size, width } = target.buffer as TextureBuffer;
     const inputBuffers = new Set(Object.values(inputs).map((a) => a.buffer));
@@ -296,8 +286,8 @@ export class PassRunner {
       values[`u_${name}Shift`] = buffer.shape.shift;
       values[`u_${name}Last`] = buffer.width * buffer.shape.rows - 1;
     }
-    for (const name of samplers) values[name] ??= this.placeholder;
-    twgl.setUniforms(info, values);
+    for (const name of info.samplers) values[name] ??= this.placeholder;
+    setUniforms(info, values);
     for (const { begin, end, mask } of texelDraws(target.offset, target.offset + count, size)) {
       gl.colorMask(...mask);
       for (const [x, y, w, h] of this.rectangles(begin, end, width)) {
