@@ -8,6 +8,12 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as esbuild from "esbuild";
+import { createServer } from "node:http";
+import { readFileSync } from "node:fs";
+import { chromium } from "playwright";
+import { CHROMIUM_FLAGS, STACK_FLAGS } from "./glStacks.js";
+import { init as initHere } from "../src/index.js";
+import { seedSetup } from "../src/reproducibility.js";
 
 const root = new URL("..", import.meta.url).pathname;
 
@@ -84,6 +90,61 @@ describe("the package as a dependency", () => {
       expect([/texelFetch/.test(small), /AGFzbQ/.test(small)]).toEqual([false, false]);
       expect([/texelFetch/.test(full), /AGFzbQ/.test(full)]).toEqual([true, true]);
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("an esbuild browser bundle of the installed package trains in Chromium on webgl2 and wasm-simd with Node's numbers", async () => {
+    const dir = installTarball();
+    const server = createServer((request, response) => {
+      const file = request.url === "/" ? "index.html" : "app.js";
+      response.writeHead(200, { "content-type": file.endsWith(".js") ? "text/javascript" : "text/html" })
+        .end(readFileSync(join(dir, file)));
+    });
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      headless: true, args: [...CHROMIUM_FLAGS, ...STACK_FLAGS.swiftshader] });
+    try {
+      await esbuild.build({
+        stdin: {
+          contents: `import { init, gpuarray, randn, Sequential, Linear, RMSPropGraves, MSE } from "portable-optim";
+const result = {};
+for (const device of ["webgl2", "wasm-simd"]) {
+  await init({ device });
+  const data = gpuarray.toGpu(randn([16, 128], 1), [16, 128]);
+  const target = gpuarray.toGpu(randn([16, 1], 2), [16, 1]);
+  const net = new Sequential([new Linear(128, 1, { seed: 3 })]);
+  const optimizer = new RMSPropGraves({ learnRate: 0.001 });
+  optimizer.setupOn(net, { useGlobalState: true });
+  const loss = new MSE();
+  result[device] = [];
+  for (let i = 0; i < 20; i++) {
+    const [error, grad] = loss.compute(net.forward(data), target);
+    optimizer.zeroGradParams();
+    net.backward(grad, { updGrad: false });
+    optimizer.update();
+    result[device].push(error);
+  }
+}
+window.result = result;`,
+          resolveDir: dir,
+        },
+        bundle: true, format: "esm", platform: "browser", outfile: join(dir, "app.js"), logLevel: "silent",
+      });
+      writeFileSync(join(dir, "index.html"), '<!doctype html><script type="module" src="app.js"></script>');
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      const page = await browser.newPage();
+      await page.goto(`http://127.0.0.1:${(server.address() as { port: number }).port}/`);
+      await page.waitForFunction(() => "result" in window, null, { timeout: 120_000 });
+      const result = await page.evaluate(() => (window as unknown as { result: Record<string, number[]> }).result);
+
+      await initHere({ device: "wasm-simd" });
+      const seed = seedSetup();
+      const expected = Array.from({ length: 20 }, () => seed.step()!);
+      seed.dispose();
+      expect(result).toEqual({ webgl2: expected, "wasm-simd": expected });
+    } finally {
+      await browser.close();
+      server.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });
