@@ -4,7 +4,7 @@
 // minified bundle.
 import { describe, it, expect } from "vitest";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as esbuild from "esbuild";
@@ -17,12 +17,10 @@ import { seedSetup } from "../src/reproducibility.js";
 
 const root = new URL("..", import.meta.url).pathname;
 
-/** Runs `code` as a file `name` in a scratch project whose node_modules holds this package. */
+/** Runs `code` as a file `name` in a scratch project with the package installed from its tarball. */
 function runInProject(name: string, code: string): string {
-  const dir = mkdtempSync(join(tmpdir(), "portable-optim-consumer-"));
+  const dir = installTarball();
   try {
-    mkdirSync(join(dir, "node_modules"));
-    symlinkSync(root, join(dir, "node_modules", "portable-optim"), "dir");
     writeFileSync(join(dir, name), code);
     return execFileSync(process.execPath, [join(dir, name)], { cwd: dir, encoding: "utf8" }).trim();
   } finally {
