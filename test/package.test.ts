@@ -1,7 +1,8 @@
-// The package as a dependency sees it (Node only): the built dist/ through the
-// package's own exports, from import and from require; its published types under strict
-// TypeScript with and without the DOM; and error classes that keep their names in a
-// minified bundle.
+// The package as a dependency sees it (Node only), installed from its `npm pack` tarball
+// into scratch projects: import and require through its exports, its published types
+// under strict TypeScript with and without the DOM, what a bundle of part of it carries,
+// an esbuild browser bundle training in Chromium, and error classes that keep their
+// names in a minified bundle.
 import { describe, it, expect } from "vitest";
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
