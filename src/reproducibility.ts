@@ -1,6 +1,6 @@
 import type { Device, DeviceName, MatmulShape, SubnormalMode } from "./device/Device.js";
 import { DeviceArray } from "./device/DeviceArray.js";
-import { availableDevices, currentDevice, getDevice, init } from "./device/registry.js";
+import { availableDevices, currentDevice, getDevice, init, type InitOptions } from "./device/registry.js";
 import * as gpuarray from "./gpuarray.js";
 import { Random, randn } from "./random.js";
 import { Sequential } from "./modules/Sequential.js";
@@ -152,9 +152,17 @@ export function seedSetup() {
   };
 }
 
+/** The init() options that make `device`, this very instance, the current device. */
+function currentAgain(device: Device): InitOptions {
+  return {
+    device: device.name, subnormals: device.subnormals,
+    ...(device instanceof WebGL2Device ? { precision: device.precision } : {}),
+  };
+}
+
 /** The seed example end to end on `device`: every printed error and the final weights. */
 export const seedExample: Check = async (device) => {
-  await init({ device: device.name, subnormals: device.subnormals });
+  await init(currentAgain(device));
   const seed = seedSetup();
   const errors = Float32Array.from({ length: 100 }, () => seed.step()!);
   const result = { errors, W: seed.net.getVar("0.W").data.get(), b: seed.net.getVar("0.b").data.get() };
@@ -206,7 +214,7 @@ export async function reproducibilityReport({ subnormals = "keep" }: { subnormal
       }
     }
   } finally {
-    if (previous) await init({ device: previous.name, subnormals: previous.subnormals });
+    if (previous) await init(currentAgain(previous));
   }
   return {
     rows,

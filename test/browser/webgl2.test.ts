@@ -1,5 +1,8 @@
 import { describe, it, expect } from "vitest";
-import { availableDevices, init, getDevice, gpuarray, WebGL2Device, WebGLError, InvalidArgumentError } from "../../src/index.js";
+import {
+  availableDevices, currentDevice, init, getDevice, gpuarray, reproducibilityReport, WebGL2Device, WebGLError,
+  InvalidArgumentError,
+} from "../../src/index.js";
 
 describe("the webgl2 device in Chromium", () => {
   it("opens with float render targets and reports its renderer", async () => {
@@ -17,6 +20,8 @@ describe("the webgl2 device in Chromium", () => {
     expect(await getDevice("webgl2", { precision: "fast" })).toBe(fast);
     // The CPU devices are exact either way: one instance for both precisions.
     expect(await getDevice("wasm-simd", { precision: "fast" })).toBe(await getDevice("wasm-simd"));
+    await reproducibilityReport();
+    expect(currentDevice()).toBe(fast); // the report keeps the current device, precision included
     const { train } = await import("../helpers.js");
     const { errors } = await train("webgl2", { steps: 20, precision: "fast" });
     expect(errors[19]).toBeLessThan(errors[0]);
