@@ -397,16 +397,62 @@ export class PassRunner {
   download(buffer: TextureBuffer, offset: number, size: number): Float32Array {
     if (size === 0) return new Float32Array(0);
     this.assertContext();
+    const rows = this.texelRows(buffer, offset, size);
+    this.readRows(buffer, rows, rows.rgba);
+    return rows.rgba.slice(rows.start, rows.start + size);
+  }
+
+  /**
+   * download() without stalling: the rows go into a pixel-pack buffer, and are copied
+   * out once a fence says the GPU is done, polled between tasks. A synchronous read
+   * waits for the GPU inside readPixels, which browsers log as "GPU stall due to
+   * ReadPixels".
+   */
+  async downloadAsync(buffer: TextureBuffer, offset: number, size: number): Promise<Float32Array> {
+    if (size === 0) return new Float32Array(0);
+    this.assertContext();
     const gl = this.gl;
+    const rows = this.texelRows(buffer, offset, size);
+    const pack = gl.createBuffer();
+    try {
+      gl.bindBuffer(gl.PIXEL_PACK_BUFFER, pack);
+      gl.bufferData(gl.PIXEL_PACK_BUFFER, rows.rgba.byteLength, gl.STREAM_READ);
+      this.readRows(buffer, rows, 0);
+      gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
+      const fence = gl.fenceSync(gl.SYNC_GPU_COMMANDS_COMPLETE, 0)!;
+      gl.flush();
+      try {
+        while (gl.clientWaitSync(fence, 0, 0) === gl.TIMEOUT_EXPIRED) {
+          await new Promise((resolve) => setTimeout(resolve, 1));
+        }
+      } finally {
+        gl.deleteSync(fence);
+      }
+      this.assertContext(); // a lost context ends the wait with WAIT_FAILED
+      gl.bindBuffer(gl.PIXEL_PACK_BUFFER, pack);
+      gl.getBufferSubData(gl.PIXEL_PACK_BUFFER, 0, rows.rgba);
+      gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
+    } finally {
+      gl.deleteBuffer(pack);
+    }
+    return rows.rgba.subarray(rows.start, rows.start + size);
+  }
+
+  /** The texel rows that hold elements [offset, offset + size), and where the range starts in them. */
+  private texelRows(buffer: TextureBuffer, offset: number, size: number) {
     const w = buffer.width;
-    const firstRow = Math.floor(offset / LANES / w);
-    const rows = Math.floor((offset + size - 1) / LANES / w) - firstRow + 1;
-    const rgba = new Float32Array(w * rows * LANES);
+    const first = Math.floor(offset / LANES / w);
+    const count = Math.floor((offset + size - 1) / LANES / w) - first + 1;
+    return { first, count, start: offset - first * w * LANES, rgba: new Float32Array(w * count * LANES) };
+  }
+
+  /** readPixels of those rows into `target`: client memory, or an offset into the bound pixel-pack buffer. */
+  private readRows(buffer: TextureBuffer, rows: { first: number; count: number }, target: Float32Array | 0): void {
+    const gl = this.gl;
     gl.bindFramebuffer(gl.READ_FRAMEBUFFER, this.readFramebuffer);
     gl.framebufferTexture2D(gl.READ_FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, buffer.texture, 0);
-    gl.readPixels(0, firstRow, w, rows, gl.RGBA, gl.FLOAT, rgba);
+    if (target === 0) gl.readPixels(0, rows.first, buffer.width, rows.count, gl.RGBA, gl.FLOAT, 0);
+    else gl.readPixels(0, rows.first, buffer.width, rows.count, gl.RGBA, gl.FLOAT, target);
     gl.bindFramebuffer(gl.READ_FRAMEBUFFER, null);
-    const start = offset - firstRow * w * LANES;
-    return rgba.slice(start, start + size);
   }
 }
