@@ -1,11 +1,11 @@
 // The package as a dependency sees it (Node only), installed from its `npm pack` tarball
 // into scratch projects: import and require through its exports, its published types
-// under strict TypeScript with and without the DOM, what a bundle of part of it carries,
-// an esbuild browser bundle training in Chromium, and error classes that keep their
-// names in a minified bundle.
+// under strict TypeScript with and without the DOM, the README's pictures, what a bundle
+// of part of it carries, an esbuild browser bundle opening quietly and training in
+// Chromium, and error classes that keep their names in a minified bundle.
 import { describe, it, expect } from "vitest";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as esbuild from "esbuild";
@@ -70,6 +70,23 @@ describe("the package as a dependency", () => {
           const check = spawnSync(process.execPath, [tsc, "-p", dir], { encoding: "utf8" });
           expect(check.stdout + check.stderr, `${moduleResolution}, lib ${lib.join(" + ")}`).toBe("");
         }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("shows the README's pictures from the package's own files, at its version (on the npm page too)", () => {
+    const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+    const pictures = [...readFileSync(join(root, "README.md"), "utf8").matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1]);
+    expect(pictures.length).toBeGreaterThan(0);
+    const dir = installTarball();
+    try {
+      for (const url of pictures) {
+        const file = url.match(new RegExp(`^https://cdn\\.jsdelivr\\.net/npm/portable-optim@${version}/(.+)$`))?.[1];
+        expect(file, `${url} should be https://cdn.jsdelivr.net/npm/portable-optim@${version}/<a file in the tarball>`)
+          .toBeDefined();
+        expect(existsSync(join(dir, "node_modules", "portable-optim", file!)), `${file} in the tarball`).toBe(true);
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
