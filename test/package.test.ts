@@ -1,5 +1,5 @@
 // The package as a dependency sees it (Node only), installed from its `npm pack` tarball
-// into scratch projects: import and require through its exports, its published types
+// into scratch projects (and once from a git URL): import and require through its exports, its published types
 // under strict TypeScript with and without the DOM, the README's pictures, what a bundle
 // of part of it carries, an esbuild browser bundle opening quietly and training in
 // Chromium, and error classes that keep their names in a minified bundle.
@@ -13,7 +13,7 @@ import { createServer } from "node:http";
 import { readFileSync } from "node:fs";
 import { chromium } from "playwright";
 import { CHROMIUM_FLAGS } from "./glStacks.js";
-import { init as initHere } from "../src/index.js";
+import { init as initHere, randn } from "../src/index.js";
 import { seedSetup } from "../src/reproducibility.js";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -75,6 +75,21 @@ describe("the package as a dependency", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("installs from a git URL: npm runs the prepare script, which builds dist", () => {
+    const dir = mkdtempSync(join(tmpdir(), "portable-optim-git-"));
+    try {
+      writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
+      // The committed HEAD: in CI, a clean clone, so the tree under test.
+      execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", `git+file://${root}`],
+        { cwd: dir, stdio: "ignore" });
+      writeFileSync(join(dir, "main.js"), `import { init, gpuarray, randn, currentDevice } from "portable-optim";${TRAIN}`);
+      expect(execFileSync(process.execPath, ["main.js"], { cwd: dir, encoding: "utf8" }).trim())
+        .toBe(`wasm-simd keep ${Array.from(randn([4], 1)).join(",")}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
 
   it("shows the README's pictures from the package's own files, at its version (on the npm page too)", () => {
     const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
