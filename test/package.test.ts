@@ -2,7 +2,7 @@
 // into scratch projects (and once from a git URL): import and require through its exports, its published types
 // under strict TypeScript with and without the DOM, the README's pictures, what a bundle
 // of part of it carries, an esbuild browser bundle opening quietly and training in
-// Chromium, and error classes that keep their names in a minified bundle.
+// Chromium, and error classes and optimizer state that keep their names in a minified bundle.
 import { describe, it, expect } from "vitest";
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -215,20 +215,27 @@ console.log(pkg.name);`);
     if (major > 20 || (major === 20 && minor >= 19)) expect(out).toMatch(/^wasm-simd keep -?\d/);
   });
 
-  it("error classes keep their names in a minified bundle", async () => {
+  it("error classes and saved optimizer state keep their names in a minified bundle", async () => {
     const result = await esbuild.build({
       stdin: {
         contents: `import * as p from "./src/index.ts";
 export const names = Object.entries(p).filter(([k]) => k.endsWith("Error"))
-  .map(([k, C]) => [k, new C("message", new Map()).name]);`,
+  .map(([k, C]) => [k, new C("message", new Map()).name]);
+await p.init({ device: "js" });
+const optimizer = new p.RMSPropGraves();
+optimizer.setupOn(new p.Linear(2, 1), { useGlobalState: true });
+export const state = optimizer.save();
+optimizer.load(state);`,
         resolveDir: root, loader: "ts",
       },
       bundle: true, minify: true, format: "esm", write: false, platform: "neutral", mainFields: ["module", "main"],
       logLevel: "silent",
     });
     const url = `data:text/javascript;base64,${Buffer.from(result.outputFiles[0].text).toString("base64")}`;
-    const { names } = await import(url) as { names: [string, string][] };
+    const { names, state } = await import(url) as { names: [string, string][]; state: Uint8Array };
     expect(names.length).toBeGreaterThanOrEqual(11);
     for (const [exported, name] of names) expect(name, exported).toBe(exported);
+    // Saved state names its optimizer, and load() checks it: also by a name that survives minifying.
+    expect(new TextDecoder().decode(state)).toContain('"optimizer":"RMSPropGraves"');
   });
 });

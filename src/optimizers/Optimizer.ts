@@ -133,6 +133,8 @@ export abstract class Optimizer {
 
   /** Names of the state arrays every parameter gets, all zero at setup. */
   protected abstract readonly stateNames: readonly string[];
+  /** The optimizer's name in saved state: written out, since minifiers rename classes. */
+  protected abstract readonly optimizerName: string;
 
   /** One step over one range of parameters. */
   protected abstract step(range: UpdateRange): void;
@@ -311,7 +313,7 @@ export abstract class Optimizer {
     for (const { names, state, data } of slots) {
       for (const key of this.stateNames) tensors.set(`${names[0]}.${key}`, { shape: data.shape, data: state[key].get() });
     }
-    const metadata: Record<string, string> = { format: FORMAT, optimizer: this.constructor.name };
+    const metadata: Record<string, string> = { format: FORMAT, optimizer: this.optimizerName };
     for (const [key, value] of Object.entries(this.getAttrDict())) metadata[key] = String(value);
     return encodeSafetensors(tensors, metadata);
   }
@@ -327,8 +329,8 @@ export abstract class Optimizer {
     if (metadata.format !== FORMAT) {
       throw new StateFormatError(`saved format is ${describe(metadata.format)}; expected ${describe(FORMAT)}`);
     }
-    if (metadata.optimizer !== this.constructor.name) {
-      throw new StateFormatError(`the state was saved by ${describe(metadata.optimizer)}; this is ${this.constructor.name}`);
+    if (metadata.optimizer !== this.optimizerName) {
+      throw new StateFormatError(`the state was saved by ${describe(metadata.optimizer)}; this is ${this.optimizerName}`);
     }
     const attrs = this.parseAttrs(metadata);
     const expected = new Set(slots.flatMap(({ names }) => this.stateNames.map((key) => `${names[0]}.${key}`)));

@@ -34,6 +34,7 @@ export interface RMSPropGravesOptions extends Partial<GravesHyperParameters> {
  */
 export class RMSPropGraves extends Optimizer {
   protected readonly stateNames = ["mg", "ms", "delta"] as const;
+  protected readonly optimizerName = "RMSPropGraves";
   readonly nodeinfo: unknown;
   private alphaValue: number;
   private momRateValue: number;
