@@ -214,11 +214,6 @@ describe.each(devicesUnderTest())("optimizer semantics on %s", (device) => {
     const good = optimizer.save();
     const state = stateOf(optimizer, net);
     const attrs = optimizer.getAttrDict();
-    class OtherOptimizer extends RMSPropGraves {}
-    const other = new OtherOptimizer();
-    const otherRun = await run(device, { steps: 1 });
-    const otherNet = new Sequential([new Linear(5, 4, { seed: 1 }), new Activation(tanh), new Linear(4, 2, { seed: 2 })]);
-    other.setupOn(otherNet);
     const withHeader = (edit: (h: Record<string, any>) => void) => {
       const length = Number(new DataView(good.buffer).getBigUint64(0, true));
       const header = JSON.parse(new TextDecoder().decode(good.subarray(8, 8 + length)));
@@ -241,7 +236,7 @@ describe.each(devicesUnderTest())("optimizer semantics on %s", (device) => {
       ["truncated", good.slice(0, good.length - 10), /truncated/],
       ["header cut", good.slice(0, 40), /truncated or not a safetensors file/],
       ["bad JSON", withHeader(() => {}).map((b, i) => (i === 9 ? 0x7b : b)), /not valid JSON/],
-      ["another optimizer", other.save(), /saved by "OtherOptimizer"; this is RMSPropGraves/],
+      ["another optimizer", withHeader((h) => (h.__metadata__.optimizer = "Adam")), /saved by "Adam"; this is RMSPropGraves/],
       ["another net", otherShape.save(), /shape \[4, 2\]|missing|another net/],
       ["wrong dtype", withHeader((h) => (h["0.W.mg"].dtype = "F16")), /dtype "F16"; expected "F32"/],
       ["bad hyper-parameter", withHeader((h) => (h.__metadata__.alpha = "1.5")), /saved alpha is 1\.5; expected a finite number in \[0, 1\)/],
@@ -261,8 +256,7 @@ describe.each(devicesUnderTest())("optimizer semantics on %s", (device) => {
       expectSameMaps(stateOf(optimizer, net), state, `state after ${what}`);
       expect(optimizer.getAttrDict(), what).toEqual(attrs);
     }
-    [other, otherNet, otherShape, reshaped].forEach((x) => x.dispose());
-    otherRun.dispose();
+    [otherShape, reshaped].forEach((x) => x.dispose());
     dispose();
   });
 
