@@ -2,7 +2,7 @@
 // Each arithmetic kernel X also exports XFlush, the same kernel under subnormals "flush"
 // (see subnormals.ts): two functions, so that neither mode pays for the other.
 export { rmspropGraves, rmspropGravesFlush } from "./rmspropGraves";
-export { matmul, matmulFlush } from "./matmul";
+export { matmul, matmulFlush, packB } from "./matmul";
 export { columnSums, columnSumsFlush } from "./columnSums";
 export { activationForward, activationForwardFlush, activationBackward, activationBackwardFlush } from "./activation";
 export { mse, mseFlush } from "./mse";

@@ -28,39 +28,74 @@ export function matmulFlush(
   a: usize, b: usize, out: usize, bias: usize, m: i32, k: i32, n: i32,
   aRow: i32, aCol: i32, bRow: i32, bCol: i32, flush: bool
 ): void {
-  for (let i = 0; i < m; i++) {
-    const row = out + ((<usize>i * <usize>n) << 2);
-    let j = 0;
-    if (ASC_FEATURE_SIMD && bCol == 1) {
-      // Sixteen outputs at a time, in four registers: each row of B is read 64 bytes at
-      // a time (a cache line) instead of 16.
-      for (; j + 16 <= n; j += 16) {
-        let acc0 = f32x4.splat(0);
-        let acc1 = f32x4.splat(0);
-        let acc2 = f32x4.splat(0);
-        let acc3 = f32x4.splat(0);
-        for (let p = 0; p < k; p++) {
-          const av = f32x4.splat(fload(a + ((<usize>(i * aRow + p * aCol)) << 2), flush));
-          const base = b + ((<usize>(p * bRow + j)) << 2);
-          acc0 = vadd(acc0, vmul(av, vload(base, flush), flush), flush);
-          acc1 = vadd(acc1, vmul(av, vload(base + 16, flush), flush), flush);
-          acc2 = vadd(acc2, vmul(av, vload(base + 32, flush), flush), flush);
-          acc3 = vadd(acc3, vmul(av, vload(base + 48, flush), flush), flush);
-        }
-        const o = row + (<usize>j << 2);
-        if (bias) {
-          const bb = bias + (<usize>j << 2);
-          acc0 = vadd(acc0, vload(bb, flush), flush);
-          acc1 = vadd(acc1, vload(bb + 16, flush), flush);
-          acc2 = vadd(acc2, vload(bb + 32, flush), flush);
-          acc3 = vadd(acc3, vload(bb + 48, flush), flush);
-        }
-        v128.store(o, acc0);
-        v128.store(o, acc1, 16);
-        v128.store(o, acc2, 32);
-        v128.store(o, acc3, 48);
-      }
+  let i = 0;
+  if (ASC_FEATURE_SIMD && bCol == 1) {
+    for (; i + 4 <= m; i += 4) {
+      let j = 0;
+      for (; j + 8 <= n; j += 8) block4x8(a, b, out, bias, i, j, k, n, aRow, aCol, bRow, flush);
+      rowsTail(a, b, out, bias, i, i + 4, j, k, n, aRow, aCol, bRow, bCol, flush);
     }
+  }
+  rowsTail(a, b, out, bias, i, m, 0, k, n, aRow, aCol, bRow, bCol, flush);
+}
+
+/**
+ * Rows i..i+3, columns j..j+7 of out: eight accumulators in registers, so that each
+ * vector of B loaded serves four rows and each A element splatted serves two vectors.
+ */
+@inline function block4x8(
+  a: usize, b: usize, out: usize, bias: usize, i: i32, j: i32, k: i32, n: i32,
+  aRow: i32, aCol: i32, bRow: i32, flush: bool
+): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  const rowStep = <usize>aRow << 2;
+  const colStep = <usize>aCol << 2;
+  const bStep = <usize>bRow << 2;
+  let pa = a + ((<usize>i * <usize>aRow) << 2);
+  let pb = b + (<usize>j << 2);
+  for (let p = 0; p < k; p++) {
+    const b0 = vload(pb, flush);
+    const b1 = vload(pb + 16, flush);
+    let x = flv(v128.load32_splat(pa), flush);
+    c00 = vadd(c00, vmul(x, b0, flush), flush);
+    c01 = vadd(c01, vmul(x, b1, flush), flush);
+    x = flv(v128.load32_splat(pa + rowStep), flush);
+    c10 = vadd(c10, vmul(x, b0, flush), flush);
+    c11 = vadd(c11, vmul(x, b1, flush), flush);
+    x = flv(v128.load32_splat(pa + 2 * rowStep), flush);
+    c20 = vadd(c20, vmul(x, b0, flush), flush);
+    c21 = vadd(c21, vmul(x, b1, flush), flush);
+    x = flv(v128.load32_splat(pa + 3 * rowStep), flush);
+    c30 = vadd(c30, vmul(x, b0, flush), flush);
+    c31 = vadd(c31, vmul(x, b1, flush), flush);
+    pa += colStep;
+    pb += bStep;
+  }
+  if (bias) {
+    const bias0 = vload(bias + (<usize>j << 2), flush);
+    const bias1 = vload(bias + (<usize>j << 2) + 16, flush);
+    c00 = vadd(c00, bias0, flush); c01 = vadd(c01, bias1, flush);
+    c10 = vadd(c10, bias0, flush); c11 = vadd(c11, bias1, flush);
+    c20 = vadd(c20, bias0, flush); c21 = vadd(c21, bias1, flush);
+    c30 = vadd(c30, bias0, flush); c31 = vadd(c31, bias1, flush);
+  }
+  const rowBytes = <usize>n << 2;
+  const o = out + ((<usize>i * <usize>n + <usize>j) << 2);
+  v128.store(o, c00); v128.store(o, c01, 16);
+  v128.store(o + rowBytes, c10); v128.store(o + rowBytes, c11, 16);
+  v128.store(o + 2 * rowBytes, c20); v128.store(o + 2 * rowBytes, c21, 16);
+  v128.store(o + 3 * rowBytes, c30); v128.store(o + 3 * rowBytes, c31, 16);
+}
+
+/** Rows [i0, i1) of out from column j0 on, a row at a time: the edges of the blocks. */
+@inline function rowsTail(
+  a: usize, b: usize, out: usize, bias: usize, i0: i32, i1: i32, j0: i32, k: i32, n: i32,
+  aRow: i32, aCol: i32, bRow: i32, bCol: i32, flush: bool
+): void {
+  for (let i = i0; i < i1; i++) {
+    const row = out + ((<usize>i * <usize>n) << 2);
+    let j = j0;
     if (ASC_FEATURE_SIMD) {
       for (; j + 4 <= n; j += 4) {
         let acc = f32x4.splat(0);
@@ -92,6 +127,50 @@ export function matmulFlush(
       }
       if (bias) acc = fadd(acc, fload(bias + (<usize>j << 2), flush), flush);
       store<f32>(row + (<usize>j << 2), acc);
+    }
+  }
+}
+
+/**
+ * dst[p*n + j] = b[p*bRow + j*bCol] for p < k, j < n: op(B) copied row-major, so that
+ * a product with a strided op(B) (dx = dy·Wᵀ) runs the blocked kernel. A copy: exact.
+ */
+export function packB(b: usize, dst: usize, k: i32, n: i32, bRow: i32, bCol: i32): void {
+  let p = 0;
+  if (ASC_FEATURE_SIMD && bRow == 1) {
+    // op(B) = Wᵀ: four rows of W (four columns j of op(B)) read four elements at a time
+    // and transposed in registers.
+    const colBytes = <usize>bCol << 2;
+    const rowBytes = <usize>n << 2;
+    for (; p + 4 <= k; p += 4) {
+      let j = 0;
+      for (; j + 4 <= n; j += 4) {
+        const src = b + ((<usize>p + <usize>j * <usize>bCol) << 2);
+        const r0 = v128.load(src);
+        const r1 = v128.load(src + colBytes);
+        const r2 = v128.load(src + 2 * colBytes);
+        const r3 = v128.load(src + 3 * colBytes);
+        const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+        const t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+        const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+        const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+        const o = dst + ((<usize>p * <usize>n + <usize>j) << 2);
+        v128.store(o, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+        v128.store(o + rowBytes, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+        v128.store(o + 2 * rowBytes, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+        v128.store(o + 3 * rowBytes, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+      }
+      packRows(b, dst, p, p + 4, j, n, bRow, bCol);
+    }
+  }
+  packRows(b, dst, p, k, 0, n, bRow, bCol);
+}
+
+/** packB for rows [p0, p1) of op(B) from column j0 on, an element at a time. */
+@inline function packRows(b: usize, dst: usize, p0: i32, p1: i32, j0: i32, n: i32, bRow: i32, bCol: i32): void {
+  for (let p = p0; p < p1; p++) {
+    for (let j = j0; j < n; j++) {
+      store<f32>(dst + ((<usize>p * <usize>n + <usize>j) << 2), load<f32>(b + ((<usize>p * <usize>bRow + <usize>j * <usize>bCol) << 2)));
     }
   }
 }

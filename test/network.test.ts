@@ -60,6 +60,38 @@ describe.each(devicesUnderTest())("network kernels on %s", (name) => {
     }
   });
 
+  it("matmul's register blocks and their edges (every m, n around the blocks, every form, both subnormal modes) give the js bits", async () => {
+    for (const subnormals of ["keep", "flush"] as const) {
+      const device = await getDevice(name, { subnormals });
+      const js = await getDevice("js", { subnormals });
+      // Three scales of A and B: plain; subnormal A with B near 2^24 (normal products in
+      // "keep", zeros where operands are flushed); both near 2^-70 (subnormal products).
+      for (const [sa, sb] of [[1, 1], [2 ** -130, 2 ** 24], [2 ** -70, 2 ** -70]]) {
+        for (const m of [1, 3, 4, 5, 8, 9]) {
+          for (const n of [1, 4, 7, 8, 9, 12, 16, 17]) {
+            const k = 1 + ((m * n) % 6);
+            for (const [form, aRow, aCol, bRow, bCol, spread] of [
+              ["xW", k, 1, n, 1, 1], ["xTdy", 1, m, n, 1, 1], ["dyWT", k, 1, 1, k, 1], ["every other", 2 * k, 2, 2 * n, 2, 2],
+            ] as const) {
+              const a = randn([spread * m * k], m).map((v) => v * sa);
+              const b = randn([spread * k * n], n).map((v) => v * sb);
+              const bias = randn([n], 7).map((v) => v * sa * sb);
+              const run = (d: Device) => {
+                const arrays = [upload(d, a, [a.length]), upload(d, b, [b.length]), upload(d, bias, [n])];
+                const out = DeviceArray.allocate(d, [m, n]);
+                d.matmul(arrays[0], arrays[1], out, form === "xW" ? arrays[2] : null, { m, k, n, aRow, aCol, bRow, bCol });
+                const result = out.get();
+                [out, ...arrays].forEach((array) => array.dispose());
+                return result;
+              };
+              expectSameBits(run(device), run(js), `${subnormals}, scales ${sa}, ${sb}: ${form} ${m}x${k}x${n}`);
+            }
+          }
+        }
+      }
+    }
+  });
+
   it("columnSums sums each column in row order", async () => {
     const device = await getDevice(name);
     const values = randn([M, N], 5);

@@ -5,6 +5,7 @@ export interface WasmExports {
   heapBase(): number;
   fill(a: number, n: number, value: number): void;
   copy(src: number, dst: number, n: number): void;
+  packB(b: number, dst: number, k: number, n: number, bRow: number, bCol: number): void;
   countNonFinite(a: number, n: number): number;
 }
 
@@ -37,4 +38,6 @@ export interface WasmContext {
   readonly exports: WasmExports;
   readonly arithmetic: ArithmeticKernels;
   ptr(a: { buffer: unknown; offset: number }): number;
+  /** The address of `bytes` bytes of scratch memory, kept by the device between calls (contents undefined). */
+  scratch(bytes: number): number;
 }

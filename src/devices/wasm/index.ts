@@ -35,6 +35,7 @@ export class WasmDevice extends KernelDevice<WasmDevice> implements WasmContext 
     rmspropGraves, matmul, columnSums, activationForward, activationBackward, mse, fill, copy, addScaled, countNonFinite,
   };
   private readonly heap: Heap;
+  private scratchBlock = { ptr: 0, bytes: 0 };
   readonly arithmetic: ArithmeticKernels;
 
   private constructor(readonly name: "wasm-simd" | "wasm", readonly exports: WasmExports, subnormals: SubnormalMode) {
@@ -72,6 +73,14 @@ export class WasmDevice extends KernelDevice<WasmDevice> implements WasmContext 
 
   ptr(a: { buffer: unknown; offset: number }): number {
     return (a.buffer as WasmBuffer).ptr + a.offset * 4;
+  }
+
+  scratch(bytes: number): number {
+    if (this.scratchBlock.bytes < bytes) {
+      if (this.scratchBlock.ptr) this.heap.release(this.scratchBlock.ptr);
+      this.scratchBlock = { ptr: this.heap.allocate(bytes), bytes };
+    }
+    return this.scratchBlock.ptr;
   }
 
   allocate(size: number): DeviceBuffer {
