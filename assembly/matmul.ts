@@ -33,7 +33,11 @@ export function matmulFlush(
     for (; i + 4 <= m; i += 4) {
       let j = 0;
       for (; j + 8 <= n; j += 8) block4x8(a, b, out, bias, i, j, k, n, aRow, aCol, bRow, flush);
-      rowsTail(a, b, out, bias, i, i + 4, j, k, n, aRow, aCol, bRow, bCol, flush);
+      if (j + 4 <= n) {
+        block4x4(a, b, out, bias, i, j, k, n, aRow, aCol, bRow, flush);
+        j += 4;
+      }
+      for (; j < n; j++) column4(a, b, out, bias, i, j, k, n, aRow, aCol, bRow, flush);
     }
   }
   rowsTail(a, b, out, bias, i, m, 0, k, n, aRow, aCol, bRow, bCol, flush);
@@ -86,6 +90,77 @@ export function matmulFlush(
   v128.store(o + rowBytes, c10); v128.store(o + rowBytes, c11, 16);
   v128.store(o + 2 * rowBytes, c20); v128.store(o + 2 * rowBytes, c21, 16);
   v128.store(o + 3 * rowBytes, c30); v128.store(o + 3 * rowBytes, c31, 16);
+}
+
+/** Rows i..i+3, columns j..j+3 of out: block4x8 with one vector of columns. */
+@inline function block4x4(
+  a: usize, b: usize, out: usize, bias: usize, i: i32, j: i32, k: i32, n: i32,
+  aRow: i32, aCol: i32, bRow: i32, flush: bool
+): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  const rowStep = <usize>aRow << 2;
+  const colStep = <usize>aCol << 2;
+  const bStep = <usize>bRow << 2;
+  let pa = a + ((<usize>i * <usize>aRow) << 2);
+  let pb = b + (<usize>j << 2);
+  for (let p = 0; p < k; p++) {
+    const b0 = vload(pb, flush);
+    c0 = vadd(c0, vmul(flv(v128.load32_splat(pa), flush), b0, flush), flush);
+    c1 = vadd(c1, vmul(flv(v128.load32_splat(pa + rowStep), flush), b0, flush), flush);
+    c2 = vadd(c2, vmul(flv(v128.load32_splat(pa + 2 * rowStep), flush), b0, flush), flush);
+    c3 = vadd(c3, vmul(flv(v128.load32_splat(pa + 3 * rowStep), flush), b0, flush), flush);
+    pa += colStep;
+    pb += bStep;
+  }
+  if (bias) {
+    const bias0 = vload(bias + (<usize>j << 2), flush);
+    c0 = vadd(c0, bias0, flush); c1 = vadd(c1, bias0, flush);
+    c2 = vadd(c2, bias0, flush); c3 = vadd(c3, bias0, flush);
+  }
+  const rowBytes = <usize>n << 2;
+  const o = out + ((<usize>i * <usize>n + <usize>j) << 2);
+  v128.store(o, c0);
+  v128.store(o + rowBytes, c1);
+  v128.store(o + 2 * rowBytes, c2);
+  v128.store(o + 3 * rowBytes, c3);
+}
+
+/**
+ * Rows i..i+3 of column j (fewer than four columns left): the four rows' outputs in
+ * the lanes of one vector, each step multiplying A's column (one load where op(A) is
+ * transposed, four otherwise) by one element of B.
+ */
+@inline function column4(
+  a: usize, b: usize, out: usize, bias: usize, i: i32, j: i32, k: i32, n: i32,
+  aRow: i32, aCol: i32, bRow: i32, flush: bool
+): void {
+  let acc = f32x4.splat(0);
+  const rowStep = <usize>aRow << 2;
+  const colStep = <usize>aCol << 2;
+  const bStep = <usize>bRow << 2;
+  let pa = a + ((<usize>i * <usize>aRow) << 2);
+  let pb = b + (<usize>j << 2);
+  for (let p = 0; p < k; p++) {
+    let av: v128;
+    if (aRow == 1) {
+      av = v128.load(pa);
+    } else {
+      av = v128.load32_splat(pa);
+      av = v128.load32_lane(pa + rowStep, av, 1);
+      av = v128.load32_lane(pa + 2 * rowStep, av, 2);
+      av = v128.load32_lane(pa + 3 * rowStep, av, 3);
+    }
+    acc = vadd(acc, vmul(flv(av, flush), flv(v128.load32_splat(pb), flush), flush), flush);
+    pa += colStep;
+    pb += bStep;
+  }
+  if (bias) acc = vadd(acc, flv(v128.load32_splat(bias + (<usize>j << 2)), flush), flush);
+  const rowBytes = <usize>n << 2;
+  const o = out + ((<usize>i * <usize>n + <usize>j) << 2);
+  v128.store32_lane(o, acc, 0);
+  v128.store32_lane(o + rowBytes, acc, 1);
+  v128.store32_lane(o + 2 * rowBytes, acc, 2);
+  v128.store32_lane(o + 3 * rowBytes, acc, 3);
 }
 
 /** Rows [i0, i1) of out from column j0 on, a row at a time: the edges of the blocks. */

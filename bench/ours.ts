@@ -47,8 +47,8 @@ export async function copyFloor(name: DeviceName, size: number): Promise<Contend
 
 /** One training step of a relu MLP (`sizes` from input to output) with MSE and RMSPropGraves on global state. */
 export async function oursTrainStep(device: DeviceName, sizes: number[], batch: number,
-  variant: Variant = "keep"): Promise<Contender> {
-  await init({ device, ...options(variant) });
+  variant: Variant = "keep", threads?: number): Promise<Contender> {
+  await init({ device, ...options(variant), ...(threads ? { threads } : {}) });
   const data = gpuarray.toGpu(randn([batch, sizes[0]], 1), [batch, sizes[0]]);
   const target = gpuarray.toGpu(randn([batch, sizes.at(-1)!], 2), [batch, sizes.at(-1)!]);
   const layers = sizes.slice(1).flatMap((out, i) => [new Linear(sizes[i], out, { seed: i + 1 }), new Activation(relu)]);
@@ -57,7 +57,7 @@ export async function oursTrainStep(device: DeviceName, sizes: number[], batch: 
   optimizer.setupOn(net, { useGlobalState: true });
   const loss = new MSE();
   return {
-    name: named(device, variant),
+    name: `${named(device, variant)}${threads ? `, ${threads} thread${threads > 1 ? "s" : ""}` : ""}`,
     run: () => {
       const [, grad] = loss.compute(net.forward(data), target, { queryError: false });
       optimizer.zeroGradParams();

@@ -72,3 +72,8 @@ export class StateFormatError extends InvalidArgumentError {
 export class ContextLostError extends WebGLError {
   override name = "ContextLostError";
 }
+
+/** A worker of a device's thread pool failed or died while running part of a kernel call. */
+export class WorkerError extends PortableOptimError {
+  override name = "WorkerError";
+}

@@ -24,7 +24,7 @@ export { WebGL2Device, type StrictOperation } from "./devices/webgl2/index.js";
 export * as reference from "./devices/js/reference.js";
 export {
   PortableOptimError, InvalidArgumentError, ShapeMismatchError, DeviceMismatchError, DisposedError,
-  DeviceUnavailableError, NotReadyError, WebGLError, NonFiniteGradientError, StateFormatError, ContextLostError,
+  DeviceUnavailableError, NotReadyError, WebGLError, NonFiniteGradientError, StateFormatError, ContextLostError, WorkerError,
 } from "./errors.js";
 export {
   reproducibilityReport, formatReport, ulpDistance, type ReproducibilityReport, type ReproducibilityRow,

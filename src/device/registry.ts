@@ -16,6 +16,7 @@ interface DeviceEntry {
 interface DeviceOptions {
   subnormals: SubnormalMode;
   precision: Precision;
+  threads: number;
 }
 
 const ENTRIES: Record<DeviceName, DeviceEntry> = {
@@ -26,11 +27,11 @@ const ENTRIES: Record<DeviceName, DeviceEntry> = {
   },
   "wasm-simd": {
     unsupportedReason: () => WasmDevice.unsupportedReason(true),
-    open: ({ subnormals }) => WasmDevice.create(true, subnormals),
+    open: ({ subnormals, threads }) => WasmDevice.create(true, subnormals, threads),
   },
   wasm: {
     unsupportedReason: () => WasmDevice.unsupportedReason(false),
-    open: ({ subnormals }) => WasmDevice.create(false, subnormals),
+    open: ({ subnormals, threads }) => WasmDevice.create(false, subnormals, threads),
   },
   js: { unsupportedReason: () => null, open: async ({ subnormals }) => new JsDevice(subnormals) },
 };
@@ -54,8 +55,8 @@ const failures = new Map<DeviceName, string>();
 const passedOver = new Map<DeviceName, string>();
 let current: Device | null = null;
 
-async function open(name: DeviceName, options: DeviceOptions = { subnormals: "keep", precision: "strict" }):
-  Promise<Device> {
+async function open(name: DeviceName,
+  options: DeviceOptions = { subnormals: "keep", precision: "strict", threads: defaultThreads() }): Promise<Device> {
   const known = failures.get(name);
   if (known) throw new Error(known);
   const reason = ENTRIES[name].unsupportedReason();
@@ -63,8 +64,9 @@ async function open(name: DeviceName, options: DeviceOptions = { subnormals: "ke
     failures.set(name, reason);
     throw new Error(reason);
   }
-  // Precision matters to webgl2 only: the CPU devices are exact either way.
-  const key = `${name} ${options.subnormals}${name === "webgl2" ? ` ${options.precision}` : ""}`;
+  // Precision matters to webgl2 only (the CPU devices are exact either way), threads to wasm only.
+  const key = `${name} ${options.subnormals}${name === "webgl2" ? ` ${options.precision}` : ""}` +
+    `${name.startsWith("wasm") ? ` ${options.threads}` : ""}`;
   let pending = opened.get(key);
   if (!pending) {
     pending = ENTRIES[name].open(options);
@@ -99,9 +101,31 @@ export interface InitOptions {
    * The CPU devices are exact either way.
    */
   precision?: Precision;
+  /**
+   * Threads for the wasm-simd and wasm kernels: an integer from 1 to 64; by default the
+   * runtime's parallelism (os.availableParallelism(), navigator.hardwareConcurrency),
+   * at most 8. Needs shared memory (a page must be cross-origin isolated); where there
+   * is none the device runs on one thread and availableDevices() says why. Results are
+   * the same bits for every count.
+   */
+  threads?: number;
 }
 
-const INIT_OPTIONS = ["device", "subnormals", "precision"];
+const INIT_OPTIONS = ["device", "subnormals", "precision", "threads"];
+const MAX_THREADS = 64;
+
+/** The runtime's parallelism, at most 8: what init() uses when `threads` is not given. */
+export function defaultThreads(): number {
+  const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ??
+    nodeParallelism() ?? 1;
+  return Math.max(1, Math.min(8, Math.floor(cores)));
+}
+
+function nodeParallelism(): number | null {
+  const os = (globalThis as { process?: { getBuiltinModule?(name: string): { availableParallelism?(): number } } })
+    .process?.getBuiltinModule?.("node:os");
+  return os?.availableParallelism?.() ?? null;
+}
 const CHOICES = { subnormals: ["keep", "flush"], precision: ["strict", "fast"] } as const;
 
 /** Checks init()'s and getDevice()'s options; returns the device options they ask for. */
@@ -115,14 +139,18 @@ function checkOptions(options: unknown, context: string): DeviceOptions {
         INIT_OPTIONS.map(describe).join(", "));
     }
   }
-  const { subnormals = "keep", precision = "strict" } = options as InitOptions;
+  const { subnormals = "keep", precision = "strict", threads = defaultThreads() } = options as InitOptions;
+  if (typeof threads !== "number" || !Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+    throw new InvalidArgumentError(`${context}: threads is ${describe(threads)}; expected an integer from 1 to ` +
+      `${MAX_THREADS}`);
+  }
   for (const [key, value] of [["subnormals", subnormals], ["precision", precision]] as const) {
     if (!(CHOICES[key] as readonly string[]).includes(value)) {
       throw new InvalidArgumentError(`${context}: ${key} is ${describe(value)}; expected ` +
         CHOICES[key].map(describe).join(" or "));
     }
   }
-  return { subnormals, precision };
+  return { subnormals, precision, threads };
 }
 
 /**
@@ -203,9 +231,9 @@ export async function availableDevices(): Promise<DeviceStatus[]> {
 
 /**
  * The device named, opened (without making it current): for tests and cross-device
- * checks. `subnormals` and `precision` as in init().
+ * checks. `subnormals`, `precision` and `threads` as in init().
  */
-export async function getDevice(name: DeviceName, options: Pick<InitOptions, "subnormals" | "precision"> = {}):
+export async function getDevice(name: DeviceName, options: Pick<InitOptions, "subnormals" | "precision" | "threads"> = {}):
   Promise<Device> {
   const deviceOptions = checkOptions(options, "getDevice");
   if (!isDeviceName(name)) {

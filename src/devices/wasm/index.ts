@@ -4,6 +4,8 @@ import type { DeviceArray } from "../../device/DeviceArray.js";
 import { simdWasm, scalarWasm } from "../../generated/wasm.js";
 import { arithmeticKernels, type ArithmeticKernels, type WasmContext, type WasmExports } from "./exports.js";
 import { Heap } from "./heap.js";
+import { unsharedMemoryImport } from "./module.js";
+import { ThreadPool } from "../../workers/pool.js";
 import { rmspropGraves } from "./rmspropGraves.js";
 import { matmul } from "./matmul.js";
 import { columnSums } from "./columnSums.js";
@@ -19,6 +21,35 @@ class WasmBuffer implements DeviceBuffer {
   constructor(readonly ptr: number, readonly size: number) {}
 }
 
+/** Why a shared WebAssembly.Memory cannot be made here, or null. */
+function sharedMemoryReason(): string | null {
+  if (typeof SharedArrayBuffer !== "function") {
+    return "SharedArrayBuffer is not available (a page must be cross-origin isolated: served with " +
+      "Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)";
+  }
+  if ((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === false) {
+    return "the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and " +
+      "Cross-Origin-Embedder-Policy: require-corp)";
+  }
+  return null;
+}
+
+/** A shared memory for the module and the pool's workers, or why there is none. */
+function sharedMemory(): WebAssembly.Memory | string {
+  const reason = sharedMemoryReason();
+  if (reason) return reason;
+  try {
+    return new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+  } catch (error) {
+    return `a shared WebAssembly.Memory cannot be made here (${error instanceof Error ? error.message : String(error)})`;
+  }
+}
+
+/** The exports a pool's workers run: every kernel of both subnormal modes. */
+function poolKernels(exports: WebAssembly.Exports): string[] {
+  return Object.keys(exports).filter((name) => typeof exports[name] === "function" && name !== "heapBase");
+}
+
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
@@ -26,9 +57,14 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
+/** Pages the module's memory may grow to: 4 GiB, the wasm32 limit (as assembly/ declares it). */
+const MAX_PAGES = 65536;
+
 /**
  * The AssemblyScript kernels: `wasm-simd` runs the build with 128-bit SIMD,
  * `wasm` the scalar build of the same source. Both give the bits of the js reference.
+ * With threads (a shared memory and a ThreadPool), the big kernels' outputs are split
+ * between threads, which changes no output's arithmetic: the same bits for any count.
  */
 export class WasmDevice extends KernelDevice<WasmDevice> implements WasmContext {
   protected readonly kernels: KernelTable<WasmDevice> = {
@@ -38,10 +74,52 @@ export class WasmDevice extends KernelDevice<WasmDevice> implements WasmContext 
   private scratchBlock = { ptr: 0, bytes: 0 };
   readonly arithmetic: ArithmeticKernels;
 
-  private constructor(readonly name: "wasm-simd" | "wasm", readonly exports: WasmExports, subnormals: SubnormalMode) {
+  private constructor(readonly name: "wasm-simd" | "wasm", readonly exports: WasmExports, subnormals: SubnormalMode,
+    private readonly pool: ThreadPool | null, private readonly threadsOffReason: string | null) {
     super(subnormals);
     this.heap = new Heap(exports.memory, exports.heapBase());
     this.arithmetic = arithmeticKernels(exports as unknown as Record<string, unknown>, subnormals === "flush");
+  }
+
+  /** Threads that run kernels: 1 where threads are off (see threadsReason). */
+  get threads(): number {
+    return this.pool?.threads ?? 1;
+  }
+
+  /** Why the device runs on fewer threads than asked for (none, if it does not). */
+  get threadsReason(): string | null {
+    return this.pool?.brokenReason ?? this.threadsOffReason;
+  }
+
+  /**
+   * Splits `count` items into at most `threads` ranges of multiples of `align` items,
+   * fewer where a range would hold less than `minItems`: one range without threads.
+   * @internal
+   */
+  ranges(count: number, align: number, minItems: number): [number, number][] {
+    const threads = this.pool && !this.pool.brokenReason ? this.pool.threads : 1;
+    const parts = Math.max(1, Math.min(threads, Math.floor(count / Math.max(minItems, align))));
+    const step = Math.ceil(count / parts / align) * align;
+    const ranges: [number, number][] = [];
+    for (let start = 0; start < count; start += step) ranges.push([start, Math.min(count, start + step)]);
+    return ranges.length ? ranges : [[0, 0]];
+  }
+
+  /** Runs export `name` once per argument list: on the pool's threads when there are several. @internal */
+  runParts(name: string, parts: readonly (readonly number[])[]): number[] {
+    const kernel = (this.exports as unknown as Record<string, (...args: number[]) => number | undefined>)[name];
+    if (parts.length > 1 && this.pool && !this.pool.brokenReason) return this.pool.run(kernel, name, parts);
+    return parts.map((args) => kernel(...args) ?? 0);
+  }
+
+  /** The export of arithmetic kernel `name` in this device's subnormal mode. @internal */
+  kernelName(name: keyof ArithmeticKernels): string {
+    return this.subnormals === "flush" ? `${name}Flush` : name;
+  }
+
+  /** Ends the pool's workers; the device runs on one thread from then on. */
+  dispose(): void {
+    this.pool?.dispose();
   }
 
   /** Why this build cannot run here, or null if it can. */
@@ -53,17 +131,34 @@ export class WasmDevice extends KernelDevice<WasmDevice> implements WasmContext 
     return null;
   }
 
-  /** Compiles asynchronously: browsers refuse large synchronous compiles on the main thread. */
-  static async create(simd: boolean, subnormals: SubnormalMode): Promise<WasmDevice> {
+  /**
+   * Compiles asynchronously (browsers refuse large synchronous compiles on the main
+   * thread). With `threads` > 1 and shared memory available, starts a pool of
+   * `threads - 1` workers on a shared memory; otherwise runs on one thread and says why.
+   */
+  static async create(simd: boolean, subnormals: SubnormalMode, threads: number): Promise<WasmDevice> {
+    let bytes = decodeBase64(simd ? simdWasm : scalarWasm);
+    const shared = threads > 1 ? sharedMemory() : null;
+    let memory: WebAssembly.Memory;
+    if (shared instanceof WebAssembly.Memory) {
+      memory = shared;
+    } else {
+      bytes = unsharedMemoryImport(bytes);
+      memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES });
+    }
     let module: WebAssembly.Module;
     try {
-      module = await WebAssembly.compile(decodeBase64(simd ? simdWasm : scalarWasm));
+      module = await WebAssembly.compile(bytes);
     } catch (error) {
       throw new Error(`WebAssembly cannot be compiled here (${error instanceof Error ? error.message : String(error)}); ` +
         "a page's Content-Security-Policy needs 'wasm-unsafe-eval' in script-src for it");
     }
-    const instance = await WebAssembly.instantiate(module, {});
-    return new WasmDevice(simd ? "wasm-simd" : "wasm", instance.exports as unknown as WasmExports, subnormals);
+    const instance = await WebAssembly.instantiate(module, { env: { memory } });
+    const exports = { ...instance.exports, memory } as unknown as WasmExports;
+    const pool = shared instanceof WebAssembly.Memory
+      ? await ThreadPool.start(threads, bytes, memory, poolKernels(instance.exports)) : shared;
+    return new WasmDevice(simd ? "wasm-simd" : "wasm", exports, subnormals,
+      pool instanceof ThreadPool ? pool : null, typeof pool === "string" ? pool : null);
   }
 
   /** Bytes of WebAssembly memory in use by live arrays, and the memory's size. */
@@ -75,6 +170,7 @@ export class WasmDevice extends KernelDevice<WasmDevice> implements WasmContext 
     return (a.buffer as WasmBuffer).ptr + a.offset * 4;
   }
 
+  /** @internal */
   scratch(bytes: number): number {
     if (this.scratchBlock.bytes < bytes) {
       if (this.scratchBlock.ptr) this.heap.release(this.scratchBlock.ptr);

@@ -1,6 +1,9 @@
 import type { MatmulShape } from "../../device/Device.js";
 import type { DeviceArray } from "../../device/DeviceArray.js";
-import type { WasmContext } from "./exports.js";
+import { MIN_PART_ELEMENTS, type WasmContext } from "./exports.js";
+
+/** Multiply-adds below which a thread's share of a product is not worth handing out. */
+const MIN_PART_WORK = 1 << 19;
 
 export function matmul(ctx: WasmContext, a: DeviceArray, b: DeviceArray, out: DeviceArray, bias: DeviceArray | null,
   { m, k, n, aRow, aCol, bRow, bCol }: MatmulShape): void {
@@ -9,9 +12,14 @@ export function matmul(ctx: WasmContext, a: DeviceArray, b: DeviceArray, out: De
     // A strided op(B) (dx = dy·Wᵀ) is copied row-major first: the blocked kernel needs
     // rows of B, and the copy (k·n) costs little next to the product (m·k·n).
     const packed = ctx.scratch(k * n * 4);
-    ctx.exports.packB(pb, packed, k, n, bRow, bCol);
+    const rows = ctx.ranges(k, 4, Math.ceil(MIN_PART_ELEMENTS / n));
+    ctx.runParts("packB", rows.map(([p0, p1]) => [pb + p0 * bRow * 4, packed + p0 * n * 4, p1 - p0, n, bRow, bCol]));
     [pb, bRow, bCol] = [packed, n, 1];
   }
+  // Threads take rows of out (a multiple of the kernel's four-row blocks each).
+  const [pa, po] = [ctx.ptr(a), ctx.ptr(out)];
+  const rows = ctx.ranges(m, 4, Math.ceil(MIN_PART_WORK / (k * n || 1)));
   // Address 0 is never handed out by the heap, so it stands for "no bias".
-  ctx.arithmetic.matmul(ctx.ptr(a), pb, ctx.ptr(out), bias ? ctx.ptr(bias) : 0, m, k, n, aRow, aCol, bRow, bCol);
+  ctx.runParts(ctx.kernelName("matmul"), rows.map(([i0, i1]) =>
+    [pa + i0 * aRow * 4, pb, po + i0 * n * 4, bias ? ctx.ptr(bias) : 0, i1 - i0, k, n, aRow, aCol, bRow, bCol]));
 }

@@ -1,0 +1,149 @@
+import { poolWorkerSource } from "../generated/worker.js";
+import { WorkerError } from "../errors.js";
+import { spawn, workersUnavailableReason, type SpawnedWorker } from "./spawn.js";
+import {
+  controlViews, runNextPart, CONTROL_BYTES, DONE, FAILED, JOB, KERNEL, ARGS, MAX_ARGS, MAX_PARTS, NEXT, PARTS, PART_BITS,
+  STOP, type ControlViews,
+} from "./control.js";
+
+/** How long a pool may take to start, and a job's parts to finish once claimed. */
+const START_TIMEOUT_MS = 20_000;
+const PART_TIMEOUT_MS = 30_000;
+
+/**
+ * Threads that run the parts of one WebAssembly kernel call at a time on a shared
+ * memory: the caller writes each part's arguments, every thread (the caller too) claims
+ * parts until none is left, and the call returns when all are done, synchronously. A
+ * part writes outputs no other part writes, so the results do not depend on which
+ * thread ran which part, nor on how many threads there are.
+ */
+export class ThreadPool {
+  /** Why the pool stopped using its workers (one ended or failed); null while they run. */
+  brokenReason: string | null = null;
+  private readonly views: ControlViews;
+  private job = 0;
+  /** Whether this thread may block in Atomics.wait (not a page's main thread). */
+  private readonly canWait: boolean;
+
+  private constructor(private readonly workers: SpawnedWorker[], control: SharedArrayBuffer,
+    private readonly kernelIndex: ReadonlyMap<string, number>) {
+    this.views = controlViews(control);
+    this.canWait = canBlock(this.views.ints);
+    for (const [i, worker] of workers.entries()) {
+      worker.onEnd((reason) => this.break(`pool worker ${i + 1} ${reason}`));
+    }
+  }
+
+  /** Threads in all, the caller's included. */
+  get threads(): number {
+    return this.brokenReason ? 1 : this.workers.length + 1;
+  }
+
+  /**
+   * Starts `threads - 1` workers that instantiate `bytes` on `memory` (shared) and can
+   * run the exports named in `kernels`. Resolves to the pool, or to the reason it
+   * cannot run here.
+   */
+  static async start(threads: number, bytes: Uint8Array, memory: WebAssembly.Memory, kernels: string[]):
+    Promise<ThreadPool | string> {
+    const unavailable = await workersUnavailableReason();
+    if (unavailable) return unavailable;
+    const control = new SharedArrayBuffer(CONTROL_BYTES);
+    const workers: SpawnedWorker[] = [];
+    try {
+      for (let i = 1; i < threads; i++) workers.push(await spawn(poolWorkerSource));
+    } catch (error) {
+      workers.forEach((w) => w.terminate());
+      return `a worker cannot start here (${error instanceof Error ? error.message : String(error)})`;
+    }
+    const ready = workers.map((worker, i) => new Promise<string | null>((resolve) => {
+      worker.onMessage((message) => resolve(message === "ready" ? null : `pool worker ${i + 1} ${String(message)}`));
+      worker.onEnd((reason) => resolve(`pool worker ${i + 1} ${reason}`));
+      worker.postMessage({ bytes, memory, control, kernels });
+    }));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<string>((resolve) => {
+      timer = setTimeout(() => resolve(`the pool's workers did not start within ${START_TIMEOUT_MS / 1000} s`),
+        START_TIMEOUT_MS);
+    });
+    const failure = await Promise.race([Promise.all(ready).then((reasons) => reasons.find((r) => r) ?? null), timeout]);
+    clearTimeout(timer);
+    if (failure) {
+      workers.forEach((w) => w.terminate());
+      return failure;
+    }
+    return new ThreadPool(workers, control, new Map(kernels.map((name, i) => [name, i])));
+  }
+
+  /**
+   * Runs `kernel` once per argument list, the calls spread over the threads; returns
+   * the calls' results in order. Parts not claimed by a worker run here, so a pool
+   * whose workers have ended still finishes every call.
+   */
+  run(kernel: (...args: number[]) => unknown, name: string, parts: readonly (readonly number[])[]): number[] {
+    const { ints, args, results } = this.views;
+    if (parts.length > MAX_PARTS) throw new RangeError(`at most ${MAX_PARTS} parts`);
+    const index = this.kernelIndex.get(name)!;
+    parts.forEach((part, i) => args.set(part, i * MAX_ARGS));
+    const job = (this.job = (this.job + 1) >>> 0);
+    Atomics.store(ints, KERNEL, index);
+    Atomics.store(ints, ARGS, parts[0].length);
+    Atomics.store(ints, PARTS, parts.length);
+    Atomics.store(ints, DONE, 0);
+    Atomics.store(ints, FAILED, 0);
+    Atomics.store(ints, NEXT, (job & (0xffffffff >>> PART_BITS)) << PART_BITS);
+    Atomics.store(ints, JOB, job | 0);
+    if (!this.brokenReason) Atomics.notify(ints, JOB);
+    while (runNextPart(this.views, job, kernel));
+    this.waitForParts(parts.length);
+    if (Atomics.load(ints, FAILED)) throw new WorkerError(`${name} failed in ${Atomics.load(ints, FAILED)} part(s)`);
+    return Array.from(results.subarray(0, parts.length));
+  }
+
+  /** Waits until every claimed part is done: bounded, since a worker may die in the middle of one. */
+  private waitForParts(parts: number): void {
+    const { ints } = this.views;
+    const deadline = performance.now() + PART_TIMEOUT_MS;
+    for (;;) {
+      const done = Atomics.load(ints, DONE);
+      if (done >= parts) return;
+      if (performance.now() > deadline) {
+        this.break(`a pool worker did not finish its part within ${PART_TIMEOUT_MS / 1000} s`);
+        throw new WorkerError(`${parts - done} part(s) of a kernel call did not finish within ` +
+          `${PART_TIMEOUT_MS / 1000} s (a worker died while running it): the arrays it writes may be partly ` +
+          "updated; the device runs on one thread from now on");
+      }
+      if (this.canWait) Atomics.wait(ints, DONE, done, 100);
+    }
+  }
+
+  /** Stops using the workers (the caller runs every part from now on) and ends them. */
+  private break(reason: string): void {
+    if (this.brokenReason) return;
+    this.brokenReason = reason;
+    this.stop();
+  }
+
+  private stop(): void {
+    Atomics.store(this.views.ints, STOP, 1);
+    Atomics.add(this.views.ints, JOB, 1);
+    Atomics.notify(this.views.ints, JOB);
+    this.workers.forEach((w) => w.terminate());
+  }
+
+  /** Ends the workers. */
+  dispose(): void {
+    if (!this.brokenReason) this.brokenReason = "the device was disposed";
+    this.stop();
+  }
+}
+
+/** Whether Atomics.wait may block this thread (a page's main thread may not). */
+function canBlock(ints: Int32Array): boolean {
+  try {
+    Atomics.wait(ints, STOP, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

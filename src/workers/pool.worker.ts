@@ -1,0 +1,43 @@
+// The body of a pool worker (see pool.ts): bundled by scripts/build.mjs into a string
+// (src/generated/worker.ts) that spawn() starts with `port` defined. It instantiates
+// the WebAssembly module on the shared memory, says "ready", then runs parts of jobs
+// until told to stop: it blocks in Atomics.wait between jobs and never reads messages.
+import { controlViews, runNextPart, JOB, KERNEL, STOP } from "./control.js";
+
+declare const port: {
+  postMessage(message: unknown): void;
+  addEventListener?(type: "message", listener: (event: { data: unknown }) => void): void;
+  on?(type: "message", listener: (data: unknown) => void): void;
+};
+
+export interface PoolWorkerStart {
+  bytes: Uint8Array;
+  memory: WebAssembly.Memory;
+  control: SharedArrayBuffer;
+  /** The module's exports that jobs name by index. */
+  kernels: string[];
+}
+
+async function start({ bytes, memory, control, kernels }: PoolWorkerStart): Promise<void> {
+  const { instance } = await WebAssembly.instantiate(bytes as Uint8Array<ArrayBuffer>, { env: { memory } });
+  const exports = instance.exports as Record<string, (...args: number[]) => unknown>;
+  const table = kernels.map((name) => exports[name]);
+  const views = controlViews(control);
+  const { ints } = views;
+  port.postMessage("ready");
+  let seen = Atomics.load(ints, JOB);
+  for (;;) {
+    Atomics.wait(ints, JOB, seen);
+    if (Atomics.load(ints, STOP)) return;
+    seen = Atomics.load(ints, JOB);
+    const kernel = table[Atomics.load(ints, KERNEL)];
+    while (runNextPart(views, seen, kernel));
+  }
+}
+
+const onStart = (data: unknown) => {
+  start(data as PoolWorkerStart).catch((error: unknown) =>
+    port.postMessage(`failed: ${error instanceof Error ? error.message : String(error)}`));
+};
+if (port.on) port.on("message", onStart);
+else port.addEventListener!("message", (event) => onStart(event.data));
