@@ -85,6 +85,8 @@ export interface Device {
   readonly name: DeviceName;
   /** The subnormal rule this device instance follows (see init({ subnormals })). */
   readonly subnormals: SubnormalMode;
+  /** Threads that run this device's kernels: see init({ threads }) for wasm-simd and wasm; 1 on js and webgl2. */
+  readonly threads: number;
   /** A zero-filled buffer of `size` floats. */
   allocate(size: number): DeviceBuffer;
   release(buffer: DeviceBuffer): void;

@@ -19,6 +19,10 @@ export abstract class KernelDevice<D> implements Device {
 
   constructor(readonly subnormals: SubnormalMode) {}
 
+  get threads(): number {
+    return 1;
+  }
+
   abstract allocate(size: number): DeviceBuffer;
   abstract release(buffer: DeviceBuffer): void;
   abstract upload(dst: DeviceArray, values: Float32Array): void;

@@ -46,6 +46,10 @@ export interface DeviceStatus {
   preferred: boolean;
   /** Why the device cannot be used here, or why init() passes over it; absent otherwise. */
   reason?: string;
+  /** wasm-simd and wasm: the threads their kernels run on with init()'s default `threads`. */
+  threads?: number;
+  /** wasm-simd and wasm: why they run on fewer threads than that (no shared memory here, a worker that ended). */
+  threadsReason?: string;
 }
 
 /** Devices opened, by name and options: each mode is a device instance of its own. */
@@ -68,6 +72,7 @@ async function open(name: DeviceName,
   const key = `${name} ${options.subnormals}${name === "webgl2" ? ` ${options.precision}` : ""}` +
     `${name.startsWith("wasm") ? ` ${options.threads}` : ""}`;
   let pending = opened.get(key);
+  if (pending && (await pending.catch(() => null) as { disposed?: boolean } | null)?.disposed) pending = undefined;
   if (!pending) {
     pending = ENTRIES[name].open(options);
     opened.set(key, pending);
@@ -219,9 +224,11 @@ export async function availableDevices(): Promise<DeviceStatus[]> {
   const statuses: DeviceStatus[] = [];
   for (const name of DEVICE_PREFERENCE) {
     try {
-      await open(name);
+      const device = await open(name);
       const notPreferred = ENTRIES[name].notPreferredReason?.() ?? null;
-      statuses.push({ name, available: true, preferred: !notPreferred, ...(notPreferred ? { reason: notPreferred } : {}) });
+      statuses.push({ name, available: true, preferred: !notPreferred, ...(notPreferred ? { reason: notPreferred } : {}),
+        ...(device instanceof WasmDevice ? { threads: device.threads } : {}),
+        ...(device instanceof WasmDevice && device.threadsReason ? { threadsReason: device.threadsReason } : {}) });
     } catch (error) {
       statuses.push({ name, available: false, preferred: false, reason: (error as Error).message });
     }

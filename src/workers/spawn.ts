@@ -1,5 +1,5 @@
 /**
- * One way to start a worker in Node (worker_threads), Deno and browsers (Web Workers),
+ * One way to start a worker in Node and Deno (worker_threads) and browsers (Web Workers),
  * from source text embedded in the package (no file paths at run time) or from a URL.
  * The pool of WebAssembly threads starts its workers here.
  */
@@ -25,11 +25,14 @@ type NodeWorkerClass = new (source: string, options: { eval: boolean }) => NodeW
 
 let nodeWorkerClass: NodeWorkerClass | null | undefined;
 
-/** Node's Worker class, loaded once; null outside Node. */
+/**
+ * Node's Worker class (worker_threads), loaded once; null outside Node and Deno. Deno
+ * gets it too: its Web Workers cannot be unref'd, so they would keep the process alive.
+ */
 async function nodeWorker(): Promise<NodeWorkerClass | null> {
   if (nodeWorkerClass === undefined) {
     const { process, Deno } = globalThis as { process?: { versions?: { node?: string } }; Deno?: unknown };
-    const isNode = typeof process?.versions?.node === "string" && Deno === undefined;
+    const isNode = typeof process?.versions?.node === "string" || Deno !== undefined;
     // A computed specifier, so that bundlers for the browser leave it alone.
     const specifier = ["node", "worker_threads"].join(":");
     nodeWorkerClass = isNode ? ((await import(/* @vite-ignore */ specifier)) as { Worker: NodeWorkerClass }).Worker : null;
@@ -49,7 +52,7 @@ export async function workersUnavailableReason(): Promise<string | null> {
 
 /**
  * Starts a worker running `source`, a script that reads its messages from `port`: in
- * Node, the worker_threads parent port (the worker does not keep the process alive);
+ * Node and Deno, the worker_threads parent port (the worker does not keep the process alive);
  * elsewhere, the worker's global scope, started as a module from a Blob URL.
  */
 export async function spawn(source: string): Promise<SpawnedWorker> {

@@ -82,7 +82,7 @@ export class WasmDevice extends KernelDevice<WasmDevice> implements WasmContext 
   }
 
   /** Threads that run kernels: 1 where threads are off (see threadsReason). */
-  get threads(): number {
+  override get threads(): number {
     return this.pool?.threads ?? 1;
   }
 
@@ -117,8 +117,15 @@ export class WasmDevice extends KernelDevice<WasmDevice> implements WasmContext 
     return this.subnormals === "flush" ? `${name}Flush` : name;
   }
 
-  /** Ends the pool's workers; the device runs on one thread from then on. */
+  /** Whether dispose() was called: init() and getDevice() then open a new instance. */
+  disposed = false;
+
+  /**
+   * Ends the pool's workers (the process exiting ends them too). Arrays on the device
+   * stay usable, on one thread; init() and getDevice() open a new instance from then on.
+   */
   dispose(): void {
+    this.disposed = true;
     this.pool?.dispose();
   }
 

@@ -1,0 +1,155 @@
+// WebAssembly threads: the same bits for 1, 2, 3 and 4 threads (kernels at odd sizes and
+// views, and training a net whose products and update are big enough to be split), the
+// option's checks, and a pool whose workers fail, end or are disposed.
+import { describe, it, expect } from "vitest";
+import {
+  availableDevices, getDevice, init, DeviceArray, randn, gpuarray, Sequential, Linear, Activation, relu, tanh,
+  RMSPropGraves, MSE, InvalidArgumentError, WasmDevice, type Device,
+} from "../src/index.js";
+import { ThreadPool } from "../src/workers/pool.js";
+import { expectSameBits } from "./helpers.js";
+
+const COUNTS = [1, 2, 3, 4];
+const f = Math.fround;
+
+/** Every kernel on `device` at sizes above the split thresholds, odd, on views at odd offsets. */
+function runKernels(device: Device): Map<string, Float32Array | number> {
+  const results = new Map<string, Float32Array | number>();
+  const view = (size: number, seed: number, offset = 3) => {
+    const whole = DeviceArray.allocate(device, [size + offset + 5]);
+    whole.set(randn([size + offset + 5], seed));
+    return { whole, view: whole.view(offset, [size]) };
+  };
+  const n = 300_007;
+  const arrays = [1, 2, 3, 4, 5].map((seed) => view(n, seed, seed));
+  arrays[2].view.set(randn([n], 9).map((v) => Math.abs(v) * 0.1)); // ms >= mg²-ish: finite roots mostly
+  const [w, g, mg, ms, d] = arrays.map((a) => a.view);
+  device.rmspropGraves(w, g, mg, ms, d, { learnRate: f(0.01), alpha: f(0.95), b: f(1 - f(0.95)), momRate: f(0.9),
+    epsilon: f(1e-4) }, [{ end: 100_003, learnRate: f(0.01), momRate: f(0.9) }, { end: n, learnRate: f(0.02), momRate: f(0.5) }]);
+  arrays.forEach((a, i) => results.set(`update ${i}`, a.whole.get()));
+  device.activationForward("tanh", g, mg);
+  results.set("tanh forward", mg.get());
+  device.activationBackward("sigmoid", g, ms, d);
+  results.set("sigmoid backward", d.get());
+  device.addScaled(g, w, f(0.3));
+  results.set("addScaled", w.get());
+  g.view(1000, [7]).set([NaN, Infinity, NaN, -Infinity, 1, NaN, 2]);
+  results.set("countNonFinite", device.countNonFinite(g));
+  device.fill(ms, 2.5);
+  results.set("fill", arrays[3].whole.get());
+  arrays.forEach((a) => a.whole.dispose());
+  for (const [m, k, nn, form] of [[97, 301, 255, "xW"], [301, 97, 255, "xTdy"], [97, 255, 301, "dyWT"]] as const) {
+    const strides = { xW: { aRow: k, aCol: 1, bRow: nn, bCol: 1 }, xTdy: { aRow: 1, aCol: m, bRow: nn, bCol: 1 },
+      dyWT: { aRow: k, aCol: 1, bRow: 1, bCol: k } }[form];
+    const [a, b, bias] = [view(m * k, 11), view(k * nn, 12), view(nn, 13)];
+    const out = DeviceArray.allocate(device, [m, nn]);
+    device.matmul(a.view, b.view, out, form === "xW" ? bias.view : null, { m, k, n: nn, ...strides });
+    results.set(`matmul ${form}`, out.get());
+    [a.whole, b.whole, bias.whole, out].forEach((x) => x.dispose());
+  }
+  return results;
+}
+
+/** Trains a 200-256-256-9 net (products and update large enough to split) for 5 steps. */
+async function trainNet(name: "wasm-simd" | "wasm", threads: number): Promise<Float32Array[]> {
+  await init({ device: name, threads });
+  const data = gpuarray.toGpu(randn([66, 200], 1), [66, 200]);
+  const target = gpuarray.toGpu(randn([66, 9], 2), [66, 9]);
+  const net = new Sequential([new Linear(200, 256, { seed: 1 }), new Activation(tanh), new Linear(256, 256, { seed: 2 }),
+    new Activation(relu), new Linear(256, 9, { seed: 3 })]);
+  const optimizer = new RMSPropGraves({ learnRate: 0.001 });
+  optimizer.setupOn(net, { useGlobalState: true });
+  const loss = new MSE();
+  const errors: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const [error, grad] = loss.compute(net.forward(data), target);
+    optimizer.zeroGradParams();
+    net.backward(grad);
+    optimizer.update();
+    errors.push(error!);
+  }
+  const result = [Float32Array.from(errors), ...[...net.getVarTable().keys()].map((v) => v.data.get())];
+  [data, target].forEach((a) => a.dispose());
+  [net, optimizer, loss].forEach((x) => x.dispose());
+  return result;
+}
+
+describe.each(["wasm-simd", "wasm"] as const)("threads on %s", (name) => {
+  it("every kernel gives the same bits on 1, 2, 3 and 4 threads, in both subnormal modes, and the js bits", async () => {
+    for (const subnormals of ["keep", "flush"] as const) {
+      const js = runKernels(await getDevice("js", { subnormals }));
+      for (const threads of COUNTS) {
+        const device = await getDevice(name, { subnormals, threads });
+        expect(device.threads, `${threads} threads`).toBe(threads);
+        for (const [what, got] of runKernels(device)) {
+          const want = js.get(what)!;
+          if (typeof got === "number") expect(got, `${subnormals}, ${threads} threads: ${what}`).toBe(want);
+          else expectSameBits(got, want as Float32Array, `${subnormals}, ${threads} threads: ${what}`);
+        }
+      }
+    }
+  });
+
+  it("training gives the same errors and weights on 1, 2, 3 and 4 threads", async () => {
+    const runs: Float32Array[][] = [];
+    for (const threads of COUNTS) runs.push(await trainNet(name, threads));
+    const [reference, ...others] = runs;
+    for (const [i, run] of others.entries()) {
+      run.forEach((array, j) => expectSameBits(array, reference[j], `${COUNTS[i + 1]} threads, array ${j}`));
+    }
+  });
+});
+
+describe("init({ threads })", () => {
+  it.each([0, -1, 1.5, NaN, Infinity, 65, "2", null])("refuses %s, naming the value and what is accepted", async (threads) => {
+    await init({ device: "js" });
+    const error = await init({ device: "wasm-simd", threads: threads as number }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect((error as Error).message).toContain(`threads is ${typeof threads === "string" ? `"${threads}"` : String(threads)}`);
+    expect((error as Error).message).toContain("expected an integer from 1 to 64");
+  });
+
+  it("availableDevices() reports the threads of wasm-simd and wasm", async () => {
+    const statuses = await availableDevices();
+    for (const status of statuses.filter((s) => s.name.startsWith("wasm"))) {
+      expect(status.threads, status.name).toBeGreaterThanOrEqual(1);
+      expect(status.threadsReason, status.name).toBeUndefined(); // Node has shared memory
+    }
+  });
+});
+
+describe("a pool whose workers fail", () => {
+  it("falls back to one thread, with the reason, when a worker cannot start", async () => {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 10, shared: true });
+    const pool = await ThreadPool.start(3, new Uint8Array([0, 97, 115, 109, 9, 9, 9, 9]), memory, []);
+    expect(pool).toMatch(/^pool worker 1 failed: /);
+  });
+
+  it("finishes every call with the right bits when a worker ends, then runs on one thread and says why", async () => {
+    const device = await getDevice("wasm-simd", { threads: 3, subnormals: "flush" });
+    const reference = runKernels(await getDevice("js", { subnormals: "flush" }));
+    // Ends a worker as a crash would, between calls (the next calls may still find it "running").
+    const { pool } = device as unknown as { pool: { workers: { terminate(): void }[] } };
+    pool.workers[0].terminate();
+    for (const [what, got] of runKernels(device)) {
+      if (typeof got === "number") expect(got, what).toBe(reference.get(what));
+      else expectSameBits(got, reference.get(what) as Float32Array, what);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(device.threads).toBe(1);
+    expect((device as WasmDevice).threadsReason).toMatch(/^pool worker 1 (was terminated|exited with code)/);
+  });
+
+  it("dispose() ends the workers; the device keeps working on one thread", async () => {
+    const device = await getDevice("wasm", { threads: 2, subnormals: "flush" }) as WasmDevice;
+    expect(device.threads).toBe(2);
+    device.dispose();
+    expect(device.threads).toBe(1);
+    expect(device.threadsReason).toBe("the device was disposed");
+    const reference = runKernels(await getDevice("js", { subnormals: "flush" }));
+    for (const [what, got] of runKernels(device)) {
+      if (typeof got === "number") expect(got, what).toBe(reference.get(what));
+      else expectSameBits(got, reference.get(what) as Float32Array, what);
+    }
+  });
+});
