@@ -33,7 +33,7 @@ function runSeedExampleInNode(): string[] {
 // Suites parameterized over devices run in both projects; Node-only ones spawn processes.
 const shared = ["test/rmspropGraves.test.ts", "test/network.test.ts", "test/training.test.ts", "test/errors.test.ts",
   "test/optimizer.test.ts", "test/leaks.test.ts", "test/fuzz.test.ts",
-  "test/reproducibility.test.ts", "test/views.test.ts", "test/weights.test.ts"];
+  "test/reproducibility.test.ts", "test/views.test.ts", "test/weights.test.ts", "test/threads.test.ts"];
 
 export default defineConfig({
   test: {
@@ -51,6 +51,9 @@ export default defineConfig({
         },
       },
       {
+        // Cross-origin isolation, so that the browser suite has SharedArrayBuffer: the wasm
+        // devices run on threads there as they do in Node (test/threads.test.ts).
+        server: { headers: { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp" } },
         test: {
           name: "browser",
           include: [...shared, "test/browser/**/*.test.ts"],

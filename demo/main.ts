@@ -219,8 +219,11 @@ function frame() {
 
 async function describeDevices() {
   const statuses = await availableDevices();
+  const threads = (s: (typeof statuses)[number]) => (s.threads === undefined ? "" : `, ${s.threads} thread` +
+    `${s.threads === 1 ? "" : "s"}${s.threadsReason ? ` (${s.threadsReason})` : ""}`);
   $("devices").replaceChildren(...statuses.map((s) => Object.assign(document.createElement("li"), {
-    textContent: `${s.name}: ${s.available ? (s.preferred ? "available" : `available, but ${s.reason}`) : `not available: ${s.reason}`}`,
+    textContent: `${s.name}: ${s.available ? (s.preferred ? "available" : `available, but ${s.reason}`) : `not available: ${s.reason}`}` +
+      threads(s),
   })));
   const chosen = statuses.find((s) => s.available && s.preferred)!;
   const passedOver = statuses.filter((s) => s.available && !s.preferred);

@@ -26,7 +26,11 @@ export async function serveDemo(port: number): Promise<Server> {
       response.writeHead(path === "/favicon.ico" ? 204 : 404).end();
       return;
     }
-    response.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" }).end(readFileSync(file));
+    // Cross-origin isolation gives the page SharedArrayBuffer: wasm-simd runs on threads.
+    response.writeHead(200, {
+      "content-type": TYPES[extname(file)] ?? "application/octet-stream",
+      "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp",
+    }).end(readFileSync(file));
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

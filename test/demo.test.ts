@@ -62,6 +62,11 @@ describe("the demo page", () => {
     await page.evaluate(() => ((window as unknown as { demo: { paused: boolean } }).demo.paused = false));
     expect(await page.textContent("#choice")).toMatch(/init\(\) would choose (wasm-simd here \(CPU\)|webgl2 here \(GPU\))/);
     expect(await page.textContent("#renderer")).toMatch(/WebGL2 renderer: .+/);
+    // Served cross-origin isolated, the page runs wasm-simd on threads and says how many.
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    const threads = Math.min(8, cores);
+    expect(await page.textContent("#devices")).toContain(`wasm-simd: available, ${threads} thread${threads > 1 ? "s" : ""}wasm:`);
   });
 
   it("runs the reproducibility report from its button", async () => {

@@ -66,7 +66,10 @@ describe.each(devicesUnderTest())("network kernels on %s", (name) => {
       const js = await getDevice("js", { subnormals });
       // Three scales of A and B: plain; subnormal A with B near 2^24 (normal products in
       // "keep", zeros where operands are flushed); both near 2^-70 (subnormal products).
-      for (const [sa, sb] of [[1, 1], [2 ** -130, 2 ** 24], [2 ** -70, 2 ** -70]]) {
+      // A GPU that flushes subnormals cannot keep them: "keep" there has the second scale
+      // out of reach (see the README), and zeros for the third's subnormal results.
+      const flushes = subnormals === "keep" && flushesSubnormals(device);
+      for (const [sa, sb] of [[1, 1], ...(flushes ? [] : [[2 ** -130, 2 ** 24]]), [2 ** -70, 2 ** -70]]) {
         for (const m of [1, 3, 4, 5, 8, 9]) {
           for (const n of [1, 4, 7, 8, 9, 12, 16, 17]) {
             const k = 1 + ((m * n) % 6);
@@ -84,7 +87,8 @@ describe.each(devicesUnderTest())("network kernels on %s", (name) => {
                 [out, ...arrays].forEach((array) => array.dispose());
                 return result;
               };
-              expectSameBits(run(device), run(js), `${subnormals}, scales ${sa}, ${sb}: ${form} ${m}x${k}x${n}`);
+              expectSameBits(run(device), run(js), `${subnormals}, scales ${sa}, ${sb}: ${form} ${m}x${k}x${n}`,
+                { flushesSubnormals: flushes });
             }
           }
         }
