@@ -1,12 +1,16 @@
-// npm run bench: the Graves update and whole training steps, against TensorFlow.js
-// (wasm and cpu backends), a plain JavaScript loop and the memory-bandwidth floor,
-// measured side by side in this process. Prints tables, writes bench/results.json.
+// npm run bench: the Graves update, the matrix products and whole training steps, on 1,
+// 2 and all threads, against TensorFlow.js (wasm and cpu backends), a plain JavaScript
+// loop, the memory-bandwidth floor and a native C product, measured side by side in
+// this run. Prints tables, writes bench/results.json.
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { randn } from "../src/index.js";
 import { measure, table, ms, ratio, type Contender } from "./harness.ts";
-import { NETS, copyFloor, oursTrainStep, oursUpdate } from "./ours.ts";
+import { NETS, copyFloor, oursMatmul, oursTrainStep, oursUpdate } from "./ours.ts";
 import { onBackend, tfjsTrainStep, tfjsUpdate } from "./tfjs.ts";
+import { compileNative, nativeGflops } from "./native.ts";
+import { execFileSync } from "node:child_process";
+import { availableParallelism } from "node:os";
 
 setWasmPaths(new URL("../node_modules/@tensorflow/tfjs-backend-wasm/dist/", import.meta.url).pathname);
 const SIZES = [4096, 65536, 1 << 20, 1 << 24];
@@ -31,15 +35,19 @@ function plainLoop(size: number): Contender {
 }
 
 const results: Record<string, unknown> = { machine: `${process.platform} ${process.arch}, Node ${process.version}` };
+/** Thread counts measured: 1, 2 and all the machine has (init()'s default: at most 8). */
+const ALL = Math.min(8, availableParallelism());
+const THREADS = [...new Set([1, 2, ALL])];
 
 console.log("Graves update, ms per step (medians of interleaved rounds) and ratios\n");
-const updateRows = [["params", "wasm-simd", "wasm", "js", "plain JS", "TF.js wasm", "TF.js cpu", "copy floor",
-  "simd vs TF.js wasm", "simd vs wasm", "simd / floor"]];
+const updateRows = [["params", "wasm-simd", `wasm-simd, ${ALL} threads`, "wasm", "js", "plain JS", "TF.js wasm", "TF.js cpu",
+  "copy floor", "simd vs TF.js wasm", "simd vs wasm", "simd / floor", `${ALL} threads / 1`]];
 const update: Record<string, Record<string, number>> = {};
 for (const size of SIZES) {
   const big = size >= 1 << 24;
   const contenders: (Contender & { dispose?(): void })[] = [
-    await oursUpdate("wasm-simd", size), await oursUpdate("wasm", size), await copyFloor("wasm-simd", size),
+    await oursUpdate("wasm-simd", size), await oursUpdate("wasm-simd", size, "keep", ALL), await oursUpdate("wasm", size),
+    await copyFloor("wasm-simd", size),
     await onBackend("wasm", () => tfjsUpdate(size)),
   ];
   // The slow ones cost seconds per step at 16M: measured at 1M and below only.
@@ -50,25 +58,63 @@ for (const size of SIZES) {
   contenders.forEach((c) => c.dispose?.());
   const get = (k: string) => t.get(k);
   update[label(size)] = Object.fromEntries(t);
-  updateRows.push([label(size), ms(get("wasm-simd")), ms(get("wasm")), ms(get("js")), ms(get("plain JS loop")),
-    ms(get("TF.js wasm")), ms(get("TF.js cpu")), ms(get("copy floor")),
-    ratio(get("TF.js wasm"), get("wasm-simd")), ratio(get("wasm"), get("wasm-simd")), ratio(get("wasm-simd"), get("copy floor"))]);
+  const threaded = get(`wasm-simd, ${ALL} threads`);
+  updateRows.push([label(size), ms(get("wasm-simd")), ms(threaded), ms(get("wasm")), ms(get("js")),
+    ms(get("plain JS loop")), ms(get("TF.js wasm")), ms(get("TF.js cpu")), ms(get("copy floor")),
+    ratio(get("TF.js wasm"), get("wasm-simd")), ratio(get("wasm"), get("wasm-simd")), ratio(get("wasm-simd"), get("copy floor")),
+    ratio(get("wasm-simd"), threaded)]);
 }
 console.log(table(updateRows));
 console.log();
 results.update = update;
 
+console.log("The update at 1M as bench/update-script.mjs measures it (20 calls and a read-back, TF.js between rounds)\n");
+const script = new URL("update-script.mjs", import.meta.url).pathname;
+results.updateScript = Object.fromEntries(THREADS.map((threads) => {
+  const line = execFileSync(process.execPath, [script, String(threads)], { encoding: "utf8" }).trim();
+  console.log(`${threads} thread${threads > 1 ? "s" : ""}: ${line}`);
+  return [threads, line];
+}));
+console.log();
+
+const NATIVE = compileNative();
+console.log("Matrix products of the 784-512-512-10 net at batch 64, GFLOP/s, and the native C reference " +
+  "(bench/native/matmul.c: the same summation order, 128-bit vectors, -O3 -ffp-contract=off)\n");
+if ("skipped" in NATIVE) console.log(`(${NATIVE.skipped})\n`);
+const matmulRows = [["product", "wasm-simd", ...THREADS.slice(1).map((t) => `${t} threads`), "native C", "wasm-simd / native"]];
+const matmul: Record<string, Record<string, number>> = {};
+for (const [what, shape, form] of [["xW + b, 64x784 · 784x512", [64, 784, 512], "xW"],
+  ["xᵀ·dy, 784x64 · 64x512", [784, 64, 512], "xTdy"], ["dy·Wᵀ, 64x512 · 512x784", [64, 512, 784], "dyWT"]] as const) {
+  const contenders = [];
+  for (const threads of THREADS) contenders.push(await oursMatmul("wasm-simd", [...shape], form, threads));
+  const t = await measure(contenders, { rounds: 9 });
+  contenders.forEach((c) => c.dispose());
+  const gflops = (name: string) => (2 * shape[0] * shape[1] * shape[2]) / t.get(name)! / 1e6;
+  const native = "binary" in NATIVE && form !== "dyWT" ? nativeGflops(NATIVE.binary, [...shape], form) : undefined;
+  matmul[what] = { ...Object.fromEntries(contenders.map((c) => [c.name, gflops(c.name)])), ...(native ? { native } : {}) };
+  matmulRows.push([what, ...contenders.map((c) => gflops(c.name).toFixed(1)), native?.toFixed(1) ?? "-",
+    native ? `${(gflops("wasm-simd") / native).toFixed(2)}x` : "-"]);
+}
+console.log(table(matmulRows));
+console.log();
+results.matmul = matmul;
+
 console.log("One training step (forward, MSE, backward, update), ms, and TF.js's time over ours\n");
-const stepRows = [["net", "wasm-simd", "wasm", "js", "TF.js wasm", "TF.js cpu", "TF.js wasm / simd", "TF.js cpu / js"]];
+const threadNames = THREADS.slice(1).map((t) => `wasm-simd, ${t} threads`);
+const stepRows = [["net", "wasm-simd", ...THREADS.slice(1).map((t) => `${t} threads`), "wasm", "js", "TF.js wasm",
+  "TF.js cpu", "TF.js wasm / simd", ...THREADS.slice(1).map((t) => `${t} threads / 1`), "TF.js cpu / js"]];
 const steps: Record<string, Record<string, number>> = {};
 for (const [name, sizes, batch] of NETS) {
   const contenders: Contender[] = [];
-  for (const device of ["wasm-simd", "wasm", "js"] as const) contenders.push(await oursTrainStep(device, sizes, batch));
+  for (const threads of THREADS) contenders.push(await oursTrainStep("wasm-simd", sizes, batch, "keep", threads));
+  for (const device of ["wasm", "js"] as const) contenders.push(await oursTrainStep(device, sizes, batch));
   for (const backend of ["wasm", "cpu"]) contenders.push(await onBackend(backend, () => tfjsTrainStep(sizes, batch)));
-  const t = await measure(contenders, { rounds: 5 });
+  const t = await measure(contenders, { rounds: 7 });
   steps[name] = Object.fromEntries(t);
-  stepRows.push([name, ms(t.get("wasm-simd")), ms(t.get("wasm")), ms(t.get("js")), ms(t.get("TF.js wasm")),
-    ms(t.get("TF.js cpu")), ratio(t.get("TF.js wasm"), t.get("wasm-simd")), ratio(t.get("TF.js cpu"), t.get("js"))]);
+  const one = t.get("wasm-simd");
+  stepRows.push([name, ms(one), ...threadNames.map((n) => ms(t.get(n))), ms(t.get("wasm")), ms(t.get("js")),
+    ms(t.get("TF.js wasm")), ms(t.get("TF.js cpu")), ratio(t.get("TF.js wasm"), one),
+    ...threadNames.map((n) => ratio(one, t.get(n))), ratio(t.get("TF.js cpu"), t.get("js"))]);
 }
 console.log(table(stepRows));
 results.trainingStep = steps;

@@ -15,16 +15,37 @@ const options = (variant: Variant) => (variant === "fast" ? { precision: variant
 const named = (device: DeviceName, variant: Variant) =>
   (variant === "flush" || variant === "fast" ? `${device} ${variant}` : device);
 
+/** The name with ", N threads" where N > 1. */
+const threadsNamed = (name: string, threads: number) => (threads > 1 ? `${name}, ${threads} threads` : name);
+
+/** A product of the big net's shapes on a device: `form` as Linear computes y = xW + b, dW = xᵀ·dy, dx = dy·Wᵀ. */
+export async function oursMatmul(name: DeviceName, [m, k, n]: [number, number, number], form: "xW" | "xTdy" | "dyWT",
+  threads = 1): Promise<Contender & { dispose(): void }> {
+  const device = await getDevice(name, { threads });
+  const strides = { xW: { aRow: k, aCol: 1, bRow: n, bCol: 1 }, xTdy: { aRow: 1, aCol: m, bRow: n, bCol: 1 },
+    dyWT: { aRow: k, aCol: 1, bRow: 1, bCol: k } }[form];
+  const [a, b, out] = [[m * k, 1], [k * n, 2], [m * n, 0]].map(([size, seed]) => {
+    const array = DeviceArray.allocate(device, [size]);
+    if (seed) array.set(randn([size], seed));
+    return array;
+  });
+  return {
+    name: threadsNamed(name, threads), run: () => device.matmul(a, b, out, null, { m, k, n, ...strides }),
+    sync: () => void out.view(0, [1]).get(),
+    dispose: () => [a, b, out].forEach((x) => x.dispose()),
+  };
+}
+
 /** The fused update on five arrays of `size` on a device. */
-export async function oursUpdate(name: DeviceName, size: number, variant: Variant = "keep"):
+export async function oursUpdate(name: DeviceName, size: number, variant: Variant = "keep", threads = 1):
   Promise<Contender & { dispose(): void }> {
-  const device = await getDevice(name, options(variant));
+  const device = await getDevice(name, { ...options(variant), threads });
   const arrays = [0, 1, 2, 3, 4].map(() => DeviceArray.allocate(device, [size]));
   arrays[0].set(randn([size], 1));
   arrays[1].set(randn([size], 2));
   const [w, g, mg, ms, d] = arrays;
   return {
-    name: named(name, variant), run: () => rmspropGravesKer(w, g, mg, ms, d, { learnRate: 0.01 }),
+    name: threadsNamed(named(name, variant), threads), run: () => rmspropGravesKer(w, g, mg, ms, d, { learnRate: 0.01 }),
     sync: () => void w.view(0, [1]).get(), // a one-element read waits for queued GPU passes
     dispose: () => arrays.forEach((a) => a.dispose()),
   };
@@ -36,7 +57,7 @@ export async function oursUpdate(name: DeviceName, size: number, variant: Varian
  * memory.copy on WASM or a texture-copy pass on webgl2.
  */
 export async function copyFloor(name: DeviceName, size: number): Promise<Contender & { dispose(): void }> {
-  const device = await getDevice(name);
+  const device = await getDevice(name, { threads: 1 });
   const n = Math.ceil(size * 4.5);
   const [src, dst] = [DeviceArray.allocate(device, [n]), DeviceArray.allocate(device, [n])];
   return {
@@ -47,8 +68,8 @@ export async function copyFloor(name: DeviceName, size: number): Promise<Contend
 
 /** One training step of a relu MLP (`sizes` from input to output) with MSE and RMSPropGraves on global state. */
 export async function oursTrainStep(device: DeviceName, sizes: number[], batch: number,
-  variant: Variant = "keep", threads?: number): Promise<Contender> {
-  await init({ device, ...options(variant), ...(threads ? { threads } : {}) });
+  variant: Variant = "keep", threads = 1): Promise<Contender> {
+  await init({ device, ...options(variant), threads });
   const data = gpuarray.toGpu(randn([batch, sizes[0]], 1), [batch, sizes[0]]);
   const target = gpuarray.toGpu(randn([batch, sizes.at(-1)!], 2), [batch, sizes.at(-1)!]);
   const layers = sizes.slice(1).flatMap((out, i) => [new Linear(sizes[i], out, { seed: i + 1 }), new Activation(relu)]);
@@ -57,7 +78,7 @@ export async function oursTrainStep(device: DeviceName, sizes: number[], batch: 
   optimizer.setupOn(net, { useGlobalState: true });
   const loss = new MSE();
   return {
-    name: `${named(device, variant)}${threads ? `, ${threads} thread${threads > 1 ? "s" : ""}` : ""}`,
+    name: threadsNamed(named(device, variant), threads),
     run: () => {
       const [, grad] = loss.compute(net.forward(data), target, { queryError: false });
       optimizer.zeroGradParams();
