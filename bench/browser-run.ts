@@ -1,5 +1,6 @@
 // npm run bench:browser: bundles bench/browser.ts, serves it on 127.0.0.1, runs it in
-// Debian's Chromium through Playwright, prints the tables, writes bench/results.json.
+// Debian's Chromium through Playwright (once as a plain page, once cross-origin
+// isolated, with threads), prints the tables, writes bench/results.json.
 import { createServer } from "node:http";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, extname } from "node:path";
@@ -35,7 +36,11 @@ const server = createServer((request, response) => {
     response.writeHead(404).end();
     return;
   }
-  response.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" }).end(readFileSync(file));
+  // ?isolated: the page is cross-origin isolated, so WebAssembly threads are on (ours and TF.js's).
+  const isolation = url.search === "?isolated" || request.headers.referer?.endsWith("?isolated")
+    ? { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" } : {};
+  response.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream", ...isolation })
+    .end(readFileSync(file));
 });
 await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
 const port = (server.address() as { port: number }).port;
@@ -45,14 +50,21 @@ const browser = await chromium.launch({
   executablePath, headless: true,
   args: [...CHROMIUM_FLAGS, ...STACK_FLAGS[stack]],
 });
-try {
+/** Runs the page (with `search`) to the end; returns what it measured. */
+async function runPage(search: string): Promise<any> {
   const page = await browser.newPage();
   page.on("console", (m) => m.type() === "error" && console.error(`page: ${m.text()}`));
-  await page.goto(`http://127.0.0.1:${port}/`);
+  await page.goto(`http://127.0.0.1:${port}/${search}`);
   await page.waitForFunction(() => "benchResult" in window || "benchError" in window, null, { timeout: 1_800_000 });
   const error = await page.evaluate(() => (window as { benchError?: string }).benchError);
   if (error) throw new Error(`the benchmark failed in the page: ${error}`);
   const result = await page.evaluate(() => (window as unknown as { benchResult: any }).benchResult);
+  await page.close();
+  return result;
+}
+
+try {
+  const result = await runPage("");
   console.log(`Chromium, WebGL2 renderer: ${result.renderer}\n`);
   console.log("Graves update, ms per step (medians of interleaved rounds)\n");
   const rows = [["params", "webgl2", "webgl2 fast", "texture copy", "TF.js webgl", "wasm-simd", "TF.js wasm",
@@ -72,9 +84,23 @@ try {
       ratio(t["TF.js webgl"], t.webgl2), ratio(t.webgl2, t["webgl2 fast"]), ratio(t["TF.js wasm"], t["wasm-simd"])]);
   }
   console.log(table(stepRows));
+
+  const isolated = await runPage("?isolated");
+  if (!isolated.isolated) throw new Error("the ?isolated page is not cross-origin isolated");
+  const n = isolated.threads;
+  console.log(`\nThe same page cross-origin isolated: wasm-simd on 1 and ${n} threads, TF.js wasm on its threads, ms\n`);
+  const isolatedRows = [["work", "wasm-simd", `${n} threads`, "TF.js wasm", `${n} threads / 1`, `TF.js wasm / ${n} threads`]];
+  const name = `wasm-simd, ${n} threads`;
+  for (const [work, t] of [...Object.entries(isolated.update).map(([size, t]) =>
+    [`update, ${Number(size) >= 1 << 20 ? `${Number(size) / (1 << 20)}M` : `${Number(size) / 1024}K`}`, t]),
+  ...Object.entries(isolated.training).map(([net, t]) => [`step, ${net}`, t])] as [string, Record<string, number>][]) {
+    isolatedRows.push([work, ms(t["wasm-simd"]), ms(t[name]), ms(t["TF.js wasm"]), ratio(t["wasm-simd"], t[name]),
+      ratio(t["TF.js wasm"], t[name])]);
+  }
+  console.log(table(isolatedRows));
   const file = join(root, "bench", "results.json");
   const previous = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
-  writeFileSync(file, JSON.stringify({ ...previous, [`browser-${stack}`]: result }, null, 2) + "\n");
+  writeFileSync(file, JSON.stringify({ ...previous, [`browser-${stack}`]: { ...result, isolated } }, null, 2) + "\n");
   console.log("\nwritten to bench/results.json");
 } finally {
   await browser.close();

@@ -1,6 +1,7 @@
 // Runs in Chromium (bench/browser-run.ts serves it): the webgl2 update against TF.js's
 // webgl backend and against a texture copy of the same bytes, wasm-simd against TF.js
-// wasm, and training steps on the matching backend pairs.
+// wasm, and training steps on the matching backend pairs; on a cross-origin isolated
+// page, wasm-simd on threads against TF.js wasm on its threads.
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { getDevice, WebGL2Device } from "../src/index.js";
 import { measure, type Contender } from "./harness.ts";
@@ -9,7 +10,30 @@ import { onBackend, tfjsTrainStep, tfjsUpdate } from "./tfjs.ts";
 
 setWasmPaths("/tfjs-wasm/");
 
+/**
+ * On a cross-origin isolated page (?isolated): the WebAssembly contenders only, wasm-simd
+ * on one thread and on all of them, against TF.js wasm, which uses its own threads there.
+ */
+async function isolated() {
+  const threads = Math.min(8, navigator.hardwareConcurrency);
+  const update: Record<string, Record<string, number>> = {};
+  for (const size of [65536, 1 << 20]) {
+    const contenders = [await oursUpdate("wasm-simd", size), await oursUpdate("wasm-simd", size, "keep", threads),
+      await onBackend("wasm", () => tfjsUpdate(size))];
+    update[String(size)] = Object.fromEntries(await measure(contenders, { rounds: 7 }));
+    contenders.forEach((c) => c.dispose());
+  }
+  const training: Record<string, Record<string, number>> = {};
+  for (const [name, sizes, batch] of NETS) {
+    const contenders: Contender[] = [await oursTrainStep("wasm-simd", sizes, batch),
+      await oursTrainStep("wasm-simd", sizes, batch, "keep", threads), await onBackend("wasm", () => tfjsTrainStep(sizes, batch))];
+    training[name] = Object.fromEntries(await measure(contenders, { rounds: 7 }));
+  }
+  return { isolated: crossOriginIsolated, threads, userAgent: navigator.userAgent, update, training };
+}
+
 async function main() {
+  if (location.search === "?isolated") return isolated();
   const webgl2 = (await getDevice("webgl2")) as WebGL2Device;
   const update: Record<string, Record<string, number>> = {};
   for (const size of [4096, 65536, 1 << 20]) {
