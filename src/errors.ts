@@ -77,3 +77,14 @@ export class ContextLostError extends WebGLError {
 export class WorkerError extends PortableOptimError {
   override name = "WorkerError";
 }
+
+/**
+ * A node of a group started by startNodes() failed, died or did not arrive in time:
+ * `rank` names it. Every node's collective operations throw it from then on.
+ */
+export class NodeError extends PortableOptimError {
+  override name = "NodeError";
+  constructor(message: string, readonly rank: number) {
+    super(message);
+  }
+}

@@ -25,7 +25,10 @@ export * as reference from "./devices/js/reference.js";
 export {
   PortableOptimError, InvalidArgumentError, ShapeMismatchError, DeviceMismatchError, DisposedError,
   DeviceUnavailableError, NotReadyError, WebGLError, NonFiniteGradientError, StateFormatError, ContextLostError, WorkerError,
+  NodeError,
 } from "./errors.js";
+export { startNodes, type StartNodesOptions, type NodeGroup } from "./workers/nodes.js";
+export { joinNodes, NodeInfo } from "./workers/nodeinfo.js";
 export {
   reproducibilityReport, formatReport, ulpDistance, type ReproducibilityReport, type ReproducibilityRow,
 } from "./reproducibility.js";

@@ -4,6 +4,7 @@ import { checkArrays } from "../device/checks.js";
 import {
   InvalidArgumentError, NonFiniteGradientError, NotReadyError, StateFormatError, describe,
 } from "../errors.js";
+import type { NodeInfo } from "../workers/nodeinfo.js";
 import { Module } from "../modules/Module.js";
 import type { Variable } from "../Variable.js";
 import { checkHyperParameter, type GravesHyperParameters } from "./hyperParameters.js";
@@ -135,6 +136,8 @@ export abstract class Optimizer {
   protected abstract readonly stateNames: readonly string[];
   /** The optimizer's name in saved state: written out, since minifiers rename classes. */
   protected abstract readonly optimizerName: string;
+  /** The node group this optimizer is data-parallel over (see RMSPropGraves's nodeinfo), or null. */
+  abstract readonly nodeinfo: NodeInfo | null;
 
   /** One step over one range of parameters. */
   protected abstract step(range: UpdateRange): void;
@@ -166,11 +169,17 @@ export abstract class Optimizer {
       arrays[`${names[0]}.grad`] = variable.grad;
     }
     const device = checkArrays("setupOn", arrays)[0].device;
+    if (this.nodeinfo && !useGlobalState) {
+      throw new InvalidArgumentError("setupOn() with a nodeinfo needs { useGlobalState: true } (as in PuzzleLib): the " +
+        "nodes exchange the one flat gradient");
+    }
     this.device = device;
     this.module = module;
     this.slots = useGlobalState ? this.setupGlobal(device, table) : [...table].map(([variable, names]) => ({
       variable, names, data: variable.data, grad: variable.grad, state: this.allocateState(device, variable.data.shape),
     }));
+    // Every replica starts from node 0's parameters.
+    this.nodeinfo?.broadcastBuffer("data", this.global!.param);
     if (device.onRestore) {
       this.snapshot();
       this.stopListening = device.onRestore(() => (this.t = this.snapshotT));
@@ -250,11 +259,17 @@ export abstract class Optimizer {
    */
   update(): boolean {
     const slots = this.ready("update()");
+    if (this.nodeinfo) {
+      // PuzzleLib's order on nodes: the hooks, the gradient summed over the nodes, then the
+      // step; a non-finite gradient on one node is in every node's sum, so all refuse alike.
+      for (const hook of this.hooks) for (const slot of slots) hook.apply(slot.variable, slot.names[0]);
+      this.nodeinfo.sumTensor("grad", this.global!.grad);
+    }
     if (this.nonFinite !== "off" && !this.gradientsFinite(slots)) {
       this.skippedSteps++;
       return false;
     }
-    for (const hook of this.hooks) for (const slot of slots) hook.apply(slot.variable, slot.names[0]);
+    if (!this.nodeinfo) for (const hook of this.hooks) for (const slot of slots) hook.apply(slot.variable, slot.names[0]);
     if (this.global) this.step({ ...this.global, runs: this.globalRuns(slots) });
     else {
       for (const { data, grad, state, variable } of slots) {

@@ -1,11 +1,18 @@
 import { Optimizer, type NonFinitePolicy, type UpdateRange } from "./Optimizer.js";
+import { NodeInfo } from "../workers/nodeinfo.js";
+import { InvalidArgumentError, describe } from "../errors.js";
 import {
   GRAVES_DEFAULTS, checkHyperParameter, checkHyperParameters, gravesScalars, type GravesHyperParameters,
 } from "./hyperParameters.js";
 
 export interface RMSPropGravesOptions extends Partial<GravesHyperParameters> {
-  /** PuzzleLib's multi-node information; kept for API compatibility, unused on one device. */
-  nodeinfo?: unknown;
+  /**
+   * PuzzleLib's multi-node information: in a node started by startNodes(), the NodeInfo
+   * that joinNodes() returned. setupOn() (with useGlobalState) then starts every replica
+   * from node 0's parameters, and update() sums the gradient over the nodes in rank order
+   * before the step, so every replica stays identical.
+   */
+  nodeinfo?: NodeInfo | null;
   /** What update() does with NaN or infinite gradients (see Optimizer.nonFinite); default "throw". */
   nonFinite?: NonFinitePolicy;
   /** Steps between host snapshots on devices that can lose memory (see Optimizer.snapshotEvery); default 10. */
@@ -35,7 +42,7 @@ export interface RMSPropGravesOptions extends Partial<GravesHyperParameters> {
 export class RMSPropGraves extends Optimizer {
   protected readonly stateNames = ["mg", "ms", "delta"] as const;
   protected readonly optimizerName = "RMSPropGraves";
-  readonly nodeinfo: unknown;
+  readonly nodeinfo: NodeInfo | null;
   private alphaValue: number;
   private momRateValue: number;
   private epsilonValue: number;
@@ -48,7 +55,12 @@ export class RMSPropGraves extends Optimizer {
     this.alphaValue = h.alpha;
     this.momRateValue = h.momRate;
     this.epsilonValue = h.epsilon;
-    this.nodeinfo = options?.nodeinfo ?? null;
+    const nodeinfo = options?.nodeinfo ?? null;
+    if (nodeinfo !== null && !(nodeinfo instanceof NodeInfo)) {
+      throw new InvalidArgumentError(`RMSPropGraves: nodeinfo is ${describe(nodeinfo)}; expected the NodeInfo of ` +
+        "joinNodes() (or none)");
+    }
+    this.nodeinfo = nodeinfo;
   }
 
   get alpha(): number {

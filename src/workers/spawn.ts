@@ -21,23 +21,33 @@ interface NodeWorker {
   unref(): void;
 }
 
-type NodeWorkerClass = new (source: string, options: { eval: boolean }) => NodeWorker;
+type NodeWorkerClass = new (source: string | URL, options?: { eval?: boolean }) => NodeWorker;
 
-let nodeWorkerClass: NodeWorkerClass | null | undefined;
+interface NodeWorkerThreads {
+  Worker: NodeWorkerClass;
+  isMainThread: boolean;
+  parentPort: { postMessage(message: unknown): void; on(event: "message", listener: (message: unknown) => void): void } | null;
+}
+
+let workerThreads: NodeWorkerThreads | null | undefined;
 
 /**
- * Node's Worker class (worker_threads), loaded once; null outside Node and Deno. Deno
- * gets it too: its Web Workers cannot be unref'd, so they would keep the process alive.
+ * Node's worker_threads, loaded once; null outside Node and Deno. Deno uses it too: its
+ * Web Workers cannot be unref'd, so they would keep the process alive.
  */
-async function nodeWorker(): Promise<NodeWorkerClass | null> {
-  if (nodeWorkerClass === undefined) {
+async function nodeWorkerThreads(): Promise<NodeWorkerThreads | null> {
+  if (workerThreads === undefined) {
     const { process, Deno } = globalThis as { process?: { versions?: { node?: string } }; Deno?: unknown };
     const isNode = typeof process?.versions?.node === "string" || Deno !== undefined;
     // A computed specifier, so that bundlers for the browser leave it alone.
     const specifier = ["node", "worker_threads"].join(":");
-    nodeWorkerClass = isNode ? ((await import(/* @vite-ignore */ specifier)) as { Worker: NodeWorkerClass }).Worker : null;
+    workerThreads = isNode ? (await import(/* @vite-ignore */ specifier)) as NodeWorkerThreads : null;
   }
-  return nodeWorkerClass;
+  return workerThreads;
+}
+
+async function nodeWorker(): Promise<NodeWorkerClass | null> {
+  return (await nodeWorkerThreads())?.Worker ?? null;
 }
 
 /** Why workers cannot start here, or null. */
@@ -59,27 +69,67 @@ export async function spawn(source: string): Promise<SpawnedWorker> {
   const NodeWorker = await nodeWorker();
   if (NodeWorker) {
     const worker = new NodeWorker(`const port = require("node:worker_threads").parentPort;\n${source}`, { eval: true });
-    // Not keeping the process alive: unref() again after each listener, which refs the port.
     worker.unref();
-    return {
-      postMessage: (message) => worker.postMessage(message),
-      onMessage: (listener) => {
-        worker.on("message", listener as (value: never) => void);
-        worker.unref();
-      },
-      onEnd: (listener) => {
-        worker.on("error", ((error: Error) => listener(`failed: ${error.message}`)) as (value: never) => void);
-        worker.on("exit", ((code: number) => listener(`exited with code ${code}`)) as (value: never) => void);
-      },
-      terminate: () => void worker.terminate(),
-    };
+    return nodeHandle(worker, true);
   }
   const url = URL.createObjectURL(new Blob([`const port = self;\n${source}`], { type: "text/javascript" }));
   // The URL is freed once the worker has loaded it (its first message) or failed to.
   const revoke = () => URL.revokeObjectURL(url);
   const worker = new Worker(url, { type: "module" });
   worker.addEventListener("message", revoke, { once: true });
-  const ends: ((reason: string) => void)[] = [revoke];
+  return webHandle(worker, [revoke]);
+}
+
+/**
+ * Starts a worker on the ES module at `url` (a file: URL in Node and Deno, where it
+ * keeps the process alive until it ends or is terminated; a module Worker in browsers).
+ */
+export async function spawnModule(url: string | URL): Promise<SpawnedWorker> {
+  const NodeWorker = await nodeWorker();
+  if (NodeWorker) return nodeHandle(new NodeWorker(new URL(url)), false);
+  if (typeof Worker !== "function") throw new Error("this runtime has no Worker");
+  return webHandle(new Worker(url, { type: "module" }), []);
+}
+
+/**
+ * The channel to the thread that started this one: worker_threads' parent port in
+ * Node and Deno, the worker's scope in browsers; null on a main thread.
+ */
+export async function parentChannel(): Promise<Pick<SpawnedWorker, "postMessage" | "onMessage"> | null> {
+  const threads = await nodeWorkerThreads();
+  if (threads) {
+    const port = threads.parentPort;
+    if (threads.isMainThread || !port) return null;
+    return { postMessage: (message) => port.postMessage(message), onMessage: (listener) => port.on("message", listener) };
+  }
+  const scope = globalThis as unknown as { WorkerGlobalScope?: new () => unknown; postMessage(m: unknown): void;
+    addEventListener(type: "message", listener: (event: { data: unknown }) => void): void };
+  if (typeof scope.WorkerGlobalScope !== "function" || !(globalThis instanceof scope.WorkerGlobalScope)) return null;
+  return {
+    postMessage: (message) => scope.postMessage(message),
+    onMessage: (listener) => scope.addEventListener("message", (event) => listener(event.data)),
+  };
+}
+
+/** A worker_threads Worker as a SpawnedWorker; `unref`: it never keeps the process alive. */
+function nodeHandle(worker: NodeWorker, unref: boolean): SpawnedWorker {
+  return {
+    postMessage: (message) => worker.postMessage(message),
+    onMessage: (listener) => {
+      worker.on("message", listener as (value: never) => void);
+      if (unref) worker.unref(); // a listener refs the worker's port again
+    },
+    onEnd: (listener) => {
+      worker.on("error", ((error: Error) => listener(`failed: ${error.name}: ${error.message}`)) as (value: never) => void);
+      worker.on("exit", ((code: number) => listener(`exited with code ${code}`)) as (value: never) => void);
+      if (unref) worker.unref();
+    },
+    terminate: () => void worker.terminate(),
+  };
+}
+
+/** A Web Worker as a SpawnedWorker; `ends` are called once, when it fails or is terminated. */
+function webHandle(worker: Worker, ends: ((reason: string) => void)[]): SpawnedWorker {
   let ended = false;
   const end = (reason: string) => {
     if (ended) return;
