@@ -54,6 +54,8 @@ export default defineConfig({
         // Cross-origin isolation, so that the browser suite has SharedArrayBuffer: the wasm
         // devices run on threads there as they do in Node (test/threads.test.ts).
         server: { headers: { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp" } },
+        // test/nodes/trainer.mjs imports the package by name, as a user's node would: here, its source.
+        resolve: { alias: { "portable-optim": new URL("./src/index.ts", import.meta.url).pathname } },
         test: {
           name: "browser",
           include: [...shared, "test/browser/**/*.test.ts"],

@@ -1,5 +1,5 @@
 // The examples as a user runs them: Node (tsx) against the built package, and the
-// seed example under Deno 2 against the same dist/ bundle, bit for bit.
+// seed and nodeinfo examples under Deno 2 against the same dist/ bundle, bit for bit.
 import { describe, it, expect } from "vitest";
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -45,6 +45,23 @@ describe("examples", () => {
     const deterministic = (lines: string[]) => lines.filter((l) => !l.startsWith("steps per second:"));
     expect(fromDeno).toContain("device: wasm-simd");
     expect(deterministic(fromDeno)).toEqual(deterministic(fromNode));
+  });
+
+  it("nodeinfo: 2 and 4 nodes, node 0's 20 error lines falling, every node's fingerprint equal; Deno prints the same", () => {
+    const fromNode = run(bin("tsx"), ["examples/nodeinfo.ts"]);
+    for (const nodes of [2, 4]) {
+      const start = fromNode.indexOf(`${nodes} nodes (node 0's shard of ${16 / nodes} rows):`);
+      expect(start, `${nodes} nodes`).toBeGreaterThanOrEqual(0);
+      const errors = errorsOf(fromNode.slice(start + 1, start + 21));
+      expect(errors).toHaveLength(20);
+      expect(errors[19]).toBeLessThan(errors[0] / 100);
+      const prints = fromNode[start + 21].match(/node \d \(wasm-simd\) ([0-9a-f]{8})/g)!;
+      expect(prints).toHaveLength(nodes);
+      expect(new Set(prints.map((p) => p.slice(-8))).size).toBe(1);
+    }
+    const fromDeno = run(bin("deno"), ["run", "--no-lock", "--quiet", "--allow-read", "--allow-env",
+      "--import-map=test/deno/import_map.json", "examples/nodeinfo.ts"]);
+    expect(fromDeno).toEqual(fromNode);
   });
 
   it("deno check sees the package's bundled types (test/deno/consumer.ts)", () => {
