@@ -44,6 +44,7 @@ export default defineConfig({
         test: {
           name: "node",
           environment: "node",
+          setupFiles: ["test/threadsSetup.ts"],
           include: ["test/**/*.test.ts"],
           exclude: ["test/browser/**"],
           testTimeout: 300_000,

@@ -79,7 +79,8 @@ export class NodeInfo {
       }
       Atomics.wait(ints, BARRIER_GENERATION, generation, 100);
     }
-    this.checkFault();
+    // Every node arrived: a fault recorded since (one of them failing after this barrier,
+    // say on a NaN every node is about to see) is for the next collective to report.
   }
 
   /** Node 0's values of `array` copied into every node's `array` (PuzzleLib's broadcastBuffer). */

@@ -32,8 +32,13 @@ export interface NodeGroup {
  * `done` rejects with its error and every other node's collectives throw a NodeError
  * naming it. The workers end when all have finished or one has failed.
  */
-export async function startNodes(workerUrl: string | URL, options: StartNodesOptions): Promise<NodeGroup> {
+export async function startNodes(workerUrl: string | { readonly href: string }, options: StartNodesOptions):
+  Promise<NodeGroup> {
   const { nodes, devices, args, timeoutMs = 60_000 } = checkOptions(options);
+  const url = typeof workerUrl === "string" ? workerUrl : workerUrl?.href;
+  if (typeof url !== "string") {
+    throw new InvalidArgumentError(`startNodes(): workerUrl is ${describe(workerUrl)}; expected a URL or a string`);
+  }
   const control = new SharedArrayBuffer((CONTROL_INTS * 4) + MESSAGE_BYTES);
   const data = new (SharedArrayBuffer as unknown as new (bytes: number, options: { maxByteLength: number }) =>
     SharedArrayBuffer)(0, { maxByteLength: MAX_DATA_BYTES });
@@ -58,7 +63,7 @@ export async function startNodes(workerUrl: string | URL, options: StartNodesOpt
     over = true;
   };
   for (let rank = 0; rank < nodes; rank++) {
-    const worker = await spawnModule(workerUrl);
+    const worker = await spawnModule(url);
     workers.push(worker);
     worker.onMessage((message) => {
       const m = message as NodeMessage;
