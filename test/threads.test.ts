@@ -1,10 +1,10 @@
 // WebAssembly threads: the same bits for 1, 2, 3 and 4 threads (kernels at odd sizes and
 // views, and training a net whose products and update are big enough to be split), the
-// option's checks, and a pool whose workers fail, end or are disposed.
+// option's checks, and a pool whose workers fail, hang, end or are disposed.
 import { describe, it, expect } from "vitest";
 import {
   availableDevices, getDevice, init, DeviceArray, randn, gpuarray, Sequential, Linear, Activation, relu, tanh,
-  RMSPropGraves, MSE, InvalidArgumentError, WasmDevice, type Device,
+  RMSPropGraves, MSE, InvalidArgumentError, WorkerError, WasmDevice, type Device,
 } from "../src/index.js";
 import { ThreadPool } from "../src/workers/pool.js";
 import { expectSameBits } from "./helpers.js";
@@ -123,6 +123,27 @@ describe("a pool whose workers fail", () => {
     const memory = new WebAssembly.Memory({ initial: 1, maximum: 10, shared: true });
     const pool = await ThreadPool.start(3, new Uint8Array([0, 97, 115, 109, 9, 9, 9, 9]), memory, []);
     expect(pool).toMatch(/^pool worker 1 failed: /);
+  });
+
+  it("throws a WorkerError, never hangs, when a worker does not finish a part it claimed", async () => {
+    // (module (import "env" "memory" (memory 1 1 shared))
+    //   (func (export "spin") (i32.store (i32.const 0) (i32.const 1)) (loop (br 0))))
+    const spinForever = Uint8Array.from([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0,
+      2, 16, 1, 3, 101, 110, 118, 6, 109, 101, 109, 111, 114, 121, 2, 3, 1, 1, 3, 2, 1, 0,
+      7, 8, 1, 4, 115, 112, 105, 110, 0, 0, 10, 16, 1, 14, 0, 65, 0, 65, 1, 54, 2, 0, 3, 64, 12, 0, 11, 11]);
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    const pool = await ThreadPool.start(2, spinForever, memory, ["spin"]);
+    if (!(pool instanceof ThreadPool)) throw new Error(`the pool did not start: ${pool}`);
+    pool.partTimeoutMs = 300;
+    // This thread's parts wait until the worker is inside a part of its own, which never returns.
+    const claimed = new Int32Array(memory.buffer, 0, 1);
+    const slowly = () => {
+      const until = performance.now() + 10_000;
+      while (Atomics.load(claimed, 0) === 0 && performance.now() < until);
+    };
+    expect(() => pool.run(slowly, "spin", Array.from({ length: 50 }, () => []))).toThrow(WorkerError);
+    expect(pool.threads).toBe(1);
+    expect(pool.brokenReason).toBe("a pool worker did not finish its part within 0.3 s");
   });
 
   it("finishes every call with the right bits when a worker ends, then runs on one thread and says why", async () => {

@@ -6,7 +6,7 @@ import {
   STOP, type ControlViews,
 } from "./control.js";
 
-/** How long a pool may take to start, and a job's parts to finish once claimed. */
+/** How long a pool may take to start, and a job's parts to finish once claimed (by default). */
 const START_TIMEOUT_MS = 20_000;
 const PART_TIMEOUT_MS = 30_000;
 
@@ -24,6 +24,8 @@ export class ThreadPool {
   private job = 0;
   /** Whether this thread may block in Atomics.wait (not a page's main thread). */
   private readonly canWait: boolean;
+  /** How long run() waits for claimed parts before it gives up on the workers. @internal (tests shorten it) */
+  partTimeoutMs = PART_TIMEOUT_MS;
 
   private constructor(private readonly workers: SpawnedWorker[], control: SharedArrayBuffer,
     private readonly kernelIndex: ReadonlyMap<string, number>) {
@@ -103,15 +105,16 @@ export class ThreadPool {
   /** Waits until every claimed part is done: bounded, since a worker may die in the middle of one. */
   private waitForParts(parts: number): void {
     const { ints } = this.views;
-    const deadline = performance.now() + PART_TIMEOUT_MS;
+    const seconds = this.partTimeoutMs / 1000;
+    const deadline = performance.now() + this.partTimeoutMs;
     for (;;) {
       const done = Atomics.load(ints, DONE);
       if (done >= parts) return;
       if (performance.now() > deadline) {
-        this.break(`a pool worker did not finish its part within ${PART_TIMEOUT_MS / 1000} s`);
-        throw new WorkerError(`${parts - done} part(s) of a kernel call did not finish within ` +
-          `${PART_TIMEOUT_MS / 1000} s (a worker died while running it): the arrays it writes may be partly ` +
-          "updated; the device runs on one thread from now on");
+        this.break(`a pool worker did not finish its part within ${seconds} s`);
+        throw new WorkerError(`${parts - done} part(s) of a kernel call did not finish within ${seconds} s (a ` +
+          "worker died or hangs in it): the arrays it writes may be partly updated; the device runs on one " +
+          "thread from now on");
       }
       if (this.canWait) Atomics.wait(ints, DONE, done, 100);
     }
