@@ -137,8 +137,8 @@ describe("a pool whose workers fail", () => {
     pool.partTimeoutMs = 300;
     // This thread's parts wait until the worker is inside a part of its own, which never returns.
     const claimed = new Int32Array(memory.buffer, 0, 1);
+    const until = performance.now() + 10_000;
     const slowly = () => {
-      const until = performance.now() + 10_000;
       while (Atomics.load(claimed, 0) === 0 && performance.now() < until);
     };
     expect(() => pool.run(slowly, "spin", Array.from({ length: 50 }, () => []))).toThrow(WorkerError);

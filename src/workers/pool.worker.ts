@@ -24,8 +24,9 @@ async function start({ bytes, memory, control, kernels }: PoolWorkerStart): Prom
   const table = kernels.map((name) => exports[name]);
   const views = controlViews(control);
   const { ints } = views;
-  port.postMessage("ready");
+  // The job number before "ready": a job posted right after is then seen, not slept through.
   let seen = Atomics.load(ints, JOB);
+  port.postMessage("ready");
   for (;;) {
     Atomics.wait(ints, JOB, seen);
     if (Atomics.load(ints, STOP)) return;
