@@ -2,5 +2,5 @@ import type { DeviceArray } from "../../device/DeviceArray.js";
 import type { WasmContext } from "./exports.js";
 
 export function columnSums(ctx: WasmContext, a: DeviceArray, out: DeviceArray, rows: number, cols: number): void {
-  ctx.arithmetic.columnSums(ctx.ptr(a), ctx.ptr(out), rows, cols);
+  ctx.runParts(ctx.kernelName("columnSums"), [[ctx.ptr(a), ctx.ptr(out), rows, cols]]);
 }

@@ -16,8 +16,9 @@ export interface WasmExports {
 }
 
 /**
- * The arithmetic kernels: the module exports each as X (subnormals "keep") and XFlush
- * (subnormals "flush"), with the same arguments.
+ * The arithmetic kernels' signatures: the module exports each as X (subnormals "keep")
+ * and XFlush (subnormals "flush"), with the same arguments; kernelName() picks the one
+ * of the device's mode, runParts() calls it.
  */
 export interface ArithmeticKernels {
   rmspropGraves(w: number, g: number, mg: number, ms: number, d: number, n: number,
@@ -31,18 +32,9 @@ export interface ArithmeticKernels {
   addScaled(x: number, y: number, n: number, scale: number): void;
 }
 
-/** The arithmetic kernels of `exports`: each X, or XFlush with `flush`. */
-export function arithmeticKernels(exports: Record<string, unknown>, flush: boolean): ArithmeticKernels {
-  const names: (keyof ArithmeticKernels)[] = ["rmspropGraves", "matmul", "columnSums", "activationForward",
-    "activationBackward", "mse", "addScaled"];
-  return Object.fromEntries(names.map((name) => [name, exports[flush ? `${name}Flush` : name]])) as unknown as
-    ArithmeticKernels;
-}
-
-/** A kernel's view of the device: its exports, its arithmetic kernels in its subnormal mode, and the byte address of an array. */
+/** A kernel's view of the device: its exports, the byte address of an array, and how to run a kernel's parts. */
 export interface WasmContext {
   readonly exports: WasmExports;
-  readonly arithmetic: ArithmeticKernels;
   ptr(a: { buffer: unknown; offset: number }): number;
   /** The address of `bytes` bytes of scratch memory, kept by the device between calls (contents undefined). @internal */
   scratch(bytes: number): number;

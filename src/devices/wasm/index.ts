@@ -2,7 +2,7 @@ import type { DeviceBuffer, SubnormalMode } from "../../device/Device.js";
 import { KernelDevice, type KernelTable } from "../../device/KernelDevice.js";
 import type { DeviceArray } from "../../device/DeviceArray.js";
 import { simdWasm, scalarWasm } from "../../generated/wasm.js";
-import { arithmeticKernels, type ArithmeticKernels, type WasmContext, type WasmExports } from "./exports.js";
+import type { ArithmeticKernels, WasmContext, WasmExports } from "./exports.js";
 import { Heap } from "./heap.js";
 import { unsharedMemoryImport } from "./module.js";
 import { ThreadPool } from "../../workers/pool.js";
@@ -72,13 +72,11 @@ export class WasmDevice extends KernelDevice<WasmDevice> implements WasmContext 
   };
   private readonly heap: Heap;
   private scratchBlock = { ptr: 0, bytes: 0 };
-  readonly arithmetic: ArithmeticKernels;
 
   private constructor(readonly name: "wasm-simd" | "wasm", readonly exports: WasmExports, subnormals: SubnormalMode,
     private readonly pool: ThreadPool | null, private readonly threadsOffReason: string | null) {
     super(subnormals);
     this.heap = new Heap(exports.memory, exports.heapBase());
-    this.arithmetic = arithmeticKernels(exports as unknown as Record<string, unknown>, subnormals === "flush");
   }
 
   /** Threads that run kernels: 1 where threads are off (see threadsReason). */
@@ -97,8 +95,7 @@ export class WasmDevice extends KernelDevice<WasmDevice> implements WasmContext 
    * @internal
    */
   ranges(count: number, align: number, minItems: number): [number, number][] {
-    const threads = this.pool && !this.pool.brokenReason ? this.pool.threads : 1;
-    const parts = Math.max(1, Math.min(threads, Math.floor(count / Math.max(minItems, align))));
+    const parts = Math.max(1, Math.min(this.threads, Math.floor(count / Math.max(minItems, align))));
     const step = Math.ceil(count / parts / align) * align;
     const ranges: [number, number][] = [];
     for (let start = 0; start < count; start += step) ranges.push([start, Math.min(count, start + step)]);
@@ -108,7 +105,7 @@ export class WasmDevice extends KernelDevice<WasmDevice> implements WasmContext 
   /** Runs export `name` once per argument list: on the pool's threads when there are several. @internal */
   runParts(name: string, parts: readonly (readonly number[])[]): number[] {
     const kernel = (this.exports as unknown as Record<string, (...args: number[]) => number | undefined>)[name];
-    if (parts.length > 1 && this.pool && !this.pool.brokenReason) return this.pool.run(kernel, name, parts);
+    if (parts.length > 1 && this.pool && this.threads > 1) return this.pool.run(kernel, name, parts);
     return parts.map((args) => kernel(...args) ?? 0);
   }
 

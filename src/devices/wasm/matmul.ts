@@ -17,9 +17,9 @@ export function matmul(ctx: WasmContext, a: DeviceArray, b: DeviceArray, out: De
     [pb, bRow, bCol] = [packed, n, 1];
   }
   // Threads take rows of out (a multiple of the kernel's four-row blocks each).
-  const [pa, po] = [ctx.ptr(a), ctx.ptr(out)];
-  const rows = ctx.ranges(m, 4, Math.ceil(MIN_PART_WORK / (k * n || 1)));
   // Address 0 is never handed out by the heap, so it stands for "no bias".
+  const [pa, po, pbias] = [ctx.ptr(a), ctx.ptr(out), bias ? ctx.ptr(bias) : 0];
+  const rows = ctx.ranges(m, 4, Math.ceil(MIN_PART_WORK / (k * n || 1)));
   ctx.runParts(ctx.kernelName("matmul"), rows.map(([i0, i1]) =>
-    [pa + i0 * aRow * 4, pb, po + i0 * n * 4, bias ? ctx.ptr(bias) : 0, i1 - i0, k, n, aRow, aCol, bRow, bCol]));
+    [pa + i0 * aRow * 4, pb, po + i0 * n * 4, pbias, i1 - i0, k, n, aRow, aCol, bRow, bCol]));
 }
