@@ -259,17 +259,20 @@ export abstract class Optimizer {
    */
   update(): boolean {
     const slots = this.ready("update()");
+    const applyHooks = () => {
+      for (const hook of this.hooks) for (const slot of slots) hook.apply(slot.variable, slot.names[0]);
+    };
     if (this.nodeinfo) {
       // PuzzleLib's order on nodes: the hooks, the gradient summed over the nodes, then the
       // step; a non-finite gradient on one node is in every node's sum, so all refuse alike.
-      for (const hook of this.hooks) for (const slot of slots) hook.apply(slot.variable, slot.names[0]);
+      applyHooks();
       this.nodeinfo.sumTensor("grad", this.global!.grad);
     }
     if (this.nonFinite !== "off" && !this.gradientsFinite(slots)) {
       this.skippedSteps++;
       return false;
     }
-    if (!this.nodeinfo) for (const hook of this.hooks) for (const slot of slots) hook.apply(slot.variable, slot.names[0]);
+    if (!this.nodeinfo) applyHooks();
     if (this.global) this.step({ ...this.global, runs: this.globalRuns(slots) });
     else {
       for (const { data, grad, state, variable } of slots) {
