@@ -87,7 +87,8 @@ async function open(name: DeviceName,
   }
 }
 
-function isDeviceName(name: unknown): name is DeviceName {
+/** Whether `name` is one of the device names (DEVICE_PREFERENCE). */
+export function isDeviceName(name: unknown): name is DeviceName {
   return typeof name === "string" && Object.prototype.hasOwnProperty.call(ENTRIES, name);
 }
 

@@ -35,7 +35,7 @@ export interface NodeStart {
 }
 
 /** Messages from a node to startNodes(). */
-export type NodeMessage = { kind: "finish"; result: unknown } | { kind: "error"; error: unknown };
+export type NodeMessage = { kind: "finish"; result: unknown };
 
 /**
  * PuzzleLib's NodeInfo, one per node of a group started by startNodes(): `rank` and

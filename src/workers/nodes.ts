@@ -1,6 +1,6 @@
 import type { DeviceName } from "../device/Device.js";
 import { InvalidArgumentError, NodeError, describe } from "../errors.js";
-import { DEVICE_PREFERENCE } from "../device/registry.js";
+import { DEVICE_PREFERENCE, isDeviceName } from "../device/registry.js";
 import {
   CONTROL_INTS, MAX_DATA_BYTES, MAX_NODES, MESSAGE_BYTES, writeFault, type NodeMessage, type NodeStart,
 } from "./nodeinfo.js";
@@ -54,13 +54,14 @@ export async function startNodes(workerUrl: string | { readonly href: string }, 
     over = true;
     workers.forEach((w) => w.terminate());
   };
-  const fail = (rank: number, error: unknown, message: string) => {
+  /** Fails the group for node `rank`: every other node's collectives throw, `done` rejects. */
+  const fail = (rank: number, message: string) => {
     if (over) return;
+    over = true;
     writeFault(ints, bytes, rank, message);
-    settle.reject(error);
+    settle.reject(new NodeError(message, rank));
     // The others see the fault at their next collective and throw; then they are ended.
     setTimeout(end, 1000);
-    over = true;
   };
   for (let rank = 0; rank < nodes; rank++) {
     const worker = await spawnModule(url);
@@ -77,15 +78,13 @@ export async function startNodes(workerUrl: string | { readonly href: string }, 
     });
     worker.onEnd((reason) => {
       if (over) return;
-      if (reason.startsWith("failed: ")) fail(rank, new NodeError(`node ${rank} ${reason}`, rank), `node ${rank} ${reason}`);
-      else if (results[rank] === undefined && finished < nodes) {
-        fail(rank, new NodeError(`node ${rank} ${reason} before finish()`, rank), `node ${rank} ${reason} before finish()`);
-      }
+      if (reason.startsWith("failed: ")) fail(rank, `node ${rank} ${reason}`);
+      else if (results[rank] === undefined && finished < nodes) fail(rank, `node ${rank} ${reason} before finish()`);
     });
     const start: NodeStart = { rank, size: nodes, device: devices?.[rank] ?? null, control, data, args, timeoutMs };
     worker.postMessage(start);
   }
-  return { done, terminate: () => { over = true; end(); } };
+  return { done, terminate: end };
 }
 
 function checkOptions(options: StartNodesOptions): StartNodesOptions {
@@ -102,7 +101,7 @@ function checkOptions(options: StartNodesOptions): StartNodesOptions {
         `(${nodes})`);
     }
     for (const device of devices) {
-      if (!DEVICE_PREFERENCE.includes(device)) {
+      if (!isDeviceName(device)) {
         throw new InvalidArgumentError(`startNodes(): device ${describe(device)}; expected one of ` +
           DEVICE_PREFERENCE.map(describe).join(", "));
       }
