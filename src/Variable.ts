@@ -1,4 +1,4 @@
-import { DeviceArray } from "./device/DeviceArray.js";
+import { DeviceArray } from "./runtime/DeviceArray.js";
 import { InvalidArgumentError, describe } from "./errors.js";
 
 /**

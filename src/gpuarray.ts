@@ -1,5 +1,5 @@
-import { DeviceArray, shapeSize } from "./device/DeviceArray.js";
-import { currentDevice } from "./device/registry.js";
+import { DeviceArray, shapeSize } from "./runtime/DeviceArray.js";
+import { currentDevice } from "./runtime/registry.js";
 import { InvalidArgumentError, ShapeMismatchError, describe } from "./errors.js";
 
 /** Copies `values` to a new array of `shape` on the current device. */

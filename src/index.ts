@@ -1,8 +1,8 @@
 // portable-optim: Graves' RMSProp on WebGL2 and WebAssembly behind one API (see README.md).
-export { init, currentDevice, availableDevices, getDevice, DEVICE_PREFERENCE } from "./device/registry.js";
-export type { InitOptions, DeviceStatus } from "./device/registry.js";
-export type { Device, DeviceName, ActivationKind, GravesScalars, SubnormalMode, Precision } from "./device/Device.js";
-export { DeviceArray } from "./device/DeviceArray.js";
+export { init, currentDevice, availableDevices, getDevice, DEVICE_PREFERENCE } from "./runtime/registry.js";
+export type { InitOptions, DeviceStatus } from "./runtime/registry.js";
+export type { Device, DeviceName, ActivationKind, GravesScalars, SubnormalMode, Precision } from "./runtime/Device.js";
+export { DeviceArray } from "./runtime/DeviceArray.js";
 export * as gpuarray from "./gpuarray.js";
 export { randn, Random } from "./random.js";
 export { Variable } from "./Variable.js";
@@ -10,7 +10,7 @@ export { Module, type BackwardOptions } from "./modules/Module.js";
 export { Linear, type LinearOptions } from "./modules/Linear.js";
 export { Activation, relu, tanh, sigmoid } from "./modules/Activation.js";
 export { Sequential } from "./modules/Sequential.js";
-export { MSE } from "./cost/MSE.js";
+export { MSE } from "./costs/MSE.js";
 export {
   Optimizer, type SetupOptions, type OptimizerState, type OptimizerHook, type NonFinitePolicy,
 } from "./optimizers/Optimizer.js";

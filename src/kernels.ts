@@ -1,5 +1,5 @@
-import type { DeviceArray } from "./device/DeviceArray.js";
-import { checkArrays, checkSizes } from "./device/checks.js";
+import type { DeviceArray } from "./runtime/DeviceArray.js";
+import { checkArrays, checkSizes } from "./runtime/checks.js";
 import { checkHyperParameters, gravesScalars, type GravesHyperParameters } from "./optimizers/hyperParameters.js";
 
 /**

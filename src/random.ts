@@ -1,4 +1,4 @@
-import { shapeSize } from "./device/DeviceArray.js";
+import { shapeSize } from "./runtime/DeviceArray.js";
 import { InvalidArgumentError, describe } from "./errors.js";
 
 /**

@@ -1,11 +1,11 @@
-import type { Device, DeviceName, MatmulShape, SubnormalMode } from "./device/Device.js";
-import { DeviceArray } from "./device/DeviceArray.js";
-import { availableDevices, currentDevice, getDevice, init, type InitOptions } from "./device/registry.js";
+import type { Device, DeviceName, MatmulShape, SubnormalMode } from "./runtime/Device.js";
+import { DeviceArray } from "./runtime/DeviceArray.js";
+import { availableDevices, currentDevice, getDevice, init, type InitOptions } from "./runtime/registry.js";
 import * as gpuarray from "./gpuarray.js";
 import { Random, randn } from "./random.js";
 import { Sequential } from "./modules/Sequential.js";
 import { Linear } from "./modules/Linear.js";
-import { MSE } from "./cost/MSE.js";
+import { MSE } from "./costs/MSE.js";
 import { RMSPropGraves } from "./optimizers/RMSPropGraves.js";
 import { GRAVES_DEFAULTS, gravesScalars } from "./optimizers/hyperParameters.js";
 import { WebGL2Device } from "./devices/webgl2/index.js";

@@ -1,6 +1,6 @@
-import type { ActivationKind } from "../device/Device.js";
-import type { DeviceArray } from "../device/DeviceArray.js";
-import { checkArrays, checkShape } from "../device/checks.js";
+import type { ActivationKind } from "../runtime/Device.js";
+import type { DeviceArray } from "../runtime/DeviceArray.js";
+import { checkArrays, checkShape } from "../runtime/checks.js";
 import { InvalidArgumentError, NotReadyError, describe } from "../errors.js";
 import { Module, updGradOf, type BackwardOptions } from "./Module.js";
 

@@ -1,5 +1,5 @@
-import type { DeviceArray } from "../device/DeviceArray.js";
-import { checkArrays, checkShape } from "../device/checks.js";
+import type { DeviceArray } from "../runtime/DeviceArray.js";
+import { checkArrays, checkShape } from "../runtime/checks.js";
 import { toGpu, zeros } from "../gpuarray.js";
 import { InvalidArgumentError, NotReadyError, ShapeMismatchError, describe } from "../errors.js";
 import { Random } from "../random.js";

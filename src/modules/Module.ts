@@ -1,5 +1,5 @@
-import { reuseArray, type DeviceArray } from "../device/DeviceArray.js";
-import type { Device } from "../device/Device.js";
+import { reuseArray, type DeviceArray } from "../runtime/DeviceArray.js";
+import type { Device } from "../runtime/Device.js";
 import { InvalidArgumentError, StateFormatError, describe } from "../errors.js";
 import { Variable } from "../Variable.js";
 import { decodeSafetensors, encodeSafetensors, type Tensor } from "../optimizers/safetensors.js";

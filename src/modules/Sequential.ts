@@ -1,4 +1,4 @@
-import type { DeviceArray } from "../device/DeviceArray.js";
+import type { DeviceArray } from "../runtime/DeviceArray.js";
 import { InvalidArgumentError, describe } from "../errors.js";
 import type { Variable } from "../Variable.js";
 import { Module, updGradOf, type BackwardOptions } from "./Module.js";

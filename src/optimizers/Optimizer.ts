@@ -1,6 +1,6 @@
-import { DeviceArray } from "../device/DeviceArray.js";
-import type { Device } from "../device/Device.js";
-import { checkArrays } from "../device/checks.js";
+import { DeviceArray } from "../runtime/DeviceArray.js";
+import type { Device } from "../runtime/Device.js";
+import { checkArrays } from "../runtime/checks.js";
 import {
   InvalidArgumentError, NonFiniteGradientError, NotReadyError, StateFormatError, describe,
 } from "../errors.js";

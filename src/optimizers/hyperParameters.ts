@@ -1,4 +1,4 @@
-import type { GravesScalars } from "../device/Device.js";
+import type { GravesScalars } from "../runtime/Device.js";
 import { InvalidArgumentError, describe } from "../errors.js";
 
 /** The hyper-parameters of RMSPropGraves; see its doc comment for their meaning. */

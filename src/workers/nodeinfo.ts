@@ -1,6 +1,6 @@
-import type { DeviceArray } from "../device/DeviceArray.js";
-import type { DeviceName } from "../device/Device.js";
-import { init } from "../device/registry.js";
+import type { DeviceArray } from "../runtime/DeviceArray.js";
+import type { DeviceName } from "../runtime/Device.js";
+import { init } from "../runtime/registry.js";
 import { rounding } from "../devices/js/rounding.js";
 import { InvalidArgumentError, NodeError, NotReadyError, describe } from "../errors.js";
 import { parentChannel } from "./spawn.js";

@@ -1,6 +1,6 @@
-import type { DeviceName } from "../device/Device.js";
+import type { DeviceName } from "../runtime/Device.js";
 import { InvalidArgumentError, NodeError, describe } from "../errors.js";
-import { DEVICE_PREFERENCE, isDeviceName } from "../device/registry.js";
+import { DEVICE_PREFERENCE, isDeviceName } from "../runtime/registry.js";
 import {
   CONTROL_INTS, MAX_DATA_BYTES, MAX_NODES, MESSAGE_BYTES, writeFault, type NodeMessage, type NodeStart,
 } from "./nodeinfo.js";

@@ -1,4 +1,4 @@
-import type { ActivationKind, SubnormalMode } from "../../device/Device.js";
+import type { ActivationKind, SubnormalMode } from "../../runtime/Device.js";
 import { rounding, type Round } from "./rounding.js";
 
 const fround = Math.fround;

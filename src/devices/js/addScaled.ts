@@ -1,4 +1,4 @@
-import type { SubnormalMode } from "../../device/Device.js";
+import type { SubnormalMode } from "../../runtime/Device.js";
 import { rounding } from "./rounding.js";
 
 /** y = y + scale * x, one rounding per operation. */

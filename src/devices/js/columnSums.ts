@@ -1,4 +1,4 @@
-import type { SubnormalMode } from "../../device/Device.js";
+import type { SubnormalMode } from "../../runtime/Device.js";
 import { rounding } from "./rounding.js";
 
 /** out[j] = a[0][j] + a[1][j] + ..., from +0 in row order. */

@@ -1,6 +1,6 @@
-import { forEachSegment, type DeviceBuffer } from "../../device/Device.js";
-import { KernelDevice, type KernelTable } from "../../device/KernelDevice.js";
-import type { DeviceArray } from "../../device/DeviceArray.js";
+import { forEachSegment, type DeviceBuffer } from "../../runtime/Device.js";
+import { KernelDevice, type KernelTable } from "../../runtime/KernelDevice.js";
+import type { DeviceArray } from "../../runtime/DeviceArray.js";
 import { rmspropGraves } from "./rmspropGraves.js";
 import { matmul } from "./matmul.js";
 import { columnSums } from "./columnSums.js";

@@ -1,4 +1,4 @@
-import type { MatmulShape, SubnormalMode } from "../../device/Device.js";
+import type { MatmulShape, SubnormalMode } from "../../runtime/Device.js";
 import { rounding } from "./rounding.js";
 
 /** out = op(A)·op(B) (+ bias), each output summed from +0 in order p = 0..k-1, bias last. */

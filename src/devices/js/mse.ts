@@ -1,4 +1,4 @@
-import type { SubnormalMode } from "../../device/Device.js";
+import type { SubnormalMode } from "../../runtime/Device.js";
 import { rounding } from "./rounding.js";
 
 /** grad = (pred - target) / size; returns sum((pred - target)^2) / (2 * size), summed from +0 in order. */

@@ -1,4 +1,4 @@
-import type { GravesScalars, SubnormalMode } from "../../device/Device.js";
+import type { GravesScalars, SubnormalMode } from "../../runtime/Device.js";
 import { rounding } from "./rounding.js";
 
 /**

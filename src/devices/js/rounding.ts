@@ -1,4 +1,4 @@
-import type { SubnormalMode } from "../../device/Device.js";
+import type { SubnormalMode } from "../../runtime/Device.js";
 
 /** One float32 operation's rounding: what every reference kernel wraps each operation and each input in. */
 export type Round = (x: number) => number;

@@ -1,5 +1,5 @@
-import type { ActivationKind } from "../../device/Device.js";
-import type { DeviceArray } from "../../device/DeviceArray.js";
+import type { ActivationKind } from "../../runtime/Device.js";
+import type { DeviceArray } from "../../runtime/DeviceArray.js";
 import { MIN_PART_ELEMENTS, type WasmContext } from "./exports.js";
 
 // Must match the constants in assembly/activation.ts.

@@ -1,4 +1,4 @@
-import type { DeviceArray } from "../../device/DeviceArray.js";
+import type { DeviceArray } from "../../runtime/DeviceArray.js";
 import type { WasmContext } from "./exports.js";
 
 export function columnSums(ctx: WasmContext, a: DeviceArray, out: DeviceArray, rows: number, cols: number): void {

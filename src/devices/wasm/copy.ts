@@ -1,4 +1,4 @@
-import type { DeviceArray } from "../../device/DeviceArray.js";
+import type { DeviceArray } from "../../runtime/DeviceArray.js";
 import type { WasmContext } from "./exports.js";
 
 export function copy(ctx: WasmContext, src: DeviceArray, dst: DeviceArray): void {

@@ -1,4 +1,4 @@
-import type { DeviceArray } from "../../device/DeviceArray.js";
+import type { DeviceArray } from "../../runtime/DeviceArray.js";
 import { MIN_PART_ELEMENTS, type WasmContext } from "./exports.js";
 
 export function fill(ctx: WasmContext, a: DeviceArray, value: number): void {

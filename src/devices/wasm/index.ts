@@ -1,6 +1,6 @@
-import type { DeviceBuffer, SubnormalMode } from "../../device/Device.js";
-import { KernelDevice, type KernelTable } from "../../device/KernelDevice.js";
-import type { DeviceArray } from "../../device/DeviceArray.js";
+import type { DeviceBuffer, SubnormalMode } from "../../runtime/Device.js";
+import { KernelDevice, type KernelTable } from "../../runtime/KernelDevice.js";
+import type { DeviceArray } from "../../runtime/DeviceArray.js";
 import { simdWasm, scalarWasm } from "../../generated/wasm.js";
 import type { ArithmeticKernels, WasmContext, WasmExports } from "./exports.js";
 import { Heap } from "./heap.js";

@@ -1,5 +1,5 @@
-import type { MatmulShape } from "../../device/Device.js";
-import type { DeviceArray } from "../../device/DeviceArray.js";
+import type { MatmulShape } from "../../runtime/Device.js";
+import type { DeviceArray } from "../../runtime/DeviceArray.js";
 import { MIN_PART_ELEMENTS, type WasmContext } from "./exports.js";
 
 /** Multiply-adds below which a thread's share of a product is not worth handing out. */

@@ -1,5 +1,5 @@
-import { forEachSegment, type GravesScalars, type GravesSegment } from "../../device/Device.js";
-import type { DeviceArray } from "../../device/DeviceArray.js";
+import { forEachSegment, type GravesScalars, type GravesSegment } from "../../runtime/Device.js";
+import type { DeviceArray } from "../../runtime/DeviceArray.js";
 import { MIN_PART_ELEMENTS, type WasmContext } from "./exports.js";
 
 /** assembly/rmspropGraves.ts over the five arrays: one pass, one call per segment, split between the threads. */

@@ -1,5 +1,5 @@
-import type { ActivationKind } from "../../device/Device.js";
-import type { DeviceArray } from "../../device/DeviceArray.js";
+import type { ActivationKind } from "../../runtime/Device.js";
+import type { DeviceArray } from "../../runtime/DeviceArray.js";
 import type { WebGL2Device } from "./index.js";
 import { sameLanes } from "./passes.js";
 

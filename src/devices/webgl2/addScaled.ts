@@ -1,4 +1,4 @@
-import type { DeviceArray } from "../../device/DeviceArray.js";
+import type { DeviceArray } from "../../runtime/DeviceArray.js";
 import type { WebGL2Device } from "./index.js";
 import { sameLanes } from "./passes.js";
 

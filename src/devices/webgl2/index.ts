@@ -1,6 +1,6 @@
-import type { DeviceBuffer, Precision, SubnormalMode } from "../../device/Device.js";
-import { KernelDevice, type KernelTable } from "../../device/KernelDevice.js";
-import { DeviceArray } from "../../device/DeviceArray.js";
+import type { DeviceBuffer, Precision, SubnormalMode } from "../../runtime/Device.js";
+import { KernelDevice, type KernelTable } from "../../runtime/KernelDevice.js";
+import { DeviceArray } from "../../runtime/DeviceArray.js";
 import { WebGLError } from "../../errors.js";
 import { probeWebGL2, type GLProbe } from "./context.js";
 import { aligned, PassRunner, sameLanes, TextureBuffer } from "./passes.js";

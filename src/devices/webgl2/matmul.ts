@@ -1,5 +1,5 @@
-import type { MatmulShape } from "../../device/Device.js";
-import type { DeviceArray } from "../../device/DeviceArray.js";
+import type { MatmulShape } from "../../runtime/Device.js";
+import type { DeviceArray } from "../../runtime/DeviceArray.js";
 import type { WebGL2Device } from "./index.js";
 import { LANES, aligned } from "./passes.js";
 

@@ -1,5 +1,5 @@
-import type { DeviceArray } from "../../device/DeviceArray.js";
-import type { DeviceBuffer, Precision, SubnormalMode } from "../../device/Device.js";
+import type { DeviceArray } from "../../runtime/DeviceArray.js";
+import type { DeviceBuffer, Precision, SubnormalMode } from "../../runtime/Device.js";
 import { ContextLostError, InvalidArgumentError, WebGLError } from "../../errors.js";
 import { glsl } from "../../generated/glsl.js";
 import { createProgramInfo, setUniforms, type ProgramInfo } from "./program.js";

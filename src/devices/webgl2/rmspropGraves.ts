@@ -1,5 +1,5 @@
-import { forEachSegment, type GravesScalars, type GravesSegment } from "../../device/Device.js";
-import { DeviceArray } from "../../device/DeviceArray.js";
+import { forEachSegment, type GravesScalars, type GravesSegment } from "../../runtime/Device.js";
+import { DeviceArray } from "../../runtime/DeviceArray.js";
 import type { WebGL2Device } from "./index.js";
 import { sameLanes, type TextureBuffer } from "./passes.js";
 

@@ -1,5 +1,5 @@
-import { reuseArray, type DeviceArray } from "../device/DeviceArray.js";
-import { checkArrays, checkShape } from "../device/checks.js";
+import { reuseArray, type DeviceArray } from "../runtime/DeviceArray.js";
+import { checkArrays, checkShape } from "../runtime/checks.js";
 
 /**
  * PuzzleLib's mean squared error: error = sum((pred - target)^2) / (2 * size),
