@@ -1,4 +1,4 @@
-import { fload, fadd, vload, vadd } from "./subnormals";
+import { fload, fadd, vload, vadd } from "./vocabulary";
 
 /**
  * out[j] = sum over i of a[i*cols + j], summed from +0 in row order (the bias

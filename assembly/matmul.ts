@@ -1,4 +1,4 @@
-import { flv, fload, fadd, fmul, vload, vadd, vmul } from "./subnormals";
+import { flv, fload, fadd, fmul, vload, vadd, vmul } from "./vocabulary";
 
 /**
  * out[m×n] = op(A)[m×k] · op(B)[k×n] (+ bias[n]), with element (i, p) of op(A) at

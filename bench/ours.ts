@@ -3,6 +3,7 @@ import {
   getDevice, init, DeviceArray, randn, rmspropGravesKer, gpuarray, Sequential, Linear, Activation, relu, RMSPropGraves,
   MSE, type DeviceName, type Precision, type SubnormalMode,
 } from "../src/index.js";
+import { kernel } from "../src/runtime/kernels.js";
 import type { Contender } from "./harness.ts";
 
 /** How a contender's device is opened: a subnormal mode, or webgl2's "fast" precision. */
@@ -30,7 +31,7 @@ export async function oursMatmul(name: DeviceName, [m, k, n]: [number, number, n
     return array;
   });
   return {
-    name: threadsNamed(name, threads), run: () => device.matmul(a, b, out, null, { m, k, n, ...strides }),
+    name: threadsNamed(name, threads), run: () => kernel(device, "matmul")(a, b, out, null, { m, k, n, ...strides }),
     sync: () => void out.view(0, [1]).get(),
     dispose: () => [a, b, out].forEach((x) => x.dispose()),
   };
@@ -61,7 +62,7 @@ export async function copyFloor(name: DeviceName, size: number): Promise<Contend
   const n = Math.ceil(size * 4.5);
   const [src, dst] = [DeviceArray.allocate(device, [n]), DeviceArray.allocate(device, [n])];
   return {
-    name: "copy floor", run: () => device.copy(src, dst), sync: () => void dst.view(0, [1]).get(),
+    name: "copy floor", run: () => kernel(device, "copy")(src, dst), sync: () => void dst.view(0, [1]).get(),
     dispose: () => [src, dst].forEach((a) => a.dispose()),
   };
 }

@@ -262,3 +262,21 @@ vec4 fsqrt(vec4 x) {
   return uintBitsToFloat(choose(both(greaterThan(bits, uvec4(INF)), notEqual(bits, uvec4(0x80000000u))), 0x7fc00000u, root));
 }
 #endif
+
+// ---- The exact operations of the kernel definitions (src/kernels/vocabulary.ts) -------
+// Bit-field work only: no rounding, so nothing a compiler may change.
+
+// A float32 constant from its bits: no decimal parsing by the compiler.
+vec4 constant(uint bits) { return vec4(uintBitsToFloat(bits)); }
+
+// Whether x is NaN, from its bits (a compiler may assume comparisons never see NaN).
+bvec4 isNaNBits(vec4 x) { return greaterThan(floatBitsToUint(x) & 0x7fffffffu, uvec4(INF)); }
+
+// 2^n for integer-valued n in [-126, 127]; NaN for NaN.
+vec4 pow2(vec4 n) { return mix(intBitsToFloat((ivec4(n) + 127) << 23), n, isNaNBits(n)); }
+
+// The exponent field of x minus 127, as a float (e for a positive normal x = m * 2^e).
+vec4 exponentOf(vec4 x) { return vec4(ivec4((floatBitsToUint(x) >> 23) & 0xffu) - 127); }
+
+// x with its sign cleared and its exponent field set to 127: m in [1, 2).
+vec4 significandOf(vec4 x) { return uintBitsToFloat((floatBitsToUint(x) & 0x007fffffu) | 0x3f800000u); }

@@ -1,10 +1,10 @@
 // npm run build: compile assembly/ twice (SIMD and scalar), embed both modules, the
-// glsl/ sources and the pool worker's script in src/generated/, bundle dist/index.js,
+// glsl/ sources (hand-written and rendered) and the pool worker's script in src/generated/, bundle dist/index.js,
 // and bundle the public types into dist/index.d.ts (one file: no internal modules, no
 // relative imports for Deno to resolve; the JS names it with @ts-self-types for Deno).
 // Pass --embed-only to stop after src/generated/ (what the tests need).
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, writeFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import * as esbuild from "esbuild";
 
@@ -15,11 +15,15 @@ const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: "inherit"
 for (const target of ["simd", "scalar"]) run(bin("asc"), ["assembly/index.ts", "--target", target]);
 
 const wasm = (target) => readFileSync(join(root, "build", `portable-optim.${target}.wasm`)).toString("base64");
-const glslDir = join(root, "glsl");
-const shaders = existsSync(glslDir)
-  ? Object.fromEntries(readdirSync(glslDir).filter((f) => f.endsWith(".glsl")).sort()
-    .map((f) => [f.replace(/\.glsl$/, ""), readFileSync(join(glslDir, f), "utf8")]))
-  : {};
+// glsl/ holds the hand-written passes, glsl/generated/ those rendered from src/kernels/ (npm run render).
+const shaders = {};
+for (const dir of [join(root, "glsl"), join(root, "glsl", "generated")]) {
+  for (const f of readdirSync(dir).filter((f) => f.endsWith(".glsl")).sort()) {
+    const name = f.replace(/\.glsl$/, "");
+    if (name in shaders) throw new Error(`two GLSL passes are named ${name}`);
+    shaders[name] = readFileSync(join(dir, f), "utf8");
+  }
+}
 
 mkdirSync(join(root, "src", "generated"), { recursive: true });
 writeFileSync(join(root, "src", "generated", "wasm.ts"),

@@ -88,3 +88,11 @@ export class NodeError extends PortableOptimError {
     super(message);
   }
 }
+
+/** A kernel the operation needs is not implemented on the device: `kernel` and `device` name them. */
+export class KernelUnavailableError extends PortableOptimError {
+  override name = "KernelUnavailableError";
+  constructor(message: string, readonly kernel: string, readonly device: string) {
+    super(message);
+  }
+}

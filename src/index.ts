@@ -1,23 +1,23 @@
-// portable-optim: Graves' RMSProp on WebGL2 and WebAssembly behind one API (see README.md).
+// portable-optim: PuzzleLib's optimizers on WebGL2 and WebAssembly behind one API (see README.md).
 export { init, currentDevice, availableDevices, getDevice, DEVICE_PREFERENCE } from "./runtime/registry.js";
 export type { InitOptions, DeviceStatus } from "./runtime/registry.js";
-export type { Device, DeviceName, ActivationKind, GravesScalars, SubnormalMode, Precision } from "./runtime/Device.js";
+export type { Device, DeviceName, SubnormalMode, Precision } from "./runtime/Device.js";
 export { DeviceArray } from "./runtime/DeviceArray.js";
 export * as gpuarray from "./gpuarray.js";
 export { randn, Random } from "./random.js";
 export { Variable } from "./Variable.js";
 export { Module, type BackwardOptions } from "./modules/Module.js";
 export { Linear, type LinearOptions } from "./modules/Linear.js";
-export { Activation, relu, tanh, sigmoid } from "./modules/Activation.js";
+export { Activation, relu, tanh, sigmoid, type ActivationKind } from "./modules/Activation.js";
 export { Sequential } from "./modules/Sequential.js";
 export { MSE } from "./costs/MSE.js";
 export {
-  Optimizer, type SetupOptions, type OptimizerState, type OptimizerHook, type NonFinitePolicy,
+  Optimizer, type SetupOptions, type OptimizerState, type OptimizerHook, type NonFinitePolicy, type OptimizerOptions,
 } from "./optimizers/Optimizer.js";
 export { WeightDecay } from "./optimizers/WeightDecay.js";
-export { RMSPropGraves, type RMSPropGravesOptions } from "./optimizers/RMSPropGraves.js";
-export { GRAVES_DEFAULTS, type GravesHyperParameters } from "./optimizers/hyperParameters.js";
-export { rmspropGravesKer } from "./kernels.js";
+export {
+  RMSPropGraves, rmspropGravesKer, GRAVES_DEFAULTS, type RMSPropGravesOptions, type GravesHyperParameters,
+} from "./optimizers/RMSPropGraves.js";
 export { JsDevice } from "./devices/js/index.js";
 export { WasmDevice } from "./devices/wasm/index.js";
 export { WebGL2Device, type StrictOperation } from "./devices/webgl2/index.js";
@@ -25,7 +25,7 @@ export * as reference from "./devices/js/reference.js";
 export {
   PortableOptimError, InvalidArgumentError, ShapeMismatchError, DeviceMismatchError, DisposedError,
   DeviceUnavailableError, NotReadyError, WebGLError, NonFiniteGradientError, StateFormatError, ContextLostError, WorkerError,
-  NodeError,
+  NodeError, KernelUnavailableError,
 } from "./errors.js";
 export { startNodes, type StartNodesOptions, type NodeGroup } from "./workers/nodes.js";
 export { joinNodes, NodeInfo } from "./workers/nodeinfo.js";

@@ -7,7 +7,8 @@ import { Sequential } from "./modules/Sequential.js";
 import { Linear } from "./modules/Linear.js";
 import { MSE } from "./costs/MSE.js";
 import { RMSPropGraves } from "./optimizers/RMSPropGraves.js";
-import { GRAVES_DEFAULTS, gravesScalars } from "./optimizers/hyperParameters.js";
+import { GRAVES_DEFAULTS, gravesScalars } from "./optimizers/RMSPropGraves.js";
+import { kernel, runElementwise } from "./runtime/kernels.js";
 import { WebGL2Device } from "./devices/webgl2/index.js";
 
 const u32 = (x: number) => new Uint32Array(Float32Array.of(x).buffer)[0];
@@ -82,7 +83,7 @@ const updateCheck: Check = (device) => {
     const scalars = gravesScalars({ ...GRAVES_DEFAULTS, learnRate: 0.01 });
     for (const grad of grads) {
       g.set(grad);
-      device.rmspropGraves(w, g, mg, ms, d, scalars);
+      runElementwise("rmspropGraves", { param: w, grad: g, mg, ms, delta: d }, scalars);
     }
     return { param: w.get(), mg: mg.get(), ms: ms.get(), delta: d.get() };
   });
@@ -99,11 +100,11 @@ const passChecks: Record<string, Check> = {
   matmul: (device) => Object.fromEntries(matmulCases.map(([name, shape, aSize, bSize], i) => [name,
     withArrays(device, [randn([aSize], 30 + i), randn([bSize], 40 + i), randn([shape.n], 50)], [shape.m * shape.n],
       ([a, b, bias, out]) => {
-        device.matmul(a, b, out, i === 0 ? bias : null, shape);
+        kernel(device, "matmul")(a, b, out, i === 0 ? bias : null, shape);
         return out.get();
       })])),
   columnSums: (device) => withArrays(device, [randn([M * N], 60)], [N], ([a, out]) => {
-    device.columnSums(a, out, M, N);
+    kernel(device, "columnSums")(a, out, M, N);
     return { out: out.get() };
   }),
   activations: (device) => {
@@ -113,8 +114,8 @@ const passChecks: Record<string, Check> = {
     const result: Arrays = {};
     for (const kind of ["relu", "tanh", "sigmoid"] as const) {
       withArrays(device, [x, dy], [1000, 1000], ([xa, dya, y, dx]) => {
-        device.activationForward(kind, xa, y);
-        device.activationBackward(kind, y, dya, dx);
+        runElementwise(kind, { x: xa, y });
+        runElementwise(`${kind}Backward`, { y, dy: dya, dx });
         result[`${kind} forward`] = y.get();
         result[`${kind} backward`] = dx.get();
       });
@@ -122,7 +123,8 @@ const passChecks: Record<string, Check> = {
     return result;
   },
   mse: (device) => withArrays(device, [randn([M * N], 63), randn([M * N], 64)], [M * N], ([p, t, grad]) => {
-    const error = device.mse(p, t, grad, true)!;
+    runElementwise("mseGradient", { pred: p, target: t, grad }, { size: p.size });
+    const error = kernel(device, "mseError")(p, t);
     return { error: Float32Array.of(error), grad: grad.get() };
   }),
 };

@@ -3,8 +3,8 @@
 // gradients from 1e-30 to 1e30 with subnormals, zeros and both signs.
 import { describe, it, expect } from "vitest";
 import { getDevice, DeviceArray, Random, reference } from "../src/index.js";
-import { gravesScalars } from "../src/optimizers/hyperParameters.js";
-import type { GravesScalars } from "../src/index.js";
+import { runElementwise } from "../src/runtime/kernels.js";
+import { gravesScalars } from "../src/optimizers/RMSPropGraves.js";
 import { devicesUnderTest, expectSameBits, flushesSubnormals } from "./helpers.js";
 
 const CASES = 1000;
@@ -12,7 +12,7 @@ const STEPS = 3;
 
 interface Case {
   size: number;
-  scalars: GravesScalars;
+  scalars: Record<string, number>;
   w: Float32Array;
   grads: Float32Array[];
 }
@@ -49,8 +49,8 @@ describe.each(devicesUnderTest().flatMap((name) => (["keep", "flush"] as const).
   it(`${CASES} random cases give the reference's bits`, async () => {
     const device = await getDevice(name, { subnormals });
     const mode = flushesSubnormals(device) ? "flush" : subnormals;
-    const kernel = (w: Float32Array, g: Float32Array, mg: Float32Array, ms: Float32Array, d: Float32Array,
-      scalars: GravesScalars) => reference.rmspropGraves(w, g, mg, ms, d, scalars, mode);
+    const step = (w: Float32Array, g: Float32Array, mg: Float32Array, ms: Float32Array, d: Float32Array,
+      scalars: Record<string, number>) => reference.elementwise("rmspropGraves", { param: w, grad: g, mg, ms, delta: d }, scalars, mode);
     const random = new Random(2024);
     let elements = 0;
     for (let c = 0; c < CASES; c++) {
@@ -60,9 +60,9 @@ describe.each(devicesUnderTest().flatMap((name) => (["keep", "flush"] as const).
       const arrays = [0, 1, 2, 3, 4].map(() => DeviceArray.allocate(device, [size]));
       arrays[0].set(w);
       for (const grad of grads) {
-        kernel(expected[0], grad, expected[1], expected[2], expected[3], scalars);
+        step(expected[0], grad, expected[1], expected[2], expected[3], scalars);
         arrays[1].set(grad);
-        device.rmspropGraves(arrays[0], arrays[1], arrays[2], arrays[3], arrays[4], scalars);
+        runElementwise("rmspropGraves", { param: arrays[0], grad: arrays[1], mg: arrays[2], ms: arrays[3], delta: arrays[4] }, scalars);
       }
       const what = `case ${c} (size ${size}, ${JSON.stringify(scalars)})`;
       expectSameBits(arrays[0].get(), expected[0], `${what} param`);

@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll } from "vitest";
 import { getDevice, rmspropGravesKer, reference, DeviceArray, Random, randn, GRAVES_DEFAULTS } from "../src/index.js";
-import { gravesScalars } from "../src/optimizers/hyperParameters.js";
+import { gravesScalars } from "../src/optimizers/RMSPropGraves.js";
 import { devicesUnderTest, expectSameBits } from "./helpers.js";
 
 const STEPS = 100;
@@ -47,7 +47,7 @@ describe.each(LENGTHS)("rmspropGravesKer, length %i, 100 steps", (length) => {
     const ms = new Float32Array(length);
     const d = new Float32Array(length);
     const s = gravesScalars({ ...GRAVES_DEFAULTS, ...HYPER });
-    for (let step = 0; step < STEPS; step++) reference.rmspropGraves(w, gradientAt(pool, length, step), mg, ms, d, s);
+    for (let step = 0; step < STEPS; step++) reference.elementwise("rmspropGraves", { param: w, grad: gradientAt(pool, length, step), mg, ms, delta: d }, s);
     expected = { w, mg, ms, d };
   });
 

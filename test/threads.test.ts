@@ -6,6 +6,7 @@ import {
   availableDevices, getDevice, init, DeviceArray, randn, gpuarray, Sequential, Linear, Activation, relu, tanh,
   RMSPropGraves, MSE, InvalidArgumentError, WorkerError, WasmDevice, type Device,
 } from "../src/index.js";
+import { kernel, runElementwise } from "../src/runtime/kernels.js";
 import { ThreadPool } from "../src/workers/pool.js";
 import { expectSameBits } from "./helpers.js";
 
@@ -24,18 +25,19 @@ function runKernels(device: Device): Map<string, Float32Array | number> {
   const arrays = [1, 2, 3, 4, 5].map((seed) => view(n, seed, seed));
   arrays[2].view.set(randn([n], 9).map((v) => Math.abs(v) * 0.1)); // ms >= mg²-ish: finite roots mostly
   const [w, g, mg, ms, d] = arrays.map((a) => a.view);
-  device.rmspropGraves(w, g, mg, ms, d, { learnRate: f(0.01), alpha: f(0.95), b: f(1 - f(0.95)), momRate: f(0.9),
-    epsilon: f(1e-4) }, [{ end: 100_003, learnRate: f(0.01), momRate: f(0.9) }, { end: n, learnRate: f(0.02), momRate: f(0.5) }]);
+  const scalars = { learnRate: f(0.01), alpha: f(0.95), b: f(1 - f(0.95)), momRate: f(0.9), epsilon: f(1e-4) };
+  runElementwise("rmspropGraves", { param: w, grad: g, mg, ms, delta: d }, [{ end: 100_003, scalars },
+    { end: n, scalars: { ...scalars, learnRate: f(0.02), momRate: f(0.5) } }]);
   arrays.forEach((a, i) => results.set(`update ${i}`, a.whole.get()));
-  device.activationForward("tanh", g, mg);
+  runElementwise("tanh", { x: g, y: mg });
   results.set("tanh forward", mg.get());
-  device.activationBackward("sigmoid", g, ms, d);
+  runElementwise("sigmoidBackward", { y: g, dy: ms, dx: d });
   results.set("sigmoid backward", d.get());
-  device.addScaled(g, w, f(0.3));
+  runElementwise("addScaled", { x: g, y: w }, { scale: f(0.3) });
   results.set("addScaled", w.get());
   g.view(1000, [7]).set([NaN, Infinity, NaN, -Infinity, 1, NaN, 2]);
-  results.set("countNonFinite", device.countNonFinite(g));
-  device.fill(ms, 2.5);
+  results.set("countNonFinite", kernel(device, "countNonFinite")(g));
+  kernel(device, "fill")(ms, 2.5);
   results.set("fill", arrays[3].whole.get());
   arrays.forEach((a) => a.whole.dispose());
   for (const [m, k, nn, form] of [[97, 301, 255, "xW"], [301, 97, 255, "xTdy"], [97, 255, 301, "dyWT"]] as const) {
@@ -43,7 +45,7 @@ function runKernels(device: Device): Map<string, Float32Array | number> {
       dyWT: { aRow: k, aCol: 1, bRow: 1, bCol: k } }[form];
     const [a, b, bias] = [view(m * k, 11), view(k * nn, 12), view(nn, 13)];
     const out = DeviceArray.allocate(device, [m, nn]);
-    device.matmul(a.view, b.view, out, form === "xW" ? bias.view : null, { m, k, n: nn, ...strides });
+    kernel(device, "matmul")(a.view, b.view, out, form === "xW" ? bias.view : null, { m, k, n: nn, ...strides });
     results.set(`matmul ${form}`, out.get());
     [a.whole, b.whole, bias.whole, out].forEach((x) => x.dispose());
   }

@@ -4,7 +4,8 @@
 // shifted by 0..3 more, in buffers full of other values, and must leave every buffer,
 // inside the views and around them, with the bits the js device leaves.
 import { describe, it } from "vitest";
-import { DeviceArray, getDevice, randn, type Device, type GravesScalars } from "../src/index.js";
+import { DeviceArray, getDevice, randn, type Device } from "../src/index.js";
+import { kernel, runElementwise } from "../src/runtime/kernels.js";
 import { devicesUnderTest, expectSameBits, flushesSubnormals } from "./helpers.js";
 
 interface Case {
@@ -20,7 +21,7 @@ interface Case {
 
 const GUARD = 12;
 const f = Math.fround;
-const scalars: GravesScalars = { learnRate: f(0.01), alpha: f(0.95), b: f(1 - f(0.95)), momRate: f(0.9), epsilon: f(1e-4) };
+const scalars = { learnRate: f(0.01), alpha: f(0.95), b: f(1 - f(0.95)), momRate: f(0.9), epsilon: f(1e-4) };
 const matmulCase = (m: number, k: number, n: number, form: "xW" | "xTdy" | "dyWT" | "every other", bias: boolean): Case => {
   const strides = {
     xW: { aRow: k, aCol: 1, bRow: n, bCol: 1 },
@@ -33,23 +34,28 @@ const matmulCase = (m: number, k: number, n: number, form: "xW" | "xTdy" | "dyWT
   return {
     name: `matmul ${form} ${m}x${k}x${n}${bias ? " + bias" : ""}`,
     sizes: [spread * m * k, spread * k * n, m * n, ...(bias ? [n] : [])], written: [2],
-    run: (d, [a, b, out, biasView]) => d.matmul(a, b, out, biasView ?? null, { m, k, n, ...strides }),
+    run: (d, [a, b, out, biasView]) => kernel(d, "matmul")(a, b, out, biasView ?? null, { m, k, n, ...strides }),
   };
 };
 
 const CASES: Case[] = [
-  ...[1, 3, 6, 13].map((n): Case => ({ name: `copy ${n}`, sizes: [n, n], written: [1], run: (d, [a, b]) => d.copy(a, b) })),
-  { name: "fill 7", sizes: [7], written: [0], run: (d, [a]) => d.fill(a, 2.5) },
-  { name: "addScaled 9", sizes: [9, 9], written: [1], run: (d, [x, y]) => d.addScaled(x, y, f(0.3)) },
+  ...[1, 3, 6, 13].map((n): Case => ({ name: `copy ${n}`, sizes: [n, n], written: [1], run: (d, [a, b]) => kernel(d, "copy")(a, b) })),
+  { name: "fill 7", sizes: [7], written: [0], run: (d, [a]) => kernel(d, "fill")(a, 2.5) },
+  { name: "addScaled 9", sizes: [9, 9], written: [1], run: (_, [x, y]) => runElementwise("addScaled", { x, y }, { scale: f(0.3) }) },
   ...(["relu", "tanh", "sigmoid"] as const).flatMap((kind): Case[] => [
-    { name: `${kind} forward 11`, sizes: [11, 11], written: [1], run: (d, [x, y]) => d.activationForward(kind, x, y) },
-    { name: `${kind} backward 10`, sizes: [10, 10, 10], written: [2], run: (d, [y, dy, dx]) => d.activationBackward(kind, y, dy, dx) },
+    { name: `${kind} forward 11`, sizes: [11, 11], written: [1], run: (_, [x, y]) => runElementwise(kind, { x, y }) },
+    { name: `${kind} backward 10`, sizes: [10, 10, 10], written: [2], run: (_, [y, dy, dx]) => runElementwise(`${kind}Backward`, { y, dy, dx }) },
   ]),
-  { name: "mse 10", sizes: [10, 10, 10], written: [2], run: (d, [pred, target, grad]) => d.mse(pred, target, grad, true) },
-  { name: "columnSums 3x5", sizes: [15, 5], written: [1], run: (d, [a, out]) => d.columnSums(a, out, 3, 5) },
-  { name: "columnSums 2x8", sizes: [16, 8], written: [1], run: (d, [a, out]) => d.columnSums(a, out, 2, 8) },
   {
-    name: "countNonFinite 2500", sizes: [2500], written: [], run: (d, [a]) => d.countNonFinite(a),
+    name: "mse 10", sizes: [10, 10, 10], written: [2], run: (d, [pred, target, grad]) => {
+      runElementwise("mseGradient", { pred, target, grad }, { size: 10 });
+      return kernel(d, "mseError")(pred, target);
+    },
+  },
+  { name: "columnSums 3x5", sizes: [15, 5], written: [1], run: (d, [a, out]) => kernel(d, "columnSums")(a, out, 3, 5) },
+  { name: "columnSums 2x8", sizes: [16, 8], written: [1], run: (d, [a, out]) => kernel(d, "columnSums")(a, out, 2, 8) },
+  {
+    name: "countNonFinite 2500", sizes: [2500], written: [], run: (d, [a]) => kernel(d, "countNonFinite")(a),
     prepare: (values, start, size) => {
       // Non-finite values inside the view (counted) and in the guard around it (not counted).
       for (const at of [0, 1, 1024, 1500, size - 1]) values[start + at] = at % 2 ? NaN : -Infinity;
@@ -72,9 +78,10 @@ const CASES: Case[] = [
   matmulCase(3, 5, 6, "every other", true),
   {
     name: "rmspropGraves 13, three segments", sizes: [13, 13, 13, 13, 13], written: [0, 2, 3, 4],
-    run: (d, [param, grad, mg, ms, delta]) => d.rmspropGraves(param, grad, mg, ms, delta, scalars, [
-      { end: 3, learnRate: f(0.01), momRate: f(0.9) }, { end: 6, learnRate: f(0.02), momRate: 0.5 },
-      { end: 13, learnRate: f(0.005), momRate: 0.75 },
+    run: (_, [param, grad, mg, ms, delta]) => runElementwise("rmspropGraves", { param, grad, mg, ms, delta }, [
+      { end: 3, scalars: { ...scalars, learnRate: f(0.01), momRate: f(0.9) } },
+      { end: 6, scalars: { ...scalars, learnRate: f(0.02), momRate: 0.5 } },
+      { end: 13, scalars: { ...scalars, learnRate: f(0.005), momRate: 0.75 } },
     ]),
   },
 ];

@@ -1,5 +1,6 @@
 import { reuseArray, type DeviceArray } from "../runtime/DeviceArray.js";
 import { checkArrays, checkShape } from "../runtime/checks.js";
+import { kernel, runElementwise } from "../runtime/kernels.js";
 
 /**
  * PuzzleLib's mean squared error: error = sum((pred - target)^2) / (2 * size),
@@ -11,7 +12,7 @@ export class MSE {
   /**
    * Returns [error, dE/dpred]; the gradient array is reused by the next call of the
    * same shape. With `{ queryError: false }` (PuzzleLib's queryError=False) the error
-   * may be skipped and is null: on webgl2 this keeps the loop from waiting on the GPU.
+   * is not computed and is null: on webgl2 this keeps the loop from waiting on the GPU.
    */
   compute(pred: DeviceArray, target: DeviceArray): [number, DeviceArray];
   compute(pred: DeviceArray, target: DeviceArray, options: { queryError: true }): [number, DeviceArray];
@@ -20,7 +21,8 @@ export class MSE {
     const [p, t] = checkArrays("MSE.compute", { pred, target });
     checkShape("MSE.compute", "target", t.shape, p.shape);
     this.grad = reuseArray(this.grad, p.device, p.shape);
-    return [p.device.mse(p, t, this.grad, queryError !== false), this.grad];
+    runElementwise("mseGradient", { pred: p, target: t, grad: this.grad }, { size: p.size });
+    return [queryError !== false ? kernel(p.device, "mseError")(p, t) : null, this.grad];
   }
 
   dispose(): void {

@@ -1,8 +1,11 @@
-import type { ActivationKind } from "../runtime/Device.js";
 import type { DeviceArray } from "../runtime/DeviceArray.js";
 import { checkArrays, checkShape } from "../runtime/checks.js";
+import { runElementwise } from "../runtime/kernels.js";
 import { InvalidArgumentError, NotReadyError, describe } from "../errors.js";
 import { Module, updGradOf, type BackwardOptions } from "./Module.js";
+
+/** The activations: each is a kernel `kind` and its gradient `${kind}Backward` (src/kernels/activations.ts). */
+export type ActivationKind = "relu" | "tanh" | "sigmoid";
 
 export const relu: ActivationKind = "relu";
 export const tanh: ActivationKind = "tanh";
@@ -24,7 +27,7 @@ export class Activation extends Module {
   forward(data: DeviceArray): DeviceArray {
     const [x] = checkArrays("Activation.forward", { data });
     const y = this.output("y", x.device, x.shape);
-    x.device.activationForward(this.kind, x, y);
+    runElementwise(this.kind, { x, y });
     this.result = y;
     return y;
   }
@@ -36,7 +39,7 @@ export class Activation extends Module {
     checkShape("Activation.backward", "grad", dy.shape, y.shape);
     if (!updGrad) return null;
     const dx = this.output("dx", y.device, y.shape);
-    y.device.activationBackward(this.kind, y, dy, dx);
+    runElementwise(`${this.kind}Backward`, { y, dy, dx });
     return dx;
   }
 }

@@ -1,5 +1,6 @@
 import type { DeviceArray } from "../runtime/DeviceArray.js";
 import { checkArrays, checkShape } from "../runtime/checks.js";
+import { kernel } from "../runtime/kernels.js";
 import { toGpu, zeros } from "../gpuarray.js";
 import { InvalidArgumentError, NotReadyError, ShapeMismatchError, describe } from "../errors.js";
 import { Random } from "../random.js";
@@ -52,7 +53,7 @@ export class Linear extends Module {
     const batch = x.shape[0];
     checkShape("Linear.forward", "data", x.shape, [batch, this.insize]);
     const y = this.output("y", x.device, [batch, this.outsize]);
-    x.device.matmul(x, W, y, b, { m: batch, k: this.insize, n: this.outsize, aRow: this.insize, aCol: 1, bRow: this.outsize, bCol: 1 });
+    kernel(x.device, "matmul")(x, W, y, b, { m: batch, k: this.insize, n: this.outsize, aRow: this.insize, aCol: 1, bRow: this.outsize, bCol: 1 });
     this.input = x;
     return y;
   }
@@ -69,11 +70,11 @@ export class Linear extends Module {
     checkShape("Linear.backward", "grad", dy.shape, [batch, this.outsize]);
     const { insize, outsize } = this;
     const device = dy.device;
-    device.matmul(x, dy, W.grad, null, { m: insize, k: batch, n: outsize, aRow: 1, aCol: insize, bRow: outsize, bCol: 1 });
-    if (b) device.columnSums(dy, b.grad, batch, outsize);
+    kernel(device, "matmul")(x, dy, W.grad, null, { m: insize, k: batch, n: outsize, aRow: 1, aCol: insize, bRow: outsize, bCol: 1 });
+    if (b) kernel(device, "columnSums")(dy, b.grad, batch, outsize);
     if (!updGrad) return null;
     const dx = this.output("dx", device, [batch, insize]);
-    device.matmul(dy, W.data, dx, null, { m: batch, k: outsize, n: insize, aRow: outsize, aCol: 1, bRow: 1, bCol: outsize });
+    kernel(device, "matmul")(dy, W.data, dx, null, { m: batch, k: outsize, n: insize, aRow: outsize, aCol: 1, bRow: 1, bCol: outsize });
     return dx;
   }
 }

@@ -1,13 +1,15 @@
 import { DeviceArray } from "../runtime/DeviceArray.js";
 import type { Device } from "../runtime/Device.js";
 import { checkArrays } from "../runtime/checks.js";
+import { kernel, requireKernels, runElementwise } from "../runtime/kernels.js";
+import type { ElementwiseName } from "../kernels/index.js";
 import {
   InvalidArgumentError, NonFiniteGradientError, NotReadyError, StateFormatError, describe,
 } from "../errors.js";
-import type { NodeInfo } from "../workers/nodeinfo.js";
+import { NodeInfo } from "../workers/nodeinfo.js";
 import { Module } from "../modules/Module.js";
 import type { Variable } from "../Variable.js";
-import { checkHyperParameter, type GravesHyperParameters } from "./hyperParameters.js";
+import { checkOptions, checkValue, type Schema } from "./schema.js";
 import { decodeSafetensors, encodeSafetensors, type Tensor } from "./safetensors.js";
 
 export interface SetupOptions {
@@ -29,6 +31,42 @@ export interface OptimizerHook {
 
 /** The optimizer's per-parameter state arrays, by name (mg, ms, delta for RMSPropGraves). */
 export type OptimizerState = Record<string, DeviceArray>;
+
+/** The options every optimizer takes besides its hyper-parameters. */
+export interface OptimizerOptions {
+  /**
+   * PuzzleLib's multi-node information: in a node started by startNodes(), the NodeInfo
+   * that joinNodes() returned. setupOn() (with useGlobalState) then starts every replica
+   * from node 0's parameters, and update() sums the gradient over the nodes in rank order
+   * before the step, so every replica stays identical.
+   */
+  nodeinfo?: NodeInfo | null;
+  /** What update() does with NaN or infinite gradients (see Optimizer.nonFinite); default "throw". */
+  nonFinite?: NonFinitePolicy;
+  /** Steps between host snapshots on devices that can lose memory (see Optimizer.snapshotEvery); default 10. */
+  snapshotEvery?: number;
+}
+
+const OPTION_KEYS = ["nodeinfo", "nonFinite", "snapshotEvery"] as const;
+
+/**
+ * What makes an optimizer: all a new one writes (see RMSPropGraves). The constructor,
+ * the setters, getAttrDict(), save() and load() all work from it.
+ */
+export interface OptimizerSpec<H extends string> {
+  /** The name in saved state: written out, since minifiers rename classes. */
+  readonly name: string;
+  readonly hyperParameters: Schema<H>;
+  /** Names of the state arrays every parameter gets, all zero at setup; the kernel's arrays besides param and grad. */
+  readonly state: readonly string[];
+  /** The elementwise kernel of one step (src/kernels/), over param, grad and the state arrays. */
+  readonly kernel: ElementwiseName;
+  /**
+   * The kernel's scalars for a variable with multipliers learnRateScale and momRateScale
+   * (Variable.learnRate, momRate), computed on the host the same way in every engine.
+   */
+  scalars(h: Readonly<Record<H, number>>, learnRateScale: number, momRateScale: number): Record<string, number>;
+}
 
 /** What the optimizer tracks of one variable. */
 interface Slot {
@@ -57,13 +95,18 @@ const FORMAT = "portable-optim/1";
 /** Alignment of each variable in global state, in elements. */
 const ALIGN = 4;
 
-/** PuzzleLib's Optimizer: set up on a module, zero its gradients, update its variables. */
-export abstract class Optimizer {
+/**
+ * PuzzleLib's Optimizer: set up on a module, zero its gradients, update its variables.
+ * Each hyper-parameter of the spec is a property with a checked setter.
+ */
+export abstract class Optimizer<H extends string = string> {
   /** Number of update() calls that changed the weights. */
   t = 0;
   /** Number of update() calls skipped for non-finite gradients (nonFinite "skip"). */
   skippedSteps = 0;
-  private learnRateValue: number;
+  /** The node group this optimizer is data-parallel over (see OptimizerOptions.nodeinfo), or null. */
+  readonly nodeinfo: NodeInfo | null;
+  private readonly values: Record<H, number>;
   private nonFiniteValue: NonFinitePolicy = "throw";
   private readonly hooks: OptimizerHook[] = [];
   private slots: Slot[] | null = null;
@@ -75,16 +118,28 @@ export abstract class Optimizer {
   private snapshotT = 0;
   private stopListening: (() => void) | null = null;
 
-  protected constructor(learnRate: number) {
-    this.learnRateValue = checkHyperParameter("learnRate", learnRate);
+  protected constructor(private readonly spec: OptimizerSpec<H>, options: Partial<Record<H, number>> & OptimizerOptions = {}) {
+    this.values = checkOptions(spec.hyperParameters, options, spec.name, OPTION_KEYS);
+    for (const name of Object.keys(spec.hyperParameters) as H[]) {
+      Object.defineProperty(this, name, {
+        get: () => this.values[name],
+        set: (value: number) => (this.values[name] = checkValue(spec.hyperParameters, name, value)),
+        enumerable: true,
+      });
+    }
+    if (options?.nonFinite !== undefined) this.nonFinite = options.nonFinite;
+    if (options?.snapshotEvery !== undefined) this.snapshotEvery = options.snapshotEvery;
+    const nodeinfo = options?.nodeinfo ?? null;
+    if (nodeinfo !== null && !(nodeinfo instanceof NodeInfo)) {
+      throw new InvalidArgumentError(`${spec.name}: nodeinfo is ${describe(nodeinfo)}; expected the NodeInfo of ` +
+        "joinNodes() (or none)");
+    }
+    this.nodeinfo = nodeinfo;
   }
 
-  get learnRate(): number {
-    return this.learnRateValue;
-  }
-
-  set learnRate(value: number) {
-    this.learnRateValue = checkHyperParameter("learnRate", value);
+  /** The hyper-parameters in force, by name. */
+  get hyperParameters(): Record<H, number> {
+    return { ...this.values };
   }
 
   /**
@@ -132,15 +187,11 @@ export abstract class Optimizer {
     this.snapshotT = this.t;
   }
 
-  /** Names of the state arrays every parameter gets, all zero at setup. */
-  protected abstract readonly stateNames: readonly string[];
-  /** The optimizer's name in saved state: written out, since minifiers rename classes. */
-  protected abstract readonly optimizerName: string;
-  /** The node group this optimizer is data-parallel over (see RMSPropGraves's nodeinfo), or null. */
-  abstract readonly nodeinfo: NodeInfo | null;
-
-  /** One step over one range of parameters. */
-  protected abstract step(range: UpdateRange): void;
+  /** One step over one range of parameters: the spec's kernel, with each run's scalars. */
+  private step({ param, grad, state, runs }: UpdateRange): void {
+    runElementwise(this.spec.kernel, { param, grad, ...state }, runs.map(({ end, learnRateScale, momRateScale }) =>
+      ({ end, scalars: this.spec.scalars(this.values, learnRateScale, momRateScale) })));
+  }
 
   /**
    * Adds a hook that runs on every variable's gradient before each update, in the
@@ -169,6 +220,7 @@ export abstract class Optimizer {
       arrays[`${names[0]}.grad`] = variable.grad;
     }
     const device = checkArrays("setupOn", arrays)[0].device;
+    requireKernels(device, [this.spec.kernel, "fill", "copy", "countNonFinite"]);
     if (this.nodeinfo && !useGlobalState) {
       throw new InvalidArgumentError("setupOn() with a nodeinfo needs { useGlobalState: true } (as in PuzzleLib): the " +
         "nodes exchange the one flat gradient");
@@ -187,7 +239,7 @@ export abstract class Optimizer {
   }
 
   private allocateState(device: Device, shape: readonly number[]): OptimizerState {
-    return Object.fromEntries(this.stateNames.map((name) => [name, DeviceArray.allocate(device, shape)]));
+    return Object.fromEntries(this.spec.state.map((name) => [name, DeviceArray.allocate(device, shape)]));
   }
 
   /**
@@ -209,7 +261,7 @@ export abstract class Optimizer {
     for (const [variable, names] of table) {
       const { shape, size } = variable.data;
       const view = param.view(offset, shape);
-      device.copy(variable.data, view);
+      kernel(device, "copy")(variable.data, view);
       variable.data.dispose();
       variable.grad.dispose();
       variable.data = view;
@@ -247,8 +299,9 @@ export abstract class Optimizer {
   /** Sets every gradient to zero (one fill with global state). */
   zeroGradParams(): void {
     const slots = this.ready("zeroGradParams()");
-    if (this.global) this.device!.fill(this.global.grad, 0);
-    else for (const slot of slots) this.device!.fill(slot.grad, 0);
+    const fill = kernel(this.device!, "fill");
+    if (this.global) fill(this.global.grad, 0);
+    else for (const slot of slots) fill(slot.grad, 0);
   }
 
   /**
@@ -286,10 +339,10 @@ export abstract class Optimizer {
 
   /** True if every gradient is finite; otherwise throws (policy "throw") or returns false ("skip"). */
   private gradientsFinite(slots: Slot[]): boolean {
-    const device = this.device!;
+    const countNonFinite = kernel(this.device!, "countNonFinite");
     // One reduction over the flat gradient in the common case; per variable only to name the culprits.
-    if (this.global && device.countNonFinite(this.global.grad) === 0) return true;
-    const bad = slots.map((slot) => [slot.names[0], device.countNonFinite(slot.grad)] as const).filter(([, n]) => n > 0);
+    if (this.global && countNonFinite(this.global.grad) === 0) return true;
+    const bad = slots.map((slot) => [slot.names[0], countNonFinite(slot.grad)] as const).filter(([, n]) => n > 0);
     if (bad.length === 0) return true;
     if (this.nonFinite === "skip") return false;
     throw new NonFiniteGradientError(`update(): ${bad.map(([name, n]) => `the gradient of ${describe(name)} has ${n} ` +
@@ -306,6 +359,8 @@ export abstract class Optimizer {
       if (last && last.learnRateScale === variable.learnRate && last.momRateScale === variable.momRate) last.end = end;
       else runs.push({ end, learnRateScale: variable.learnRate, momRateScale: variable.momRate });
     }
+    // The last run takes the padding after the last variable too (zeros, which the update leaves zero).
+    runs[runs.length - 1].end = this.global!.param.size;
     return runs;
   }
 
@@ -316,8 +371,9 @@ export abstract class Optimizer {
     return slot.state;
   }
 
+  /** t and every hyper-parameter, by name (what save() writes). */
   getAttrDict(): Record<string, number> {
-    return { t: this.t, learnRate: this.learnRate };
+    return { t: this.t, ...this.values };
   }
 
   /**
@@ -329,9 +385,9 @@ export abstract class Optimizer {
     const slots = this.ready("save()");
     const tensors = new Map<string, Tensor>();
     for (const { names, state, data } of slots) {
-      for (const key of this.stateNames) tensors.set(`${names[0]}.${key}`, { shape: data.shape, data: state[key].get() });
+      for (const key of this.spec.state) tensors.set(`${names[0]}.${key}`, { shape: data.shape, data: state[key].get() });
     }
-    const metadata: Record<string, string> = { format: FORMAT, optimizer: this.optimizerName };
+    const metadata: Record<string, string> = { format: FORMAT, optimizer: this.spec.name };
     for (const [key, value] of Object.entries(this.getAttrDict())) metadata[key] = String(value);
     return encodeSafetensors(tensors, metadata);
   }
@@ -347,11 +403,11 @@ export abstract class Optimizer {
     if (metadata.format !== FORMAT) {
       throw new StateFormatError(`saved format is ${describe(metadata.format)}; expected ${describe(FORMAT)}`);
     }
-    if (metadata.optimizer !== this.optimizerName) {
-      throw new StateFormatError(`the state was saved by ${describe(metadata.optimizer)}; this is ${this.optimizerName}`);
+    if (metadata.optimizer !== this.spec.name) {
+      throw new StateFormatError(`the state was saved by ${describe(metadata.optimizer)}; this is ${this.spec.name}`);
     }
     const attrs = this.parseAttrs(metadata);
-    const expected = new Set(slots.flatMap(({ names }) => this.stateNames.map((key) => `${names[0]}.${key}`)));
+    const expected = new Set(slots.flatMap(({ names }) => this.spec.state.map((key) => `${names[0]}.${key}`)));
     const unexpected = [...tensors.keys()].filter((name) => !expected.has(name));
     const missing = [...expected].filter((name) => !tensors.has(name));
     if (unexpected.length || missing.length) {
@@ -360,7 +416,7 @@ export abstract class Optimizer {
           unexpected.length ? `unexpected ${unexpected.map(describe).join(", ")}` : ""].filter(Boolean).join("; "));
     }
     for (const { names, data } of slots) {
-      for (const key of this.stateNames) {
+      for (const key of this.spec.state) {
         const { shape } = tensors.get(`${names[0]}.${key}`)!;
         if (shape.length !== data.shape.length || shape.some((d, i) => d !== data.shape[i])) {
           throw new StateFormatError(`saved ${describe(`${names[0]}.${key}`)} has shape ${describe([...shape])}; ` +
@@ -369,7 +425,7 @@ export abstract class Optimizer {
       }
     }
     for (const { names, state } of slots) {
-      for (const key of this.stateNames) state[key].set(tensors.get(`${names[0]}.${key}`)!.data);
+      for (const key of this.spec.state) state[key].set(tensors.get(`${names[0]}.${key}`)!.data);
     }
     this.applyAttrs(attrs);
   }
@@ -386,7 +442,7 @@ export abstract class Optimizer {
         }
       } else {
         try {
-          checkHyperParameter(key as keyof GravesHyperParameters, value);
+          checkValue(this.spec.hyperParameters, key as H, value);
         } catch (error) {
           throw new StateFormatError(`saved ${(error as Error).message}`);
         }
@@ -397,10 +453,10 @@ export abstract class Optimizer {
   }
 
   /** Assigns attributes that parseAttrs() accepted. */
-  protected applyAttrs(attrs: Record<string, number>): void {
+  private applyAttrs(attrs: Record<string, number>): void {
     this.t = attrs.t;
     this.snapshotT = attrs.t;
-    this.learnRate = attrs.learnRate;
+    for (const name of Object.keys(this.spec.hyperParameters) as H[]) this.values[name] = attrs[name];
   }
 
   /** Frees the optimizer's state and, with global state, the flat parameter and gradient arrays. */

@@ -1,28 +1,43 @@
-import { Optimizer, type NonFinitePolicy, type UpdateRange } from "./Optimizer.js";
-import { NodeInfo } from "../workers/nodeinfo.js";
-import { InvalidArgumentError, describe } from "../errors.js";
-import {
-  GRAVES_DEFAULTS, checkHyperParameter, checkHyperParameters, gravesScalars, type GravesHyperParameters,
-} from "./hyperParameters.js";
+import { Optimizer, type OptimizerOptions, type OptimizerSpec } from "./Optimizer.js";
+import { checkOptions, defaults, positive, rate, nonNegative } from "./schema.js";
+import type { DeviceArray } from "../runtime/DeviceArray.js";
+import { runElementwise } from "../runtime/kernels.js";
 
-export interface RMSPropGravesOptions extends Partial<GravesHyperParameters> {
-  /**
-   * PuzzleLib's multi-node information: in a node started by startNodes(), the NodeInfo
-   * that joinNodes() returned. setupOn() (with useGlobalState) then starts every replica
-   * from node 0's parameters, and update() sums the gradient over the nodes in rank order
-   * before the step, so every replica stays identical.
-   */
-  nodeinfo?: NodeInfo | null;
-  /** What update() does with NaN or infinite gradients (see Optimizer.nonFinite); default "throw". */
-  nonFinite?: NonFinitePolicy;
-  /** Steps between host snapshots on devices that can lose memory (see Optimizer.snapshotEvery); default 10. */
-  snapshotEvery?: number;
+const f = Math.fround;
+
+/** RMSPropGraves's hyper-parameters; see its doc comment for their meaning. */
+export interface GravesHyperParameters {
+  learnRate: number;
+  alpha: number;
+  momRate: number;
+  epsilon: number;
 }
+
+const SPEC: OptimizerSpec<keyof GravesHyperParameters> = {
+  name: "RMSPropGraves",
+  // Graves' own values (2013, section 4).
+  hyperParameters: { learnRate: nonNegative(1e-4), alpha: rate(0.95), momRate: rate(0.9), epsilon: positive(1e-4) },
+  state: ["mg", "ms", "delta"],
+  kernel: "rmspropGraves",
+  scalars: (h, learnRateScale, momRateScale) => ({
+    learnRate: f(f(h.learnRate) * f(learnRateScale)),
+    alpha: f(h.alpha),
+    b: f(1 - f(h.alpha)),
+    momRate: f(f(h.momRate) * f(momRateScale)),
+    epsilon: f(h.epsilon),
+  }),
+};
+
+/** Graves' defaults: learnRate 1e-4, alpha 0.95, momRate 0.9, epsilon 1e-4. */
+export const GRAVES_DEFAULTS: Readonly<GravesHyperParameters> = Object.freeze(defaults(SPEC.hyperParameters));
+
+export interface RMSPropGravesOptions extends Partial<GravesHyperParameters>, OptimizerOptions {}
 
 /**
  * Alex Graves' RMSProp (2013, "Generating Sequences With Recurrent Neural Networks",
  * eqs. 38–41), as PuzzleLib's RMSPropGraves. For every parameter w with gradient
- * g = dE/dw, in float32, each operation rounded, in this order on every device:
+ * g = dE/dw, in float32, each operation rounded, in this order on every device
+ * (the kernel src/kernels/rmspropGraves.ts):
  *
  *     b  = 1 - alpha                       (once, on the host)
  *     mg = alpha*mg + b*g                  running mean of gradients
@@ -39,75 +54,27 @@ export interface RMSPropGravesOptions extends Partial<GravesHyperParameters> {
  *
  * Defaults are Graves': learnRate 1e-4, alpha 0.95, momRate 0.9, epsilon 1e-4.
  */
-export class RMSPropGraves extends Optimizer {
-  protected readonly stateNames = ["mg", "ms", "delta"] as const;
-  protected readonly optimizerName = "RMSPropGraves";
-  readonly nodeinfo: NodeInfo | null;
-  private alphaValue: number;
-  private momRateValue: number;
-  private epsilonValue: number;
+export class RMSPropGraves extends Optimizer<keyof GravesHyperParameters> {
+  declare learnRate: number;
+  declare alpha: number;
+  declare momRate: number;
+  declare epsilon: number;
 
   constructor(options: RMSPropGravesOptions = {}) {
-    const h = checkHyperParameters(options, "RMSPropGraves", ["nodeinfo", "nonFinite", "snapshotEvery"]);
-    super(h.learnRate);
-    if (options?.nonFinite !== undefined) this.nonFinite = options.nonFinite;
-    if (options?.snapshotEvery !== undefined) this.snapshotEvery = options.snapshotEvery;
-    this.alphaValue = h.alpha;
-    this.momRateValue = h.momRate;
-    this.epsilonValue = h.epsilon;
-    const nodeinfo = options?.nodeinfo ?? null;
-    if (nodeinfo !== null && !(nodeinfo instanceof NodeInfo)) {
-      throw new InvalidArgumentError(`RMSPropGraves: nodeinfo is ${describe(nodeinfo)}; expected the NodeInfo of ` +
-        "joinNodes() (or none)");
-    }
-    this.nodeinfo = nodeinfo;
-  }
-
-  get alpha(): number {
-    return this.alphaValue;
-  }
-  set alpha(value: number) {
-    this.alphaValue = checkHyperParameter("alpha", value);
-  }
-  get momRate(): number {
-    return this.momRateValue;
-  }
-  set momRate(value: number) {
-    this.momRateValue = checkHyperParameter("momRate", value);
-  }
-  get epsilon(): number {
-    return this.epsilonValue;
-  }
-  set epsilon(value: number) {
-    this.epsilonValue = checkHyperParameter("epsilon", value);
-  }
-
-  /** The hyper-parameters in force. */
-  get hyperParameters(): GravesHyperParameters {
-    return { learnRate: this.learnRate, alpha: this.alpha, momRate: this.momRate, epsilon: this.epsilon };
-  }
-
-  override getAttrDict(): Record<string, number> {
-    return { ...super.getAttrDict(), alpha: this.alpha, momRate: this.momRate, epsilon: this.epsilon };
-  }
-
-  protected override applyAttrs(attrs: Record<string, number>): void {
-    super.applyAttrs(attrs);
-    this.alpha = attrs.alpha;
-    this.momRate = attrs.momRate;
-    this.epsilon = attrs.epsilon;
-  }
-
-  protected step({ param, grad, state, runs }: UpdateRange): void {
-    const h = this.hyperParameters;
-    const [first] = runs;
-    const scalars = gravesScalars(h, first.learnRateScale, first.momRateScale);
-    const segments = runs.length === 1 ? undefined : runs.map(({ end, learnRateScale, momRateScale }) => {
-      const { learnRate, momRate } = gravesScalars(h, learnRateScale, momRateScale);
-      return { end, learnRate, momRate };
-    });
-    param.device.rmspropGraves(param, grad, state.mg, state.ms, state.delta, scalars, segments);
+    super(SPEC, options);
   }
 }
 
-export { GRAVES_DEFAULTS };
+/**
+ * PuzzleLib's elementwise kernel: one Graves step (see RMSPropGraves) over five
+ * arrays of one size on one device, in place on param, mg, ms and delta.
+ * Missing hyper-parameters take Graves' defaults.
+ */
+export function rmspropGravesKer(param: DeviceArray, grad: DeviceArray, mg: DeviceArray, ms: DeviceArray,
+  delta: DeviceArray, hyperParameters: Partial<GravesHyperParameters> = {}): void {
+  const h = checkOptions(SPEC.hyperParameters, hyperParameters, "rmspropGravesKer");
+  runElementwise("rmspropGraves", { param, grad, mg, ms, delta }, SPEC.scalars(h, 1, 1));
+}
+
+/** The step's float32 scalars for hyper-parameters `h` (what update() gives the kernel for a variable without multipliers). */
+export const gravesScalars = (h: GravesHyperParameters): Record<string, number> => SPEC.scalars(h, 1, 1);

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, describe } from "../errors.js";
 import type { Variable } from "../Variable.js";
+import { runElementwise } from "../runtime/kernels.js";
 import type { OptimizerHook } from "./Optimizer.js";
 
 /**
@@ -20,6 +21,6 @@ export class WeightDecay implements OptimizerHook {
       throw new InvalidArgumentError(`variable ${describe(name)} has wc ${describe(wc)}; expected a finite number >= 0`);
     }
     const scale = Math.fround(Math.fround(this.rate) * Math.fround(wc));
-    if (scale !== 0) variable.data.device.addScaled(variable.data, variable.grad, scale);
+    if (scale !== 0) runElementwise("addScaled", { x: variable.data, y: variable.grad }, { scale });
   }
 }

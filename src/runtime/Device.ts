@@ -1,8 +1,7 @@
 import type { DeviceArray } from "./DeviceArray.js";
+import type { ElementwiseName } from "../kernels/index.js";
 
 export type DeviceName = "webgl2" | "wasm-simd" | "wasm" | "js";
-
-export type ActivationKind = "relu" | "tanh" | "sigmoid";
 
 /**
  * How a device's arithmetic treats subnormal floats (|x| < 2^-126): "keep" is IEEE-754
@@ -20,41 +19,6 @@ export type SubnormalMode = "keep" | "flush";
  * CPU devices are always exact.
  */
 export type Precision = "strict" | "fast";
-
-/** The scalars of one Graves step, each already rounded to float32 on the host. */
-export interface GravesScalars {
-  learnRate: number;
-  alpha: number;
-  /** 1 - alpha, rounded to float32 once. */
-  b: number;
-  momRate: number;
-  epsilon: number;
-}
-
-/**
- * A run of elements [previous segment's end, end) of one update with its own
- * learnRate and momRate (float32, per-variable multipliers applied): how global
- * state honours Variable.learnRate and momRate in a single pass.
- */
-export interface GravesSegment {
-  end: number;
-  learnRate: number;
-  momRate: number;
-}
-
-/** Calls `run` for each segment's [start, start + count) with its scalars; one run when there are no segments. */
-export function forEachSegment(size: number, scalars: GravesScalars, segments: readonly GravesSegment[] | undefined,
-  run: (start: number, count: number, scalars: GravesScalars) => void): void {
-  if (!segments) {
-    run(0, size, scalars);
-    return;
-  }
-  let start = 0;
-  for (const { end, learnRate, momRate } of segments) {
-    run(start, end - start, { ...scalars, learnRate, momRate });
-    start = end;
-  }
-}
 
 /**
  * out[m×n] = op(A)[m×k] · op(B)[k×n]: element (i, p) of op(A) is at
@@ -77,9 +41,43 @@ export interface DeviceBuffer {
 }
 
 /**
- * What every device implements. Arguments arrive validated (same device, alive,
- * matching sizes): the facade checks once, devices only compute. Every kernel
- * follows the float32 operation order of the `js` reference exactly.
+ * A run of elements [the previous run's end, end) of one elementwise kernel call with
+ * its own scalars (float32, in the definition's order): how one call over global state
+ * honours each variable's learnRate and momRate multipliers.
+ */
+export interface Run {
+  readonly end: number;
+  readonly scalars: readonly number[];
+}
+
+/**
+ * An elementwise kernel on one device, rendered from its definition (src/kernels/):
+ * `arrays` by the definition's names, all of one size; `runs` cover them in order.
+ */
+export type ElementwiseKernel = (arrays: Readonly<Record<string, DeviceArray>>, runs: readonly Run[]) => void;
+
+/** The kernels written by hand per device: products and reductions, whose blocking is the device's own. */
+export interface HandWrittenKernels {
+  matmul(a: DeviceArray, b: DeviceArray, out: DeviceArray, bias: DeviceArray | null, shape: MatmulShape): void;
+  /** out[j] = a[0][j] + a[1][j] + ..., from +0 in row order. */
+  columnSums(a: DeviceArray, out: DeviceArray, rows: number, cols: number): void;
+  /** PuzzleLib's MSE error, sum((pred - target)^2) / (2 * size), summed from +0 in element order. */
+  mseError(pred: DeviceArray, target: DeviceArray): number;
+  /** How many elements are NaN or ±Infinity. */
+  countNonFinite(a: DeviceArray): number;
+  fill(a: DeviceArray, value: number): void;
+  copy(src: DeviceArray, dst: DeviceArray): void;
+}
+
+/** A device's kernels by op name: the hand-written ones and every elementwise definition. */
+export type KernelTable = HandWrittenKernels & { readonly [K in ElementwiseName]: ElementwiseKernel };
+export type KernelName = keyof KernelTable;
+
+/**
+ * What every device implements: memory, moving values in and out, and a table of
+ * kernels by name. Arguments arrive validated (same device, alive, matching sizes): the
+ * layers above check once, devices only compute. Every kernel follows the float32
+ * operation order of the `js` reference exactly.
  */
 export interface Device {
   readonly name: DeviceName;
@@ -87,32 +85,16 @@ export interface Device {
   readonly subnormals: SubnormalMode;
   /** Threads that run this device's kernels: see init({ threads }) for wasm-simd and wasm; 1 on js and webgl2. */
   readonly threads: number;
+  /** The kernels this device has; runtime/kernels.ts's kernel() names what is missing. */
+  readonly kernels: Partial<KernelTable>;
   /** A zero-filled buffer of `size` floats. */
   allocate(size: number): DeviceBuffer;
   release(buffer: DeviceBuffer): void;
   upload(dst: DeviceArray, values: Float32Array): void;
+  /** The values, read synchronously (a GPU device waits for its queue). */
   download(src: DeviceArray): Float32Array;
-
-  /** With `segments`, each run of elements uses its segment's learnRate and momRate. */
-  rmspropGraves(param: DeviceArray, grad: DeviceArray, mg: DeviceArray, ms: DeviceArray,
-    delta: DeviceArray, scalars: GravesScalars, segments?: readonly GravesSegment[]): void;
-  matmul(a: DeviceArray, b: DeviceArray, out: DeviceArray, bias: DeviceArray | null,
-    shape: MatmulShape): void;
-  columnSums(a: DeviceArray, out: DeviceArray, rows: number, cols: number): void;
-  activationForward(kind: ActivationKind, x: DeviceArray, y: DeviceArray): void;
-  activationBackward(kind: ActivationKind, y: DeviceArray, dy: DeviceArray, dx: DeviceArray): void;
-  /**
-   * Writes the gradient and returns the error, both as PuzzleLib's MSE defines them.
-   * With queryError false a device may skip the error and return null (webgl2 does,
-   * to avoid reading back from the GPU).
-   */
-  mse(pred: DeviceArray, target: DeviceArray, grad: DeviceArray, queryError: boolean): number | null;
-  fill(a: DeviceArray, value: number): void;
-  copy(src: DeviceArray, dst: DeviceArray): void;
-  /** y = y + scale * x, elementwise (scale already float32). */
-  addScaled(x: DeviceArray, y: DeviceArray, scale: number): void;
-  /** How many elements are NaN or ±Infinity. */
-  countNonFinite(a: DeviceArray): number;
+  /** The values, once the device has them: without blocking the thread where the device can. */
+  read(src: DeviceArray): Promise<Float32Array>;
 
   /** Devices that can lose their memory (webgl2): keep these arrays' values on the host. */
   snapshot?(arrays: readonly DeviceArray[]): void;

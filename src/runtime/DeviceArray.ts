@@ -1,4 +1,5 @@
 import type { Device, DeviceBuffer } from "./Device.js";
+import { kernel } from "./kernels.js";
 import { DisposedError, InvalidArgumentError, ShapeMismatchError, describe } from "../errors.js";
 
 /** Checks a shape and returns its element count. */
@@ -57,10 +58,19 @@ export class DeviceArray {
     return new DeviceArray(this.device, this.buffer, this.offset + offset, shape, false);
   }
 
-  /** The values, copied to the host. */
+  /**
+   * The values, copied to the host, synchronously: a GPU device waits for its queue
+   * first (read() does not).
+   */
   get(): Float32Array {
     this.assertAlive();
     return this.device.download(this);
+  }
+
+  /** The values, copied to the host once the device has them (TF.js's data() to get()'s dataSync()). */
+  read(): Promise<Float32Array> {
+    this.assertAlive();
+    return this.device.read(this);
   }
 
   set(values: ArrayLike<number>): void {
@@ -80,7 +90,7 @@ export class DeviceArray {
     if (typeof value !== "number") {
       throw new InvalidArgumentError(`fill() got ${describe(value)}; expected a number`);
     }
-    this.device.fill(this, value);
+    kernel(this.device, "fill")(this, value);
   }
 
   /** Frees the storage if this array allocated it; a view only stops being usable by its owner's dispose. */

@@ -3,6 +3,7 @@ import {
   availableDevices, currentDevice, init, getDevice, gpuarray, reproducibilityReport, WebGL2Device, WebGLError,
   InvalidArgumentError,
 } from "../../src/index.js";
+import { kernel } from "../../src/runtime/kernels.js";
 
 describe("the webgl2 device in Chromium", () => {
   it("opens with float render targets and reports its renderer", async () => {
@@ -69,7 +70,7 @@ describe("textures kept between passes", () => {
       const a = gpuarray.toGpu(Array.from({ length: m * 4 }, (_, i) => i % 7), [m, 4]);
       const b = gpuarray.toGpu([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1], [4, 4]);
       const out = gpuarray.zeros([m, 4]);
-      device.matmul(a, b, out, null, { m, k: 4, n: 4, aRow: 4, aCol: 1, bRow: 4, bCol: 1 });
+      kernel(device, "matmul")(a, b, out, null, { m, k: 4, n: 4, aRow: 4, aCol: 1, bRow: 4, bCol: 1 });
       expect(out.get()).toEqual(a.get()); // times the identity
       [a, b, out].forEach((x) => x.dispose());
     };
@@ -86,7 +87,7 @@ describe("measured GPU behaviour", () => {
     await init({ device: "webgl2" });
     const a = gpuarray.toGpu([2 ** -70], [1, 1]);
     const out = gpuarray.zeros([1, 1]);
-    device.matmul(a, a, out, null, { m: 1, k: 1, n: 1, aRow: 1, aCol: 1, bRow: 1, bCol: 1 });
+    kernel(device, "matmul")(a, a, out, null, { m: 1, k: 1, n: 1, aRow: 1, aCol: 1, bRow: 1, bCol: 1 });
     console.log(`webgl2 flushes subnormals: ${device.flushesSubnormals}`);
     expect(out.get()[0]).toBe(device.flushesSubnormals ? 0 : 2 ** -140);
   });

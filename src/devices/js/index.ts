@@ -1,15 +1,12 @@
-import { forEachSegment, type DeviceBuffer } from "../../runtime/Device.js";
-import { KernelDevice, type KernelTable } from "../../runtime/KernelDevice.js";
+import type { Device, DeviceBuffer, ElementwiseKernel, KernelTable } from "../../runtime/Device.js";
 import type { DeviceArray } from "../../runtime/DeviceArray.js";
-import { rmspropGraves } from "./rmspropGraves.js";
+import { DEFINITIONS, type ElementwiseName } from "../../kernels/index.js";
+import { allArrays } from "../../kernels/vocabulary.js";
+import { kernels as rendered } from "./kernels.generated.js";
+import { rounding } from "./rounding.js";
 import { matmul } from "./matmul.js";
 import { columnSums } from "./columnSums.js";
-import { activationBackward, activationForward } from "./activation.js";
-import { mse } from "./mse.js";
-import { fill } from "./fill.js";
-import { copy } from "./copy.js";
-import { addScaled } from "./addScaled.js";
-import { countNonFinite } from "./countNonFinite.js";
+import { mseError } from "./mse.js";
 
 class JsBuffer implements DeviceBuffer {
   disposed = false;
@@ -19,31 +16,38 @@ class JsBuffer implements DeviceBuffer {
   }
 }
 
-/** The float32 reference: plain TypeScript, one Math.fround per operation. The tests' oracle. */
-export class JsDevice extends KernelDevice<JsDevice> {
+/** The float32 reference: plain TypeScript, one rounding per operation. The tests' oracle. */
+export class JsDevice implements Device {
   readonly name = "js" as const;
+  readonly threads = 1;
   // The reference kernels work on Float32Arrays: each entry hands them the arrays' views.
-  protected readonly kernels: KernelTable<JsDevice> = {
-    rmspropGraves: (d, param, grad, mg, ms, delta, scalars, segments) => {
-      const views = [param, grad, mg, ms, delta].map((a) => d.view(a));
-      forEachSegment(param.size, scalars, segments, (start, count, s) => {
-        const [w, g, m, v, dl] = views.map((view) => view.subarray(start, start + count));
-        rmspropGraves(w, g, m, v, dl, s, d.subnormals);
-      });
-    },
-    matmul: (d, a, b, out, bias, shape) =>
-      matmul(d.view(a), d.view(b), d.view(out), bias && d.view(bias), shape, d.subnormals),
-    columnSums: (d, a, out, rows, cols) => columnSums(d.view(a), d.view(out), rows, cols, d.subnormals),
-    activationForward: (d, kind, x, y) => activationForward(kind, d.view(x), d.view(y), d.subnormals),
-    activationBackward: (d, kind, y, dy, dx) =>
-      activationBackward(kind, d.view(y), d.view(dy), d.view(dx), d.subnormals),
-    // The error costs nothing extra here, so it is computed even when not queried.
-    mse: (d, pred, target, grad) => mse(d.view(pred), d.view(target), d.view(grad), d.subnormals),
-    fill: (d, a, value) => fill(d.view(a), value),
-    copy: (d, src, dst) => copy(d.view(src), d.view(dst)),
-    addScaled: (d, x, y, scale) => addScaled(d.view(x), d.view(y), scale, d.subnormals),
-    countNonFinite: (d, a) => countNonFinite(d.view(a)),
-  };
+  readonly kernels: KernelTable;
+
+  constructor(readonly subnormals: "keep" | "flush") {
+    const f = rounding(subnormals);
+    const elementwise = Object.fromEntries(Object.keys(DEFINITIONS).map((name) => {
+      const run = rendered[name as ElementwiseName];
+      const names = allArrays(DEFINITIONS[name as ElementwiseName]);
+      const entry: ElementwiseKernel = (arrays, runs) => {
+        const views = names.map((n) => this.view(arrays[n]));
+        let start = 0;
+        for (const { end, scalars } of runs) {
+          run(views.map((view) => view.subarray(start, end)), scalars, f);
+          start = end;
+        }
+      };
+      return [name, entry];
+    })) as Record<ElementwiseName, ElementwiseKernel>;
+    this.kernels = {
+      ...elementwise,
+      matmul: (a, b, out, bias, shape) => matmul(this.view(a), this.view(b), this.view(out), bias && this.view(bias), shape, subnormals),
+      columnSums: (a, out, rows, cols) => columnSums(this.view(a), this.view(out), rows, cols, subnormals),
+      mseError: (pred, target) => mseError(this.view(pred), this.view(target), subnormals),
+      countNonFinite: (a) => this.view(a).reduce((count, x) => count + (Number.isFinite(x) ? 0 : 1), 0),
+      fill: (a, value) => this.view(a).fill(value),
+      copy: (src, dst) => this.view(dst).set(this.view(src)),
+    };
+  }
 
   allocate(size: number): DeviceBuffer {
     return new JsBuffer(new Float32Array(size));
@@ -64,5 +68,9 @@ export class JsDevice extends KernelDevice<JsDevice> {
 
   download(src: DeviceArray): Float32Array {
     return this.view(src).slice();
+  }
+
+  async read(src: DeviceArray): Promise<Float32Array> {
+    return this.download(src);
   }
 }

@@ -25,3 +25,18 @@ function flushRound(x: number): number {
   const rounded = Math.fround(x * 2 ** 100) * 2 ** -100;
   return Math.abs(rounded) < MIN_NORMAL ? x * 0 : rounded;
 }
+
+const bits = new DataView(new ArrayBuffer(4));
+
+/** The exponent field of float32 x minus 127 (e for a positive normal x = m * 2^e): exact. */
+export function exponentOf(x: number): number {
+  bits.setFloat32(0, x);
+  return ((bits.getUint32(0) >>> 23) & 0xff) - 127;
+}
+
+/** Float32 x with its sign cleared and its exponent field set to 127 (m in [1, 2) for x = m * 2^e): exact. */
+export function significandOf(x: number): number {
+  bits.setFloat32(0, x);
+  bits.setUint32(0, (bits.getUint32(0) & 0x007fffff) | 0x3f800000);
+  return bits.getFloat32(0);
+}

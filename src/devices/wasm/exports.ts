@@ -6,30 +6,13 @@ export const MIN_PART_ELEMENTS = 1 << 16;
 
 /**
  * The exports of the module compiled from assembly/ (pointers are byte addresses) that
- * are called directly; the others run through runParts(), by name.
+ * are called directly; the kernels run through runParts(), by name.
  */
 export interface WasmExports {
   /** The module's WebAssembly.Memory, typed by what is used, so that the published types need no WebAssembly lib. */
   memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
   heapBase(): number;
   copy(src: number, dst: number, n: number): void;
-}
-
-/**
- * The arithmetic kernels' signatures: the module exports each as X (subnormals "keep")
- * and XFlush (subnormals "flush"), with the same arguments; kernelName() picks the one
- * of the device's mode, runParts() calls it.
- */
-export interface ArithmeticKernels {
-  rmspropGraves(w: number, g: number, mg: number, ms: number, d: number, n: number,
-    learnRate: number, alpha: number, b: number, momRate: number, epsilon: number): void;
-  matmul(a: number, b: number, out: number, bias: number, m: number, k: number, n: number,
-    aRow: number, aCol: number, bRow: number, bCol: number): void;
-  columnSums(a: number, out: number, rows: number, cols: number): void;
-  activationForward(kind: number, x: number, y: number, n: number): void;
-  activationBackward(kind: number, y: number, dy: number, dx: number, n: number): void;
-  mse(pred: number, target: number, grad: number, n: number): number;
-  addScaled(x: number, y: number, n: number, scale: number): void;
 }
 
 /** A kernel's view of the device: its exports, the byte address of an array, and how to run a kernel's parts. */
@@ -42,6 +25,6 @@ export interface WasmContext {
   ranges(count: number, align: number, minItems: number): [number, number][];
   /** Runs export `name` once per argument list, spread over the threads; returns the results. @internal */
   runParts(name: string, parts: readonly (readonly number[])[]): number[];
-  /** The export of an arithmetic kernel in the device's subnormal mode. @internal */
-  kernelName(name: keyof ArithmeticKernels): string;
+  /** The export of arithmetic kernel `name` (exported as `name` and `nameFlush`) in the device's subnormal mode. @internal */
+  kernelName(name: string): string;
 }

@@ -1,20 +1,11 @@
-import type { DeviceBuffer, SubnormalMode } from "../../runtime/Device.js";
-import { KernelDevice, type KernelTable } from "../../runtime/KernelDevice.js";
+import type { Device, DeviceBuffer, KernelTable, SubnormalMode } from "../../runtime/Device.js";
 import type { DeviceArray } from "../../runtime/DeviceArray.js";
 import { simdWasm, scalarWasm } from "../../generated/wasm.js";
-import type { ArithmeticKernels, WasmContext, WasmExports } from "./exports.js";
+import type { WasmContext, WasmExports } from "./exports.js";
 import { Heap } from "./heap.js";
 import { unsharedMemoryImport } from "./module.js";
 import { ThreadPool } from "../../workers/pool.js";
-import { rmspropGraves } from "./rmspropGraves.js";
-import { matmul } from "./matmul.js";
-import { columnSums } from "./columnSums.js";
-import { activationBackward, activationForward } from "./activation.js";
-import { mse } from "./mse.js";
-import { fill } from "./fill.js";
-import { copy } from "./copy.js";
-import { addScaled } from "./addScaled.js";
-import { countNonFinite } from "./countNonFinite.js";
+import { wasmKernels } from "./kernels.js";
 
 class WasmBuffer implements DeviceBuffer {
   disposed = false;
@@ -66,21 +57,19 @@ const MAX_PAGES = 65536;
  * With threads (a shared memory and a ThreadPool), the big kernels' outputs are split
  * between threads, which changes no output's arithmetic: the same bits for any count.
  */
-export class WasmDevice extends KernelDevice<WasmDevice> implements WasmContext {
-  protected readonly kernels: KernelTable<WasmDevice> = {
-    rmspropGraves, matmul, columnSums, activationForward, activationBackward, mse, fill, copy, addScaled, countNonFinite,
-  };
+export class WasmDevice implements Device, WasmContext {
+  readonly kernels: KernelTable;
   private readonly heap: Heap;
   private scratchBlock = { ptr: 0, bytes: 0 };
 
-  private constructor(readonly name: "wasm-simd" | "wasm", readonly exports: WasmExports, subnormals: SubnormalMode,
+  private constructor(readonly name: "wasm-simd" | "wasm", readonly exports: WasmExports, readonly subnormals: SubnormalMode,
     private readonly pool: ThreadPool | null, private readonly threadsOffReason: string | null) {
-    super(subnormals);
     this.heap = new Heap(exports.memory, exports.heapBase());
+    this.kernels = wasmKernels(this);
   }
 
   /** Threads that run kernels: 1 where threads are off (see threadsReason). */
-  override get threads(): number {
+  get threads(): number {
     return this.pool?.threads ?? 1;
   }
 
@@ -110,7 +99,7 @@ export class WasmDevice extends KernelDevice<WasmDevice> implements WasmContext 
   }
 
   /** The export of arithmetic kernel `name` in this device's subnormal mode. @internal */
-  kernelName(name: keyof ArithmeticKernels): string {
+  kernelName(name: string): string {
     return this.subnormals === "flush" ? `${name}Flush` : name;
   }
 
@@ -197,5 +186,9 @@ export class WasmDevice extends KernelDevice<WasmDevice> implements WasmContext 
 
   download(src: DeviceArray): Float32Array {
     return new Float32Array(this.exports.memory.buffer, this.ptr(src), src.size).slice();
+  }
+
+  async read(src: DeviceArray): Promise<Float32Array> {
+    return this.download(src);
   }
 }

@@ -1,19 +1,10 @@
-import type { DeviceBuffer, Precision, SubnormalMode } from "../../runtime/Device.js";
-import { KernelDevice, type KernelTable } from "../../runtime/KernelDevice.js";
+import type { Device, DeviceBuffer, KernelTable, Precision, SubnormalMode } from "../../runtime/Device.js";
 import { DeviceArray } from "../../runtime/DeviceArray.js";
 import { WebGLError } from "../../errors.js";
 import { probeWebGL2, type GLProbe } from "./context.js";
 import { aligned, PassRunner, sameLanes, TextureBuffer } from "./passes.js";
 import { rounding } from "../js/rounding.js";
-import { rmspropGraves } from "./rmspropGraves.js";
-import { matmul } from "./matmul.js";
-import { columnSums } from "./columnSums.js";
-import { activationBackward, activationForward } from "./activation.js";
-import { mse } from "./mse.js";
-import { fill } from "./fill.js";
-import { copy } from "./copy.js";
-import { addScaled } from "./addScaled.js";
-import { countNonFinite } from "./countNonFinite.js";
+import { webgl2Kernels } from "./kernels.js";
 
 /**
  * Sizes of matmul row targets kept (see matmulRows). A Linear layer's step takes three
@@ -42,11 +33,10 @@ const HARD_CASES: [number, number][] = [
  * about square texture, four consecutive elements per texel (see PassRunner.shapeFor);
  * values leave the GPU only through get().
  */
-export class WebGL2Device extends KernelDevice<WebGL2Device> {
+export class WebGL2Device implements Device {
   readonly name = "webgl2" as const;
-  protected readonly kernels: KernelTable<WebGL2Device> = {
-    rmspropGraves, matmul, columnSums, activationForward, activationBackward, mse, fill, copy, addScaled, countNonFinite,
-  };
+  readonly threads = 1;
+  readonly kernels: KernelTable;
   /**
    * The pass runner; replaced when a lost context is restored. @internal (not in the
    * published types, which must not need the DOM's WebGL types)
@@ -65,8 +55,8 @@ export class WebGL2Device extends KernelDevice<WebGL2Device> {
   private readonly buffers = new Set<TextureBuffer>();
   private readonly restoreListeners = new Set<() => void>();
 
-  private constructor(private readonly probe: GLProbe, subnormals: SubnormalMode, readonly precision: Precision) {
-    super(subnormals);
+  private constructor(private readonly probe: GLProbe, readonly subnormals: SubnormalMode, readonly precision: Precision) {
+    this.kernels = webgl2Kernels(this);
     this.passes = new PassRunner(probe.gl, probe.maxTextureSize, { subnormals, precision });
     this.renderer = probe.renderer;
     this.software = probe.software;
@@ -158,7 +148,7 @@ export class WebGL2Device extends KernelDevice<WebGL2Device> {
     const target = DeviceArray.allocate(this, [values.length + 5]);
     try {
       source.view(3, [values.length]).set(values);
-      this.copy(source.view(3, [values.length]), target.view(5, [values.length]));
+      this.kernels.copy(source.view(3, [values.length]), target.view(5, [values.length]));
       const back = await this.read(target);
       this.passes.checkError("the self-test");
       for (let i = 0; i < values.length; i++) {
@@ -176,7 +166,7 @@ export class WebGL2Device extends KernelDevice<WebGL2Device> {
       y.set([2 ** -30]);
       dy.set([2 ** -100]);
       const dx = target.view(0, [1]);
-      this.activationBackward("sigmoid", y, dy, dx);
+      this.kernels.sigmoidBackward({ y, dy, dx }, [{ end: 1, scalars: [] }]);
       this.flushesSubnormals = (await this.read(dx))[0] === 0;
     } finally {
       source.dispose();
@@ -277,7 +267,7 @@ export class WebGL2Device extends KernelDevice<WebGL2Device> {
     const staged = DeviceArray.allocate(this, [dst.size]);
     try {
       this.passes.upload(staged.buffer as TextureBuffer, 0, values);
-      this.copy(staged, dst);
+      this.kernels.copy(staged, dst);
     } finally {
       staged.dispose();
     }
@@ -287,7 +277,8 @@ export class WebGL2Device extends KernelDevice<WebGL2Device> {
     return this.passes.download(src.buffer as TextureBuffer, src.offset, src.size);
   }
 
-  private read(src: DeviceArray): Promise<Float32Array> {
+  /** The values through a pixel-pack buffer and a fence: the thread does not wait for the GPU (see downloadAsync). */
+  read(src: DeviceArray): Promise<Float32Array> {
     return this.passes.downloadAsync(src.buffer as TextureBuffer, src.offset, src.size);
   }
 }

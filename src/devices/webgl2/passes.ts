@@ -37,7 +37,7 @@ export interface Pass {
   outputs: DeviceArray[];
   /** Number of elements written (default: the first output's size). */
   count?: number;
-  uniforms?: Record<string, number | boolean | number[]>;
+  uniforms?: Record<string, number | boolean | number[] | Float32Array | Int32Array>;
   /**
    * Preprocessor names for a variant of the program, defined when true. What is the
    * same for every fragment of a pass (the activation, an input's alignment) is chosen

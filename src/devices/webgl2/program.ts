@@ -63,6 +63,10 @@ export function createProgramInfo(gl: WebGL2RenderingContext, vertex: string, fr
     } else if (type === gl.INT || type === gl.BOOL) {
       setters.set(base, array ? (v) => gl.uniform1iv(location, v as number[])
         : (v) => gl.uniform1i(location, Number(v)));
+    } else if (type === gl.FLOAT_VEC4 && array) {
+      setters.set(base, (v) => gl.uniform4fv(location, v as Float32Array));
+    } else if (type === gl.INT_VEC4 && array) {
+      setters.set(base, (v) => gl.uniform4iv(location, v as Int32Array));
     } else if (type === gl.UNSIGNED_INT) {
       setters.set(base, array ? (v) => gl.uniform1uiv(location, v as number[]) : (v) => gl.uniform1ui(location, v as number));
     } else {

@@ -1,3 +1,0 @@
-export function copy(src: Float32Array, dst: Float32Array): void {
-  dst.set(src);
-}

@@ -1,0 +1,47 @@
+import type { ElementwiseKernel, KernelTable } from "../../runtime/Device.js";
+import { DEFINITIONS, type ElementwiseName } from "../../kernels/index.js";
+import { allArrays } from "../../kernels/vocabulary.js";
+import { MIN_PART_ELEMENTS, type WasmContext } from "./exports.js";
+import { matmul } from "./matmul.js";
+
+/**
+ * An elementwise kernel rendered to assembly/kernels.generated.ts: its export (pointers,
+ * n, scalars) called once per run, each run's elements split between the threads.
+ */
+function elementwise(ctx: WasmContext, name: ElementwiseName): ElementwiseKernel {
+  const names = allArrays(DEFINITIONS[name]);
+  const exported = ctx.kernelName(name);
+  return (arrays, runs) => {
+    const pointers = names.map((n) => ctx.ptr(arrays[n]));
+    let start = 0;
+    for (const { end, scalars } of runs) {
+      ctx.runParts(exported, ctx.ranges(end - start, 4, MIN_PART_ELEMENTS).map(([i0, i1]) =>
+        [...pointers.map((p) => p + (start + i0) * 4), i1 - i0, ...scalars]));
+      start = end;
+    }
+  };
+}
+
+/** The wasm devices' kernel table. */
+export function wasmKernels(ctx: WasmContext): KernelTable {
+  const rendered = Object.fromEntries(Object.keys(DEFINITIONS).map((name) =>
+    [name, elementwise(ctx, name as ElementwiseName)])) as Record<ElementwiseName, ElementwiseKernel>;
+  return {
+    ...rendered,
+    matmul: (a, b, out, bias, shape) => matmul(ctx, a, b, out, bias, shape),
+    columnSums: (a, out, rows, cols) => void ctx.runParts(ctx.kernelName("columnSums"), [[ctx.ptr(a), ctx.ptr(out), rows, cols]]),
+    // One part: splitting would change the order of the sum.
+    mseError: (pred, target) => ctx.runParts(ctx.kernelName("mseError"), [[ctx.ptr(pred), ctx.ptr(target), pred.size]])[0],
+    // Counts per range, added: integers, so the total does not depend on the split.
+    countNonFinite: (a) => {
+      const p = ctx.ptr(a);
+      return ctx.runParts("countNonFinite", ctx.ranges(a.size, 4, MIN_PART_ELEMENTS).map(([i0, i1]) => [p + i0 * 4, i1 - i0]))
+        .reduce((sum, count) => sum + count, 0);
+    },
+    fill: (a, value) => {
+      const p = ctx.ptr(a);
+      ctx.runParts("fill", ctx.ranges(a.size, 4, MIN_PART_ELEMENTS).map(([i0, i1]) => [p + i0 * 4, i1 - i0, value]));
+    },
+    copy: (src, dst) => ctx.exports.copy(ctx.ptr(src), ctx.ptr(dst), src.size),
+  };
+}

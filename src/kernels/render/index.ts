@@ -1,0 +1,19 @@
+/**
+ * Every rendered file, by path from the repository's root: what `npm run render` writes
+ * and test/kernels.test.ts compares with the checked-in files.
+ */
+import { DEFINITIONS } from "../index.js";
+import type { ElementwiseDefinition } from "../vocabulary.js";
+import { renderAssemblyScript } from "./assemblyscript.js";
+import { renderGlsl } from "./glsl.js";
+import { renderJs } from "./js.js";
+
+export function renderAll(definitions: readonly ElementwiseDefinition[] = Object.values(DEFINITIONS)): Map<string, string> {
+  const files = new Map<string, string>();
+  files.set("src/devices/js/kernels.generated.ts", renderJs(definitions));
+  files.set("assembly/kernels.generated.ts", renderAssemblyScript(definitions));
+  for (const d of definitions) files.set(`glsl/generated/${d.name}.glsl`, renderGlsl(d));
+  return files;
+}
+
+export { renderAssemblyScript, renderGlsl, renderJs };
