@@ -272,6 +272,22 @@ vec4 constant(uint bits) { return vec4(uintBitsToFloat(bits)); }
 // Whether x is NaN, from its bits (a compiler may assume comparisons never see NaN).
 bvec4 isNaNBits(vec4 x) { return greaterThan(floatBitsToUint(x) & 0x7fffffffu, uvec4(INF)); }
 
+// The smaller and the larger of a and b as WebAssembly's f32.min and f32.max (and
+// JavaScript's Math.min, max) give them: NaN if either is NaN, -0 below +0. GLSL's own
+// min and max leave both undefined, and GPUs differ (SwiftShader's min(NaN, x) is x).
+const uint NAN = 0x7fc00000u;
+vec4 fmin(vec4 a, vec4 b) {
+  bvec4 nan = either(isNaNBits(a), isNaNBits(b));
+  // Equal values: the same bits, or zeros of two signs, of which -0 (the signs ORed) is the smaller.
+  vec4 m = mix(mix(b, a, lessThan(a, b)), uintBitsToFloat(floatBitsToUint(a) | floatBitsToUint(b)), equal(a, b));
+  return mix(m, uintBitsToFloat(uvec4(NAN)), nan);
+}
+vec4 fmax(vec4 a, vec4 b) {
+  bvec4 nan = either(isNaNBits(a), isNaNBits(b));
+  vec4 m = mix(mix(b, a, greaterThan(a, b)), uintBitsToFloat(floatBitsToUint(a) & floatBitsToUint(b)), equal(a, b));
+  return mix(m, uintBitsToFloat(uvec4(NAN)), nan);
+}
+
 // 2^n for integer-valued n in [-126, 127]; NaN for NaN.
 vec4 pow2(vec4 n) { return mix(intBitsToFloat((ivec4(n) + 127) << 23), n, isNaNBits(n)); }
 

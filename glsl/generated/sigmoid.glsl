@@ -5,8 +5,8 @@ layout(location = 0) out vec4 o_y;
 
 // e^x
 vec4 expF(vec4 p0) {
-  vec4 t0 = max(p0, constant(0xc2ae0000u) /* -87 */);
-  vec4 t1 = min(t0, constant(0x42b00000u) /* 88 */);
+  vec4 t0 = fmax(p0, constant(0xc2ae0000u) /* -87 */);
+  vec4 t1 = fmin(t0, constant(0x42b00000u) /* 88 */);
   vec4 t2 = fmul(t1, constant(0x3fb8aa3bu) /* 1.4426950216293335 */);
   vec4 t3 = fadd(t2, constant(0x3f000000u) /* 0.5 */);
   vec4 t4 = floor(t3);

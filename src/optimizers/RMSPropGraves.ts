@@ -73,7 +73,7 @@ export class RMSPropGraves extends Optimizer<keyof GravesHyperParameters> {
 export function rmspropGravesKer(param: DeviceArray, grad: DeviceArray, mg: DeviceArray, ms: DeviceArray,
   delta: DeviceArray, hyperParameters: Partial<GravesHyperParameters> = {}): void {
   const h = checkOptions(SPEC.hyperParameters, hyperParameters, "rmspropGravesKer");
-  runElementwise("rmspropGraves", { param, grad, mg, ms, delta }, SPEC.scalars(h, 1, 1));
+  runElementwise("rmspropGraves", { param, grad, mg, ms, delta }, SPEC.scalars(h, 1, 1), "rmspropGravesKer");
 }
 
 /** The step's float32 scalars for hyper-parameters `h` (what update() gives the kernel for a variable without multipliers). */

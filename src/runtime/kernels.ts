@@ -29,31 +29,33 @@ export type Scalars = Readonly<Record<string, number>> | readonly { end: number;
  * scalars (every name, a number; rounded to float32 here, once, on the host).
  */
 export function runElementwise(name: ElementwiseName, arrays: Readonly<Record<string, DeviceArray>>,
-  scalars: Scalars = {}): void {
+  scalars: Scalars = {}, context: string = name): void {
   const definition = DEFINITIONS[name];
   const names = allArrays(definition);
   const extra = Object.keys(arrays).filter((key) => !names.includes(key));
   if (extra.length) {
-    throw new InvalidArgumentError(`${name}: unknown array ${describe(extra[0])}; expected ${names.map(describe).join(", ")}`);
+    throw new InvalidArgumentError(`${context}: unknown array ${describe(extra[0])}; expected ${names.map(describe).join(", ")}`);
   }
-  const checked = checkArrays(name, Object.fromEntries(names.map((n) => [n, arrays[n]])));
+  // In the caller's order first, so that a message names the arrays as the caller wrote them.
+  const ordered = [...Object.keys(arrays), ...names.filter((n) => !(n in arrays))];
+  const checked = checkArrays(context, Object.fromEntries(ordered.map((n) => [n, arrays[n]])));
   const size = checked[0].size;
-  checkSizes(name, size, arrays as Record<string, DeviceArray>);
+  checkSizes(context, size, arrays as Record<string, DeviceArray>);
   const given = Array.isArray(scalars) ? scalars : [{ end: size, scalars: scalars as Record<string, number> }];
   let start = 0;
   const runs: Run[] = given.map(({ end, scalars: values }) => {
     if (!Number.isSafeInteger(end) || end < start || end > size) {
-      throw new InvalidArgumentError(`${name}: a run ends at ${describe(end)}; expected ends in order from ${start} to ${size}`);
+      throw new InvalidArgumentError(`${context}: a run ends at ${describe(end)}; expected ends in order from ${start} to ${size}`);
     }
     start = end;
     return {
       end, scalars: definition.scalars.map((s) => {
         const value = values[s];
-        if (typeof value !== "number") throw new InvalidArgumentError(`${name}: scalar ${s} is ${describe(value)}; expected a number`);
+        if (typeof value !== "number") throw new InvalidArgumentError(`${context}: scalar ${s} is ${describe(value)}; expected a number`);
         return Math.fround(value);
       }),
     };
   });
-  if (start !== size) throw new InvalidArgumentError(`${name}: the runs end at ${start}; expected them to cover all ${size} elements`);
+  if (start !== size) throw new InvalidArgumentError(`${context}: the runs end at ${start}; expected them to cover all ${size} elements`);
   kernel(checked[0].device, name)(arrays, runs);
 }

@@ -1,7 +1,7 @@
 import type { ElementwiseKernel, KernelTable, Run } from "../../runtime/Device.js";
 import { DeviceArray } from "../../runtime/DeviceArray.js";
 import { DEFINITIONS, type ElementwiseName } from "../../kernels/index.js";
-import { MAX_RUNS, readArrays, writtenArrays } from "../../kernels/vocabulary.js";
+import { MAX_RUNS, readArrays, writtenArrays, type ElementwiseDefinition } from "../../kernels/vocabulary.js";
 import type { WebGL2Device } from "./index.js";
 import { aligned, sameLanes, type TextureBuffer } from "./passes.js";
 import { matmul } from "./matmul.js";
@@ -25,8 +25,8 @@ function oneGeometry(arrays: DeviceArray[]): boolean {
  * state always does; other views are staged through copies. Several runs are one draw
  * (RUNS, up to MAX_RUNS), more are drawn a run at a time.
  */
-function elementwise(device: WebGL2Device, name: ElementwiseName): ElementwiseKernel {
-  const definition = DEFINITIONS[name];
+export function elementwise(device: WebGL2Device, definition: ElementwiseDefinition): ElementwiseKernel {
+  const { name } = definition;
   const read = readArrays(definition);
   const written = writtenArrays(definition);
   const run: ElementwiseKernel = (arrays, runs) => {
@@ -77,7 +77,7 @@ function scalarUniforms(names: readonly string[], runs: readonly Run[]): Record<
 /** The webgl2 device's kernel table. */
 export function webgl2Kernels(device: WebGL2Device): KernelTable {
   const rendered = Object.fromEntries(Object.keys(DEFINITIONS).map((name) =>
-    [name, elementwise(device, name as ElementwiseName)])) as Record<ElementwiseName, ElementwiseKernel>;
+    [name, elementwise(device, DEFINITIONS[name as ElementwiseName])])) as Record<ElementwiseName, ElementwiseKernel>;
   return {
     ...rendered,
     matmul: (a, b, out, bias, shape) => matmul(device, a, b, out, bias, shape),

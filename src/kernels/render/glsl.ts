@@ -11,7 +11,7 @@ import { GENERATED, decimal, functionBody, hex, straightLine, type Language } fr
 const ops: Record<string, (a: string, b: string, c: string) => string> = {
   add: (a, b) => `fadd(${a}, ${b})`, sub: (a, b) => `fsub(${a}, ${b})`, mul: (a, b) => `fmul(${a}, ${b})`,
   div: (a, b) => `fdiv(${a}, ${b})`, sqrt: (a) => `fsqrt(${a})`,
-  neg: (a) => `-${a}`, abs: (a) => `abs(${a})`, min: (a, b) => `min(${a}, ${b})`, max: (a, b) => `max(${a}, ${b})`,
+  neg: (a) => `-${a}`, abs: (a) => `abs(${a})`, min: (a, b) => `fmin(${a}, ${b})`, max: (a, b) => `fmax(${a}, ${b})`,
   floor: (a) => `floor(${a})`, select: (a, b, c) => `mix(${c}, ${b}, ${a})`,
   pow2: (a) => `pow2(${a})`, exponent: (a) => `exponentOf(${a})`, significand: (a) => `significandOf(${a})`,
   gt: (a, b) => `greaterThan(${a}, ${b})`, ge: (a, b) => `greaterThanEqual(${a}, ${b})`, lt: (a, b) => `lessThan(${a}, ${b})`,

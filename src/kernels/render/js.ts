@@ -42,21 +42,28 @@ const js: Language = {
 
 const indent = (lines: string[], depth: number) => lines.map((line) => `${"  ".repeat(depth)}${line}`);
 
-/** The module of every definition's reference loop and the math functions they call. */
-export function renderJs(definitions: readonly ElementwiseDefinition[]): string {
+/**
+ * The module of every definition's reference loop and the math functions they call:
+ * TypeScript, or with `typescript` false the same code without its types (what a test
+ * of a definition not in the package evaluates).
+ */
+export function renderJs(definitions: readonly ElementwiseDefinition[], typescript = true): string {
   const roots = definitions.flatMap((d) => Object.values(d.results) as Expr[]);
-  const out = [`// ${GENERATED("src/kernels/")}`, 'import { exponentOf, significandOf, type Round } from "./rounding.js";', ""];
+  const type = (annotation: string) => (typescript ? annotation : "");
+  const out = [`// ${GENERATED("src/kernels/")}`,
+    `import { exponentOf, significandOf${type(", type Round")} } from "./rounding.js";`, ""];
   for (const fn of mathFunctions(roots)) {
-    const params = Array.from({ length: fn.arity }, (_, i) => `p${i}: number`).join(", ");
+    const params = Array.from({ length: fn.arity }, (_, i) => `p${i}${type(": number")}`).join(", ");
     const { lines, result } = functionBody(fn, js);
-    out.push(`/** ${fn.doc} */`, `export function ${fn.name}f(${params}, f: Round): number {`, ...indent(lines, 1),
-      `  return ${result};`, "}", "");
+    out.push(`/** ${fn.doc} */`, `export function ${fn.name}f(${params}, f${type(": Round")})${type(": number")} {`,
+      ...indent(lines, 1), `  return ${result};`, "}", "");
   }
   for (const d of definitions) {
     const written = writtenArrays(d);
     const { lines, results } = straightLine(written.map((w) => d.results[w]), js);
     out.push(`/** ${d.doc}: arrays ${allArrays(d).join(", ")}; scalars ${d.scalars.join(", ") || "none"}. */`,
-      `function ${d.name}Kernel(arrays: Float32Array[], ${d.scalars.length ? "" : "_"}scalars: readonly number[], f: Round): void {`,
+      `function ${d.name}Kernel(arrays${type(": Float32Array[]")}, ${d.scalars.length ? "" : "_"}scalars${type(": readonly number[]")}, ` +
+      `f${type(": Round")})${type(": void")} {`,
       `  const [${allArrays(d).join(", ")}] = arrays;`,
       ...d.scalars.map((s, i) => `  const s_${s} = f(scalars[${i}]);`),
       `  for (let i = 0; i < ${written[0]}.length; i++) {`,
