@@ -122,6 +122,8 @@ export interface ElementwiseDefinition<
   readonly scalars: readonly S[];
   /** The expression of every written array (updates and outputs). */
   readonly results: Readonly<Record<U | O, Expr>>;
+  /** Every array in argument order: inputs, updates, outputs. */
+  readonly arrays: readonly (I | U | O)[];
 }
 
 export interface DefinitionSpec<I extends string, U extends string, O extends string, S extends string> {
@@ -162,7 +164,7 @@ export function elementwise<I extends string = never, U extends string = never, 
     if (returned[written] === undefined) throw new Error(`kernel ${name}: the body gives no value for ${written}`);
     results[written] = value(returned[written]);
   }
-  return { name, doc: spec.doc, inputs, updates, outputs, scalars, results };
+  return { name, doc: spec.doc, inputs, updates, outputs, scalars, results, arrays: [...inputs, ...updates, ...outputs] };
 }
 
 /** The arrays a kernel reads (inputs, then updates), in its argument order. */
@@ -170,7 +172,7 @@ export const readArrays = (d: ElementwiseDefinition): string[] => [...d.inputs, 
 /** The arrays a kernel writes (updates, then outputs), in render-target order. */
 export const writtenArrays = (d: ElementwiseDefinition): string[] => [...d.updates, ...d.outputs];
 /** Every array of a kernel in its argument order: inputs, updates, outputs. */
-export const allArrays = (d: ElementwiseDefinition): string[] => [...d.inputs, ...d.updates, ...d.outputs];
+export const allArrays = (d: ElementwiseDefinition): readonly string[] => d.arrays;
 
 /**
  * The graph in evaluation order: every node after its arguments, each once. Math
