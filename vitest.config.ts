@@ -30,10 +30,19 @@ function runSeedExampleInNode(): string[] {
     .trim().split("\n");
 }
 
+/**
+ * Runs in the Vitest Node process for a browser test: Adam's bias-corrected rates for
+ * steps 1 to 3000 with two sets of hyper-parameters, as V8 in Node computes them.
+ */
+function adamRatesInNode(): number[] {
+  const script = 'import { adamRatesForTest } from "./test/adamRates.ts"; console.log(JSON.stringify(adamRatesForTest()));';
+  return JSON.parse(execFileSync("node_modules/.bin/tsx", ["--eval", script], { encoding: "utf8" }));
+}
+
 // Suites parameterized over devices run in both projects; Node-only ones spawn processes.
 const shared = ["test/rmspropGraves.test.ts", "test/network.test.ts", "test/training.test.ts", "test/errors.test.ts",
   "test/optimizer.test.ts", "test/leaks.test.ts", "test/fuzz.test.ts",
-  "test/reproducibility.test.ts", "test/views.test.ts", "test/kernels.test.ts", "test/weights.test.ts", "test/threads.test.ts"];
+  "test/reproducibility.test.ts", "test/views.test.ts", "test/kernels.test.ts", "test/optimizers.test.ts", "test/weights.test.ts", "test/threads.test.ts"];
 
 export default defineConfig({
   test: {
@@ -74,7 +83,7 @@ export default defineConfig({
               },
             }),
             instances: [{ browser: stack === "softpipe" ? "firefox" : "chromium" }],
-            commands: { runSeedExampleInNode },
+            commands: { runSeedExampleInNode, adamRatesInNode },
           },
         },
       },

@@ -303,6 +303,470 @@ export function rmspropGravesFlush(grad: usize, param: usize, mg: usize, ms: usi
   }
 }
 
+/** one step of SGD. */
+export function sgd(grad: usize, param: usize, n: i32, learnRate: f32): void {
+  sgdBody(grad, param, n, learnRate, false);
+}
+
+/** sgd under subnormals "flush". */
+export function sgdFlush(grad: usize, param: usize, n: i32, learnRate: f32): void {
+  sgdBody(grad, param, n, learnRate, true);
+}
+
+@inline function sgdBody(grad: usize, param: usize, n: i32, learnRate: f32, flush: bool): void {
+  const s_learnRate = fl(learnRate, flush);
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vs_learnRate = f32x4.splat(s_learnRate);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      const v_grad = vload(grad + o, flush);
+      const v_param = vload(param + o, flush);
+      const t0 = vmul(vs_learnRate, v_grad, flush);
+      const t1 = vsub(v_param, t0, flush);
+      v128.store(param + o, t1);
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const v_grad = fload(grad + o, flush);
+    const v_param = fload(param + o, flush);
+    const t0 = fmul(s_learnRate, v_grad, flush);
+    const t1 = fsub(v_param, t0, flush);
+    store<f32>(param + o, t1);
+  }
+}
+
+/** one step of SGD with classical momentum (MomentumSGD). */
+export function momentumSGD(grad: usize, param: usize, mom: usize, n: i32, learnRate: f32, momRate: f32): void {
+  momentumSGDBody(grad, param, mom, n, learnRate, momRate, false);
+}
+
+/** momentumSGD under subnormals "flush". */
+export function momentumSGDFlush(grad: usize, param: usize, mom: usize, n: i32, learnRate: f32, momRate: f32): void {
+  momentumSGDBody(grad, param, mom, n, learnRate, momRate, true);
+}
+
+@inline function momentumSGDBody(grad: usize, param: usize, mom: usize, n: i32, learnRate: f32, momRate: f32, flush: bool): void {
+  const s_learnRate = fl(learnRate, flush);
+  const s_momRate = fl(momRate, flush);
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vs_learnRate = f32x4.splat(s_learnRate);
+    const vs_momRate = f32x4.splat(s_momRate);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      const v_grad = vload(grad + o, flush);
+      const v_param = vload(param + o, flush);
+      const v_mom = vload(mom + o, flush);
+      const t0 = vmul(vs_momRate, v_mom, flush);
+      const t1 = vmul(vs_learnRate, v_grad, flush);
+      const t2 = vsub(t0, t1, flush);
+      const t3 = vadd(v_param, t2, flush);
+      v128.store(param + o, t3);
+      v128.store(mom + o, t2);
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const v_grad = fload(grad + o, flush);
+    const v_param = fload(param + o, flush);
+    const v_mom = fload(mom + o, flush);
+    const t0 = fmul(s_momRate, v_mom, flush);
+    const t1 = fmul(s_learnRate, v_grad, flush);
+    const t2 = fsub(t0, t1, flush);
+    const t3 = fadd(v_param, t2, flush);
+    store<f32>(param + o, t3);
+    store<f32>(mom + o, t2);
+  }
+}
+
+/** one step of SGD with Nesterov momentum (NesterovSGD). */
+export function nesterovSGD(grad: usize, param: usize, mom: usize, n: i32, learnRate: f32, momRate: f32, momRate2: f32, nesterovRate: f32): void {
+  nesterovSGDBody(grad, param, mom, n, learnRate, momRate, momRate2, nesterovRate, false);
+}
+
+/** nesterovSGD under subnormals "flush". */
+export function nesterovSGDFlush(grad: usize, param: usize, mom: usize, n: i32, learnRate: f32, momRate: f32, momRate2: f32, nesterovRate: f32): void {
+  nesterovSGDBody(grad, param, mom, n, learnRate, momRate, momRate2, nesterovRate, true);
+}
+
+@inline function nesterovSGDBody(grad: usize, param: usize, mom: usize, n: i32, learnRate: f32, momRate: f32, momRate2: f32, nesterovRate: f32, flush: bool): void {
+  const s_learnRate = fl(learnRate, flush);
+  const s_momRate = fl(momRate, flush);
+  const s_momRate2 = fl(momRate2, flush);
+  const s_nesterovRate = fl(nesterovRate, flush);
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vs_learnRate = f32x4.splat(s_learnRate);
+    const vs_momRate = f32x4.splat(s_momRate);
+    const vs_momRate2 = f32x4.splat(s_momRate2);
+    const vs_nesterovRate = f32x4.splat(s_nesterovRate);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      const v_grad = vload(grad + o, flush);
+      const v_param = vload(param + o, flush);
+      const v_mom = vload(mom + o, flush);
+      const t0 = vmul(vs_momRate2, v_mom, flush);
+      const t1 = vmul(vs_nesterovRate, v_grad, flush);
+      const t2 = vsub(t0, t1, flush);
+      const t3 = vadd(v_param, t2, flush);
+      const t4 = vmul(vs_momRate, v_mom, flush);
+      const t5 = vmul(vs_learnRate, v_grad, flush);
+      const t6 = vsub(t4, t5, flush);
+      v128.store(param + o, t3);
+      v128.store(mom + o, t6);
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const v_grad = fload(grad + o, flush);
+    const v_param = fload(param + o, flush);
+    const v_mom = fload(mom + o, flush);
+    const t0 = fmul(s_momRate2, v_mom, flush);
+    const t1 = fmul(s_nesterovRate, v_grad, flush);
+    const t2 = fsub(t0, t1, flush);
+    const t3 = fadd(v_param, t2, flush);
+    const t4 = fmul(s_momRate, v_mom, flush);
+    const t5 = fmul(s_learnRate, v_grad, flush);
+    const t6 = fsub(t4, t5, flush);
+    store<f32>(param + o, t3);
+    store<f32>(mom + o, t6);
+  }
+}
+
+/** one step of RMSProp. */
+export function rmsprop(grad: usize, param: usize, ms: usize, n: i32, learnRate: f32, factor: f32, oneMinusFactor: f32, epsilon: f32): void {
+  rmspropBody(grad, param, ms, n, learnRate, factor, oneMinusFactor, epsilon, false);
+}
+
+/** rmsprop under subnormals "flush". */
+export function rmspropFlush(grad: usize, param: usize, ms: usize, n: i32, learnRate: f32, factor: f32, oneMinusFactor: f32, epsilon: f32): void {
+  rmspropBody(grad, param, ms, n, learnRate, factor, oneMinusFactor, epsilon, true);
+}
+
+@inline function rmspropBody(grad: usize, param: usize, ms: usize, n: i32, learnRate: f32, factor: f32, oneMinusFactor: f32, epsilon: f32, flush: bool): void {
+  const s_learnRate = fl(learnRate, flush);
+  const s_factor = fl(factor, flush);
+  const s_oneMinusFactor = fl(oneMinusFactor, flush);
+  const s_epsilon = fl(epsilon, flush);
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vs_learnRate = f32x4.splat(s_learnRate);
+    const vs_factor = f32x4.splat(s_factor);
+    const vs_oneMinusFactor = f32x4.splat(s_oneMinusFactor);
+    const vs_epsilon = f32x4.splat(s_epsilon);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      const v_grad = vload(grad + o, flush);
+      const v_param = vload(param + o, flush);
+      const v_ms = vload(ms + o, flush);
+      const t0 = vmul(vs_learnRate, v_grad, flush);
+      const t1 = vmul(vs_factor, v_ms, flush);
+      const t2 = vmul(vs_oneMinusFactor, v_grad, flush);
+      const t3 = vmul(t2, v_grad, flush);
+      const t4 = vadd(t1, t3, flush);
+      const t5 = vsqrt(t4, flush);
+      const t6 = vadd(t5, vs_epsilon, flush);
+      const t7 = vdiv(t0, t6, flush);
+      const t8 = vsub(v_param, t7, flush);
+      v128.store(param + o, t8);
+      v128.store(ms + o, t4);
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const v_grad = fload(grad + o, flush);
+    const v_param = fload(param + o, flush);
+    const v_ms = fload(ms + o, flush);
+    const t0 = fmul(s_learnRate, v_grad, flush);
+    const t1 = fmul(s_factor, v_ms, flush);
+    const t2 = fmul(s_oneMinusFactor, v_grad, flush);
+    const t3 = fmul(t2, v_grad, flush);
+    const t4 = fadd(t1, t3, flush);
+    const t5 = fsqrt(t4, flush);
+    const t6 = fadd(t5, s_epsilon, flush);
+    const t7 = fdiv(t0, t6, flush);
+    const t8 = fsub(v_param, t7, flush);
+    store<f32>(param + o, t8);
+    store<f32>(ms + o, t4);
+  }
+}
+
+/** one step of Adam. */
+export function adam(grad: usize, param: usize, mg: usize, ms: usize, n: i32, learnRate: f32, fix1: f32, fix2: f32, epsilon: f32): void {
+  adamBody(grad, param, mg, ms, n, learnRate, fix1, fix2, epsilon, false);
+}
+
+/** adam under subnormals "flush". */
+export function adamFlush(grad: usize, param: usize, mg: usize, ms: usize, n: i32, learnRate: f32, fix1: f32, fix2: f32, epsilon: f32): void {
+  adamBody(grad, param, mg, ms, n, learnRate, fix1, fix2, epsilon, true);
+}
+
+@inline function adamBody(grad: usize, param: usize, mg: usize, ms: usize, n: i32, learnRate: f32, fix1: f32, fix2: f32, epsilon: f32, flush: bool): void {
+  const s_learnRate = fl(learnRate, flush);
+  const s_fix1 = fl(fix1, flush);
+  const s_fix2 = fl(fix2, flush);
+  const s_epsilon = fl(epsilon, flush);
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vs_learnRate = f32x4.splat(s_learnRate);
+    const vs_fix1 = f32x4.splat(s_fix1);
+    const vs_fix2 = f32x4.splat(s_fix2);
+    const vs_epsilon = f32x4.splat(s_epsilon);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      const v_grad = vload(grad + o, flush);
+      const v_param = vload(param + o, flush);
+      const v_mg = vload(mg + o, flush);
+      const v_ms = vload(ms + o, flush);
+      const t0 = vsub(v_grad, v_mg, flush);
+      const t1 = vmul(vs_fix1, t0, flush);
+      const t2 = vadd(v_mg, t1, flush);
+      const t3 = vmul(vs_learnRate, t2, flush);
+      const t4 = vmul(v_grad, v_grad, flush);
+      const t5 = vsub(t4, v_ms, flush);
+      const t6 = vmul(vs_fix2, t5, flush);
+      const t7 = vadd(v_ms, t6, flush);
+      const t8 = vsqrt(t7, flush);
+      const t9 = vadd(t8, vs_epsilon, flush);
+      const t10 = vdiv(t3, t9, flush);
+      const t11 = vsub(v_param, t10, flush);
+      v128.store(param + o, t11);
+      v128.store(mg + o, t2);
+      v128.store(ms + o, t7);
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const v_grad = fload(grad + o, flush);
+    const v_param = fload(param + o, flush);
+    const v_mg = fload(mg + o, flush);
+    const v_ms = fload(ms + o, flush);
+    const t0 = fsub(v_grad, v_mg, flush);
+    const t1 = fmul(s_fix1, t0, flush);
+    const t2 = fadd(v_mg, t1, flush);
+    const t3 = fmul(s_learnRate, t2, flush);
+    const t4 = fmul(v_grad, v_grad, flush);
+    const t5 = fsub(t4, v_ms, flush);
+    const t6 = fmul(s_fix2, t5, flush);
+    const t7 = fadd(v_ms, t6, flush);
+    const t8 = fsqrt(t7, flush);
+    const t9 = fadd(t8, s_epsilon, flush);
+    const t10 = fdiv(t3, t9, flush);
+    const t11 = fsub(v_param, t10, flush);
+    store<f32>(param + o, t11);
+    store<f32>(mg + o, t2);
+    store<f32>(ms + o, t7);
+  }
+}
+
+/** one step of AdaGrad. */
+export function adagrad(grad: usize, param: usize, h: usize, n: i32, learnRate: f32, epsilon: f32): void {
+  adagradBody(grad, param, h, n, learnRate, epsilon, false);
+}
+
+/** adagrad under subnormals "flush". */
+export function adagradFlush(grad: usize, param: usize, h: usize, n: i32, learnRate: f32, epsilon: f32): void {
+  adagradBody(grad, param, h, n, learnRate, epsilon, true);
+}
+
+@inline function adagradBody(grad: usize, param: usize, h: usize, n: i32, learnRate: f32, epsilon: f32, flush: bool): void {
+  const s_learnRate = fl(learnRate, flush);
+  const s_epsilon = fl(epsilon, flush);
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vs_learnRate = f32x4.splat(s_learnRate);
+    const vs_epsilon = f32x4.splat(s_epsilon);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      const v_grad = vload(grad + o, flush);
+      const v_param = vload(param + o, flush);
+      const v_h = vload(h + o, flush);
+      const t0 = vmul(vs_learnRate, v_grad, flush);
+      const t1 = vmul(v_grad, v_grad, flush);
+      const t2 = vadd(v_h, t1, flush);
+      const t3 = vsqrt(t2, flush);
+      const t4 = vadd(t3, vs_epsilon, flush);
+      const t5 = vdiv(t0, t4, flush);
+      const t6 = vsub(v_param, t5, flush);
+      v128.store(param + o, t6);
+      v128.store(h + o, t2);
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const v_grad = fload(grad + o, flush);
+    const v_param = fload(param + o, flush);
+    const v_h = fload(h + o, flush);
+    const t0 = fmul(s_learnRate, v_grad, flush);
+    const t1 = fmul(v_grad, v_grad, flush);
+    const t2 = fadd(v_h, t1, flush);
+    const t3 = fsqrt(t2, flush);
+    const t4 = fadd(t3, s_epsilon, flush);
+    const t5 = fdiv(t0, t4, flush);
+    const t6 = fsub(v_param, t5, flush);
+    store<f32>(param + o, t6);
+    store<f32>(h + o, t2);
+  }
+}
+
+/** one step of AdaDelta. */
+export function adadelta(grad: usize, param: usize, msg: usize, msdx: usize, n: i32, oneMinusRho: f32, epsilon: f32): void {
+  adadeltaBody(grad, param, msg, msdx, n, oneMinusRho, epsilon, false);
+}
+
+/** adadelta under subnormals "flush". */
+export function adadeltaFlush(grad: usize, param: usize, msg: usize, msdx: usize, n: i32, oneMinusRho: f32, epsilon: f32): void {
+  adadeltaBody(grad, param, msg, msdx, n, oneMinusRho, epsilon, true);
+}
+
+@inline function adadeltaBody(grad: usize, param: usize, msg: usize, msdx: usize, n: i32, oneMinusRho: f32, epsilon: f32, flush: bool): void {
+  const s_oneMinusRho = fl(oneMinusRho, flush);
+  const s_epsilon = fl(epsilon, flush);
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vs_oneMinusRho = f32x4.splat(s_oneMinusRho);
+    const vs_epsilon = f32x4.splat(s_epsilon);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      const v_grad = vload(grad + o, flush);
+      const v_param = vload(param + o, flush);
+      const v_msg = vload(msg + o, flush);
+      const v_msdx = vload(msdx + o, flush);
+      const t0 = vadd(v_msdx, vs_epsilon, flush);
+      const t1 = vmul(v_grad, v_grad, flush);
+      const t2 = vsub(t1, v_msg, flush);
+      const t3 = vmul(vs_oneMinusRho, t2, flush);
+      const t4 = vadd(v_msg, t3, flush);
+      const t5 = vadd(t4, vs_epsilon, flush);
+      const t6 = vdiv(t0, t5, flush);
+      const t7 = vsqrt(t6, flush);
+      const t8 = vmul(t7, v_grad, flush);
+      const t9 = vsub(v_param, t8, flush);
+      const t10 = vmul(t8, t8, flush);
+      const t11 = vsub(t10, v_msdx, flush);
+      const t12 = vmul(vs_oneMinusRho, t11, flush);
+      const t13 = vadd(v_msdx, t12, flush);
+      v128.store(param + o, t9);
+      v128.store(msg + o, t4);
+      v128.store(msdx + o, t13);
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const v_grad = fload(grad + o, flush);
+    const v_param = fload(param + o, flush);
+    const v_msg = fload(msg + o, flush);
+    const v_msdx = fload(msdx + o, flush);
+    const t0 = fadd(v_msdx, s_epsilon, flush);
+    const t1 = fmul(v_grad, v_grad, flush);
+    const t2 = fsub(t1, v_msg, flush);
+    const t3 = fmul(s_oneMinusRho, t2, flush);
+    const t4 = fadd(v_msg, t3, flush);
+    const t5 = fadd(t4, s_epsilon, flush);
+    const t6 = fdiv(t0, t5, flush);
+    const t7 = fsqrt(t6, flush);
+    const t8 = fmul(t7, v_grad, flush);
+    const t9 = fsub(v_param, t8, flush);
+    const t10 = fmul(t8, t8, flush);
+    const t11 = fsub(t10, v_msdx, flush);
+    const t12 = fmul(s_oneMinusRho, t11, flush);
+    const t13 = fadd(v_msdx, t12, flush);
+    store<f32>(param + o, t9);
+    store<f32>(msg + o, t4);
+    store<f32>(msdx + o, t13);
+  }
+}
+
+/** one step of SMORMS3. */
+export function smorms3(grad: usize, param: usize, mem: usize, mg: usize, ms: usize, n: i32, learnRate: f32, epsilon: f32): void {
+  smorms3Body(grad, param, mem, mg, ms, n, learnRate, epsilon, false);
+}
+
+/** smorms3 under subnormals "flush". */
+export function smorms3Flush(grad: usize, param: usize, mem: usize, mg: usize, ms: usize, n: i32, learnRate: f32, epsilon: f32): void {
+  smorms3Body(grad, param, mem, mg, ms, n, learnRate, epsilon, true);
+}
+
+@inline function smorms3Body(grad: usize, param: usize, mem: usize, mg: usize, ms: usize, n: i32, learnRate: f32, epsilon: f32, flush: bool): void {
+  const s_learnRate = fl(learnRate, flush);
+  const s_epsilon = fl(epsilon, flush);
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vs_learnRate = f32x4.splat(s_learnRate);
+    const vs_epsilon = f32x4.splat(s_epsilon);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      const v_grad = vload(grad + o, flush);
+      const v_param = vload(param + o, flush);
+      const v_mem = vload(mem + o, flush);
+      const v_mg = vload(mg + o, flush);
+      const v_ms = vload(ms + o, flush);
+      const t0 = vadd(v_mem, f32x4.splat(reinterpret<f32>(0x3f800000) /* 1 */), flush);
+      const t1 = vdiv(f32x4.splat(reinterpret<f32>(0x3f800000) /* 1 */), t0, flush);
+      const t2 = vsub(f32x4.splat(reinterpret<f32>(0x3f800000) /* 1 */), t1, flush);
+      const t3 = vmul(t2, v_mg, flush);
+      const t4 = vmul(t1, v_grad, flush);
+      const t5 = vadd(t3, t4, flush);
+      const t6 = vmul(t5, t5, flush);
+      const t7 = vmul(t2, v_ms, flush);
+      const t8 = vmul(t1, v_grad, flush);
+      const t9 = vmul(t8, v_grad, flush);
+      const t10 = vadd(t7, t9, flush);
+      const t11 = vadd(t10, vs_epsilon, flush);
+      const t12 = vdiv(t6, t11, flush);
+      const t13 = f32x4.min(vs_learnRate, t12);
+      const t14 = vmul(v_grad, t13, flush);
+      const t15 = vsqrt(t10, flush);
+      const t16 = vadd(t15, vs_epsilon, flush);
+      const t17 = vdiv(t14, t16, flush);
+      const t18 = vsub(v_param, t17, flush);
+      const t19 = vsub(f32x4.splat(reinterpret<f32>(0x3f800000) /* 1 */), t12, flush);
+      const t20 = vmul(v_mem, t19, flush);
+      const t21 = vadd(f32x4.splat(reinterpret<f32>(0x3f800000) /* 1 */), t20, flush);
+      v128.store(param + o, t18);
+      v128.store(mem + o, t21);
+      v128.store(mg + o, t5);
+      v128.store(ms + o, t10);
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const v_grad = fload(grad + o, flush);
+    const v_param = fload(param + o, flush);
+    const v_mem = fload(mem + o, flush);
+    const v_mg = fload(mg + o, flush);
+    const v_ms = fload(ms + o, flush);
+    const t0 = fadd(v_mem, reinterpret<f32>(0x3f800000) /* 1 */, flush);
+    const t1 = fdiv(reinterpret<f32>(0x3f800000) /* 1 */, t0, flush);
+    const t2 = fsub(reinterpret<f32>(0x3f800000) /* 1 */, t1, flush);
+    const t3 = fmul(t2, v_mg, flush);
+    const t4 = fmul(t1, v_grad, flush);
+    const t5 = fadd(t3, t4, flush);
+    const t6 = fmul(t5, t5, flush);
+    const t7 = fmul(t2, v_ms, flush);
+    const t8 = fmul(t1, v_grad, flush);
+    const t9 = fmul(t8, v_grad, flush);
+    const t10 = fadd(t7, t9, flush);
+    const t11 = fadd(t10, s_epsilon, flush);
+    const t12 = fdiv(t6, t11, flush);
+    const t13 = min<f32>(s_learnRate, t12);
+    const t14 = fmul(v_grad, t13, flush);
+    const t15 = fsqrt(t10, flush);
+    const t16 = fadd(t15, s_epsilon, flush);
+    const t17 = fdiv(t14, t16, flush);
+    const t18 = fsub(v_param, t17, flush);
+    const t19 = fsub(reinterpret<f32>(0x3f800000) /* 1 */, t12, flush);
+    const t20 = fmul(v_mem, t19, flush);
+    const t21 = fadd(reinterpret<f32>(0x3f800000) /* 1 */, t20, flush);
+    store<f32>(param + o, t18);
+    store<f32>(mem + o, t21);
+    store<f32>(mg + o, t5);
+    store<f32>(ms + o, t10);
+  }
+}
+
 /** y = relu(x). */
 export function relu(x: usize, y: usize, n: i32): void {
   reluBody(x, y, n, false);

@@ -6,8 +6,14 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { randn } from "../src/index.js";
 import { measure, table, ms, ratio, type Contender } from "./harness.ts";
-import { NETS, copyFloor, oursMatmul, oursTrainStep, oursUpdate } from "./ours.ts";
-import { onBackend, tfjsTrainStep, tfjsUpdate } from "./tfjs.ts";
+import { NETS, copyFloor, oursMatmul, oursOptimizerUpdate, oursTrainStep, oursUpdate } from "./ours.ts";
+import { TFJS_OPTIMIZERS, onBackend, tfjsOptimizerUpdate, tfjsTrainStep, tfjsUpdate } from "./tfjs.ts";
+import { OPTIMIZERS, type OptimizerName } from "../src/optimizers/index.js";
+
+/** State arrays per parameter of each optimizer: the bytes its step moves are (3 + 2 * states) floats. */
+const STATES: Record<OptimizerName, number> = {
+  SGD: 0, MomentumSGD: 1, NesterovSGD: 1, RMSProp: 1, Adam: 2, AdaGrad: 1, AdaDelta: 2, SMORMS3: 3, RMSPropGraves: 3,
+};
 import { compileNative, nativeGflops } from "./native.ts";
 import { execFileSync } from "node:child_process";
 import { availableParallelism } from "node:os";
@@ -76,6 +82,30 @@ results.updateScript = Object.fromEntries(THREADS.map((threads) => {
   return [threads, line];
 }));
 console.log();
+
+console.log("The optimizer family at 1M parameters, ms per update() (wasm-simd, one thread), against TF.js wasm's " +
+  "version and the copy floor (the bytes the step moves)\n");
+const familyRows = [["optimizer", "ours", "TF.js wasm", "copy floor", "ours vs TF.js wasm", "ours / floor"]];
+const family: Record<string, Record<string, number>> = {};
+const RATES: Record<OptimizerName, Record<string, number>> = {
+  SGD: { learnRate: 0.01 }, MomentumSGD: { learnRate: 0.01 }, NesterovSGD: { learnRate: 0.01 }, RMSProp: { learnRate: 0.01 },
+  Adam: { alpha: 0.01 }, AdaGrad: { learnRate: 0.01 }, AdaDelta: {}, SMORMS3: { learnRate: 0.01 }, RMSPropGraves: { learnRate: 0.01 },
+};
+for (const name of Object.keys(OPTIMIZERS) as OptimizerName[]) {
+  const states = STATES[name];
+  const contenders: (Contender & { dispose?(): void })[] = [await oursOptimizerUpdate(name, RATES[name]),
+    await copyFloor("wasm-simd", 1 << 20, (3 + 2 * states) / 2)];
+  if (TFJS_OPTIMIZERS[name]) contenders.push(await onBackend("wasm", () => tfjsOptimizerUpdate(name, 1 << 20)));
+  const t = await measure(contenders, { rounds: 7 });
+  contenders.forEach((c) => c.dispose?.());
+  family[name] = Object.fromEntries(t);
+  familyRows.push([name, ms(t.get("ours")), ms(t.get("TF.js wasm")), ms(t.get("copy floor")),
+    ratio(t.get("TF.js wasm"), t.get("ours")), ratio(t.get("ours"), t.get("copy floor"))]);
+}
+console.log(table(familyRows));
+console.log("(SMORMS3 has no TF.js version; TF.js's NesterovSGD is its momentum with useNesterov, its RMSPropGraves " +
+  "the centered rmsprop with -epsilon)\n");
+results.family = family;
 
 const NATIVE = compileNative();
 console.log("Matrix products of the 784-512-512-10 net at batch 64, GFLOP/s, and the native C reference " +

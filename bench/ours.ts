@@ -4,6 +4,7 @@ import {
   MSE, type DeviceName, type Precision, type SubnormalMode,
 } from "../src/index.js";
 import { kernel } from "../src/runtime/kernels.js";
+import { OPTIMIZERS, type OptimizerName } from "../src/optimizers/index.js";
 import type { Contender } from "./harness.ts";
 
 /** How a contender's device is opened: a subnormal mode, or webgl2's "fast" precision. */
@@ -53,17 +54,34 @@ export async function oursUpdate(name: DeviceName, size: number, variant: Varian
 }
 
 /**
- * The floor of a device: a copy of the bytes one update moves (five float32 reads and
- * four writes per parameter, 36 bytes, as a copy of 4.5 floats per parameter), with
- * memory.copy on WASM or a texture-copy pass on webgl2.
+ * The floor of a device: a copy of the bytes one update moves (for Graves five float32
+ * reads and four writes per parameter, 36 bytes, as a copy of 4.5 floats per parameter),
+ * with memory.copy on WASM or a texture-copy pass on webgl2.
  */
-export async function copyFloor(name: DeviceName, size: number): Promise<Contender & { dispose(): void }> {
+export async function copyFloor(name: DeviceName, size: number, floatsPerParameter = 4.5): Promise<Contender & { dispose(): void }> {
   const device = await getDevice(name, { threads: 1 });
-  const n = Math.ceil(size * 4.5);
+  const n = Math.ceil(size * floatsPerParameter);
   const [src, dst] = [DeviceArray.allocate(device, [n]), DeviceArray.allocate(device, [n])];
   return {
     name: "copy floor", run: () => kernel(device, "copy")(src, dst), sync: () => void dst.view(0, [1]).get(),
     dispose: () => [src, dst].forEach((a) => a.dispose()),
+  };
+}
+
+/**
+ * One update() of optimizer `name` over the 1024×1024 weights of one Linear layer (1M
+ * parameters), through the public API, with the non-finite check off: the fused step.
+ */
+export async function oursOptimizerUpdate(name: OptimizerName, rates: Record<string, number>): Promise<Contender & { dispose(): void }> {
+  await init({ device: "wasm-simd", threads: 1 });
+  const layer = new Linear(1024, 1024, { useBias: false, seed: 1 });
+  const optimizer = new OPTIMIZERS[name]({ ...rates, nonFinite: "off" });
+  optimizer.setupOn(layer, { useGlobalState: true });
+  const W = layer.getVar("W");
+  W.grad.set(randn([W.grad.size], 2).map((v) => v * 1e-2));
+  return {
+    name: "ours", run: () => void optimizer.update(), sync: () => void W.data.view(0, [1]).get(),
+    dispose: () => [optimizer, layer].forEach((x) => x.dispose()),
   };
 }
 

@@ -21,6 +21,30 @@ export function tfjsUpdate(size: number) {
   };
 }
 
+/** TF.js's version of each optimizer of the family it has, at the rates of the Node benchmark. */
+export const TFJS_OPTIMIZERS: Record<string, () => tf.Optimizer> = {
+  SGD: () => tf.train.sgd(0.01),
+  MomentumSGD: () => tf.train.momentum(0.01, 0.9),
+  NesterovSGD: () => tf.train.momentum(0.01, 0.9, true),
+  RMSProp: () => tf.train.rmsprop(0.01, 0.9, 0, 1e-5),
+  Adam: () => tf.train.adam(0.01, 0.9, 0.999, 1e-8),
+  AdaGrad: () => tf.train.adagrad(0.01),
+  AdaDelta: () => tf.train.adadelta(1, 0.95, 1e-6),
+  RMSPropGraves: () => tf.train.rmsprop(0.01, 0.95, 0.9, -1e-4, true),
+};
+
+/** applyGradients of one of TFJS_OPTIMIZERS on `size` parameters. */
+export function tfjsOptimizerUpdate(name: string, size: number) {
+  const variable = tf.variable(tf.randomNormal([size]));
+  const grad = tf.mul(tf.randomNormal([size]), 1e-2);
+  const optimizer = TFJS_OPTIMIZERS[name]();
+  return {
+    run: () => optimizer.applyGradients([{ name: variable.name, tensor: grad }]),
+    sync: async () => void (await variable.data()),
+    dispose: () => [variable, grad, optimizer].forEach((x) => x.dispose()),
+  };
+}
+
 /** One training step (forward, MSE, backward, update) of a relu MLP with TF.js's centered RMSProp. */
 export function tfjsTrainStep(sizes: number[], batch: number) {
   const data = tf.randomNormal([batch, sizes[0]]);

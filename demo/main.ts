@@ -2,10 +2,11 @@
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import {
-  init, availableDevices, gpuarray, randn, Random, Sequential, Linear, Activation, tanh, RMSPropGraves, MSE,
+  init, availableDevices, gpuarray, randn, Random, Sequential, Linear, Activation, tanh, MSE,
   WebGL2Device, ulpDistance, reproducibilityReport, formatReport, PortableOptimError,
-  type DeviceArray, type DeviceName, type Module,
+  type DeviceArray, type DeviceName, type Module, type Optimizer,
 } from "../src/index.js";
+import { OPTIMIZERS, type OptimizerName } from "../src/optimizers/index.js";
 
 type Task = "seed" | "fit";
 const GRID = 32; // the fit task's target is sampled on a GRID × GRID lattice over [-1, 1]²
@@ -28,7 +29,7 @@ const grid = (() => {
 interface Trainer {
   device: DeviceName;
   net: Module;
-  optimizer: RMSPropGraves;
+  optimizer: Optimizer;
   loss: MSE;
   data: DeviceArray;
   target: DeviceArray;
@@ -48,7 +49,7 @@ async function makeTrainer(device: DeviceName, task: Task, hidden: number, batch
     new Linear(hidden, hidden, { seed: 4 }), new Activation(tanh),
     new Linear(hidden, outputs, { seed: 5 }),
   ]);
-  const optimizer = new RMSPropGraves(hyperParameters());
+  const optimizer = new OPTIMIZERS[optimizerName()](hyperParameters());
   optimizer.setupOn(net, { useGlobalState: true });
   const loss = new MSE();
   return {
@@ -57,10 +58,38 @@ async function makeTrainer(device: DeviceName, task: Task, hidden: number, batch
   };
 }
 
-function hyperParameters() {
-  return { learnRate: numberInput("learnRate"), alpha: numberInput("alpha"), momRate: numberInput("momRate"),
-    epsilon: numberInput("epsilon") };
+const optimizerName = () => $<HTMLSelectElement>("optimizer").value as OptimizerName;
+
+/** The hyper-parameters of the chosen optimizer, from the inputs showHyperParameters() made. */
+function hyperParameters(): Record<string, number> {
+  return Object.fromEntries([...$("hyper").querySelectorAll("input")].map((input) => [input.id, Number(input.value)]));
 }
+
+/**
+ * One input per hyper-parameter of the chosen optimizer, at its default (the learning
+ * rate at the task's); a change sets it on both trainers, which check it.
+ */
+function showHyperParameters(): void {
+  const hyper = $("hyper");
+  hyper.replaceChildren();
+  for (const [id, value] of Object.entries(new OPTIMIZERS[optimizerName()]().hyperParameters as Record<string, number>)) {
+    const label = document.createElement("label");
+    const input = document.createElement("input");
+    Object.assign(input, { id, type: "number", step: "any", value: String(id === "learnRate" ? taskLearnRate() : value) });
+    input.addEventListener("change", () => {
+      try {
+        for (const t of demo.trainers) (t.optimizer as unknown as Record<string, number>)[id] = numberInput(id);
+        $("error").textContent = "";
+      } catch (error) {
+        showError(error);
+      }
+    });
+    label.append(`${id} `, input);
+    hyper.append(label);
+  }
+}
+
+const taskLearnRate = () => ($<HTMLSelectElement>("task").value === "fit" ? 0.003 : 0.001);
 
 /** The fit task's batch for a step: points drawn from the grid with the step as seed, the same on both devices. */
 function fitBatch(step: number, batch: number) {
@@ -238,22 +267,20 @@ async function describeDevices() {
   }
 }
 
-for (const id of ["learnRate", "alpha", "momRate", "epsilon"] as const) {
-  $(id).addEventListener("change", () => {
-    try {
-      for (const t of demo.trainers) t.optimizer[id] = numberInput(id);
-      $("error").textContent = "";
-    } catch (error) {
-      showError(error);
-    }
-  });
-}
+const select = $<HTMLSelectElement>("optimizer");
+for (const name of Object.keys(OPTIMIZERS)) select.add(new Option(name, name, false, name === "RMSPropGraves"));
+select.addEventListener("change", () => {
+  showHyperParameters();
+  void reset();
+});
+showHyperParameters();
 $("reset").addEventListener("click", () => void reset());
 $("task").addEventListener("change", () => {
   const fit = $<HTMLSelectElement>("task").value === "fit";
   $<HTMLInputElement>("hidden").value = fit ? "32" : "0";
   $<HTMLInputElement>("batch").value = fit ? "64" : "16";
-  $<HTMLInputElement>("learnRate").value = fit ? "0.003" : "0.001";
+  const learnRate = document.getElementById("learnRate") as HTMLInputElement | null;
+  if (learnRate) learnRate.value = String(taskLearnRate());
   void reset();
 });
 $("report").addEventListener("click", async () => {

@@ -18,6 +18,14 @@ export { WeightDecay } from "./optimizers/WeightDecay.js";
 export {
   RMSPropGraves, rmspropGravesKer, GRAVES_DEFAULTS, type RMSPropGravesOptions, type GravesHyperParameters,
 } from "./optimizers/RMSPropGraves.js";
+export { SGD, type SGDOptions, type SGDHyperParameters } from "./optimizers/SGD.js";
+export { MomentumSGD, type MomentumSGDOptions, type MomentumSGDHyperParameters } from "./optimizers/MomentumSGD.js";
+export { NesterovSGD, type NesterovSGDOptions, type NesterovSGDHyperParameters } from "./optimizers/NesterovSGD.js";
+export { RMSProp, type RMSPropOptions, type RMSPropHyperParameters } from "./optimizers/RMSProp.js";
+export { Adam, type AdamOptions, type AdamHyperParameters } from "./optimizers/Adam.js";
+export { AdaGrad, type AdaGradOptions, type AdaGradHyperParameters } from "./optimizers/AdaGrad.js";
+export { AdaDelta, type AdaDeltaOptions, type AdaDeltaHyperParameters } from "./optimizers/AdaDelta.js";
+export { SMORMS3, type SMORMS3Options, type SMORMS3HyperParameters } from "./optimizers/SMORMS3.js";
 export { JsDevice } from "./devices/js/index.js";
 export { WasmDevice } from "./devices/wasm/index.js";
 export { WebGL2Device, type StrictOperation } from "./devices/webgl2/index.js";

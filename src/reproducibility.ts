@@ -7,8 +7,10 @@ import { Sequential } from "./modules/Sequential.js";
 import { Linear } from "./modules/Linear.js";
 import { MSE } from "./costs/MSE.js";
 import { RMSPropGraves } from "./optimizers/RMSPropGraves.js";
-import { GRAVES_DEFAULTS, gravesScalars } from "./optimizers/RMSPropGraves.js";
+import { OPTIMIZERS, type OptimizerName } from "./optimizers/index.js";
 import { kernel, runElementwise } from "./runtime/kernels.js";
+import { Module } from "./modules/Module.js";
+import { Variable } from "./Variable.js";
 import { WebGL2Device } from "./devices/webgl2/index.js";
 
 const u32 = (x: number) => new Uint32Array(Float32Array.of(x).buffer)[0];
@@ -72,21 +74,50 @@ function withArrays<T>(device: Device, inputs: Float32Array[], outputs: number[]
 
 const UPDATE_SIZE = 4099;
 
-/** 100 Graves steps over gradients from 1e-6 to 1e2, both signs, with zeros. */
-const updateCheck: Check = (device) => {
+/** One variable and nothing else: what an optimizer steps in the update checks. */
+class Parameters extends Module {
+  constructor(data: DeviceArray) {
+    super();
+    this.vars.set("w", new Variable(data));
+  }
+
+  forward(data: DeviceArray): DeviceArray {
+    return data;
+  }
+
+  backward(grad: DeviceArray): DeviceArray {
+    return grad;
+  }
+}
+
+/**
+ * 100 steps of optimizer `name` (its defaults, learning rate 0.01) over gradients from
+ * 1e-6 to 1e2, both signs, with zeros: the weights and every state array.
+ */
+const updateCheck = (name: OptimizerName): Check => (device) => {
   const random = new Random(17);
   const grads = Array.from({ length: 100 }, () => Float32Array.from({ length: UPDATE_SIZE }, () => {
     const r = random.nextUint32();
     return (r & 15) === 0 ? 0 : (r & 16 ? -1 : 1) * 10 ** (-6 + 8 * random.uniform());
   }));
-  return withArrays(device, [randn([UPDATE_SIZE], 18), grads[0]], [UPDATE_SIZE, UPDATE_SIZE, UPDATE_SIZE], ([w, g, mg, ms, d]) => {
-    const scalars = gravesScalars({ ...GRAVES_DEFAULTS, learnRate: 0.01 });
+  const data = DeviceArray.allocate(device, [UPDATE_SIZE]);
+  data.set(randn([UPDATE_SIZE], 18));
+  const module = new Parameters(data);
+  const rate = name === "AdaDelta" ? {} : name === "Adam" ? { alpha: 0.01 } : { learnRate: 0.01 };
+  const optimizer = new OPTIMIZERS[name](rate);
+  try {
+    optimizer.setupOn(module, { useGlobalState: true });
+    const variable = module.getVar("w");
     for (const grad of grads) {
-      g.set(grad);
-      runElementwise("rmspropGraves", { param: w, grad: g, mg, ms, delta: d }, scalars);
+      variable.grad.set(grad);
+      optimizer.update();
     }
-    return { param: w.get(), mg: mg.get(), ms: ms.get(), delta: d.get() };
-  });
+    const state = Object.entries(optimizer.getState("w")).map(([key, array]) => [key, array.get()]);
+    return { param: variable.data.get(), ...Object.fromEntries(state) };
+  } finally {
+    optimizer.dispose();
+    module.dispose();
+  }
 };
 
 const M = 16, K = 33, N = 10;
@@ -172,7 +203,11 @@ export const seedExample: Check = async (device) => {
   return result;
 };
 
-const CHECKS: Record<string, Check> = { "update, 100 steps": updateCheck, ...passChecks, "seed example": seedExample };
+const CHECKS: Record<string, Check> = {
+  ...Object.fromEntries(Object.keys(OPTIMIZERS).map((name) => [`${name}, 100 steps`, updateCheck(name as OptimizerName)])),
+  ...passChecks,
+  "seed example": seedExample,
+};
 
 function compare(check: string, device: DeviceName, got: Arrays, reference: Arrays): ReproducibilityRow[] {
   return Object.entries(reference).map(([array, expected]) => {

@@ -74,7 +74,7 @@ describe("the demo page", () => {
     await page.waitForFunction(() => document.getElementById("report-output")!.textContent!.startsWith("largest"),
       null, { timeout: 120_000 });
     const text = (await page.textContent("#report-output"))!;
-    expect(text).toMatch(/update, 100 steps \| param +0 ULP +0 ULP +0 ULP/);
+    expect(text).toMatch(/RMSPropGraves, 100 steps \| param +0 ULP +0 ULP +0 ULP/);
   });
 
   it("fits the 2-D function visibly and shows it next to its target", async () => {
@@ -101,6 +101,25 @@ describe("the demo page", () => {
     await page.fill("#alpha", "0.95");
     await page.dispatchEvent("#alpha", "change");
     expect(await page.textContent("#error")).toBe("");
+    expect(problems).toEqual([]);
+  });
+
+  it("trains with the optimizer picked, showing its own hyper-parameters, the same bits on both devices", async () => {
+    await page.selectOption("#task", "seed");
+    await page.selectOption("#optimizer", "Adam");
+    await page.waitForFunction(() => (window as unknown as { demo: PageDemo & { task: string } }).demo.task === "seed");
+    const ids = await page.$$eval("#hyper input", (inputs) => inputs.map((i) => i.id));
+    expect(ids).toEqual(["alpha", "beta1", "beta2", "epsilon"]);
+    await page.fill("#beta1", "1");
+    await page.dispatchEvent("#beta1", "change");
+    expect(await page.textContent("#error")).toMatch(/InvalidArgumentError: beta1 is 1; expected a finite number in \[0, 1\)/);
+    await page.fill("#beta1", "0.9");
+    await page.dispatchEvent("#beta1", "change");
+    await waitForSteps(100);
+    const { trainers, ulps } = await read();
+    for (const { errors } of trainers) expect(errors.at(-1)!).toBeLessThan(errors[0]);
+    expect(trainers[0].errors.slice(0, 100)).toEqual(trainers[1].errors.slice(0, 100));
+    expect(Math.max(...ulps[1])).toBe(0);
     expect(problems).toEqual([]);
   });
 });

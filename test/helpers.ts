@@ -3,7 +3,7 @@
 import { expect } from "vitest";
 import {
   init, Sequential, WebGL2Device, ulpDistance, type Device, Linear, Activation, relu, tanh, sigmoid, RMSPropGraves, MSE, gpuarray, randn,
-  type DeviceName, type Module, type Precision,
+  type DeviceName, type Module, type Optimizer, type Precision,
 } from "../src/index.js";
 
 /** Devices every parameterized suite runs on here: the WASM builds and js in Node, plus webgl2 in a browser. */
@@ -61,12 +61,18 @@ export interface TrainResult {
 
 /** Trains buildNet() on `device` and returns every error, weight and optimizer state array. */
 export async function train(device: DeviceName,
-  { useGlobalState = true, steps = 30, precision = "strict" as Precision } = {}): Promise<TrainResult> {
+  { useGlobalState = true, steps = 30, precision = "strict" as Precision,
+    optimizer: makeOptimizer = (): Optimizer => new RMSPropGraves({ learnRate: 0.01 }),
+    multipliers = false } = {}): Promise<TrainResult> {
   await init({ device, precision });
   const data = gpuarray.toGpu(randn([10, 24], 31), [10, 24]);
   const target = gpuarray.toGpu(randn([10, 5], 32).map((v) => 1 / (1 + Math.exp(-v))), [10, 5]);
   const net = buildNet();
-  const optimizer = new RMSPropGraves({ learnRate: 0.01 });
+  const optimizer = makeOptimizer();
+  if (multipliers) {
+    net.getVar("0.W").learnRate = 0.5;
+    net.getVar("2.W").momRate = 0.25;
+  }
   optimizer.setupOn(net, { useGlobalState });
   const loss = new MSE();
   const errors: number[] = [];

@@ -15,13 +15,15 @@ describe.each(["keep", "flush"] as const)("cross-device reproducibility report, 
     expect(names).toEqual(expect.arrayContaining(["wasm-simd", "wasm", "js"]));
     if (typeof window !== "undefined") expect(names).toContain("webgl2");
     const checks = new Set(report.rows.map((r) => r.check));
-    expect([...checks]).toEqual(["update, 100 steps", "matmul", "columnSums", "activations", "mse", "seed example"]);
+    const optimizers = ["SGD", "MomentumSGD", "NesterovSGD", "RMSProp", "Adam", "AdaGrad", "AdaDelta", "SMORMS3", "RMSPropGraves"];
+    expect([...checks]).toEqual([...optimizers.map((name) => `${name}, 100 steps`), "matmul", "columnSums", "activations",
+      "mse", "seed example"]);
 
     for (const row of report.rows) {
       const where = `${row.check} / ${row.array} on ${row.device}`;
-      if (subnormals === "flush" || row.device !== "webgl2" || row.check === "update, 100 steps" ||
+      if (subnormals === "flush" || row.device !== "webgl2" || row.check.endsWith(", 100 steps") ||
         row.check === "seed example") {
-        // Flush mode, the update, the seed example and the WASM builds: exact, no exception.
+        // Flush mode, every optimizer's update, the seed example and the WASM builds: exact, no exception.
         expect(row.differing, where).toBe(0);
       } else {
         expect(row.differing - row.flushedSubnormals, `${where}: differences other than flushed subnormals`).toBe(0);

@@ -57,15 +57,19 @@ export interface OptimizerSpec<H extends string> {
   /** The name in saved state: written out, since minifiers rename classes. */
   readonly name: string;
   readonly hyperParameters: Schema<H>;
-  /** Names of the state arrays every parameter gets, all zero at setup; the kernel's arrays besides param and grad. */
-  readonly state: readonly string[];
+  /**
+   * The state arrays every parameter gets, with the value they start at (0 for most):
+   * the kernel's arrays besides param and grad.
+   */
+  readonly state: Readonly<Record<string, number>>;
   /** The elementwise kernel of one step (src/kernels/), over param, grad and the state arrays. */
   readonly kernel: ElementwiseName;
   /**
-   * The kernel's scalars for a variable with multipliers learnRateScale and momRateScale
-   * (Variable.learnRate, momRate), computed on the host the same way in every engine.
+   * The kernel's scalars for step `t` (1 for the first) of a variable with multipliers
+   * learnRateScale and momRateScale (Variable.learnRate, momRate), computed on the host
+   * with the four operations and Math.sqrt only: the same bits in every engine.
    */
-  scalars(h: Readonly<Record<H, number>>, learnRateScale: number, momRateScale: number): Record<string, number>;
+  scalars(h: Readonly<Record<H, number>>, learnRateScale: number, momRateScale: number, t: number): Record<string, number>;
 }
 
 /** What the optimizer tracks of one variable. */
@@ -190,7 +194,7 @@ export abstract class Optimizer<H extends string = string> {
   /** One step over one range of parameters: the spec's kernel, with each run's scalars. */
   private step({ param, grad, state, runs }: UpdateRange): void {
     runElementwise(this.spec.kernel, { param, grad, ...state }, runs.map(({ end, learnRateScale, momRateScale }) =>
-      ({ end, scalars: this.spec.scalars(this.values, learnRateScale, momRateScale) })));
+      ({ end, scalars: this.spec.scalars(this.values, learnRateScale, momRateScale, this.t + 1) })));
   }
 
   /**
@@ -239,7 +243,11 @@ export abstract class Optimizer<H extends string = string> {
   }
 
   private allocateState(device: Device, shape: readonly number[]): OptimizerState {
-    return Object.fromEntries(this.spec.state.map((name) => [name, DeviceArray.allocate(device, shape)]));
+    return Object.fromEntries(Object.entries(this.spec.state).map(([name, initial]) => {
+      const array = DeviceArray.allocate(device, shape);
+      if (initial !== 0) kernel(device, "fill")(array, initial);
+      return [name, array];
+    }));
   }
 
   /**
@@ -385,7 +393,7 @@ export abstract class Optimizer<H extends string = string> {
     const slots = this.ready("save()");
     const tensors = new Map<string, Tensor>();
     for (const { names, state, data } of slots) {
-      for (const key of this.spec.state) tensors.set(`${names[0]}.${key}`, { shape: data.shape, data: state[key].get() });
+      for (const key of Object.keys(this.spec.state)) tensors.set(`${names[0]}.${key}`, { shape: data.shape, data: state[key].get() });
     }
     const metadata: Record<string, string> = { format: FORMAT, optimizer: this.spec.name };
     for (const [key, value] of Object.entries(this.getAttrDict())) metadata[key] = String(value);
@@ -407,7 +415,7 @@ export abstract class Optimizer<H extends string = string> {
       throw new StateFormatError(`the state was saved by ${describe(metadata.optimizer)}; this is ${this.spec.name}`);
     }
     const attrs = this.parseAttrs(metadata);
-    const expected = new Set(slots.flatMap(({ names }) => this.spec.state.map((key) => `${names[0]}.${key}`)));
+    const expected = new Set(slots.flatMap(({ names }) => Object.keys(this.spec.state).map((key) => `${names[0]}.${key}`)));
     const unexpected = [...tensors.keys()].filter((name) => !expected.has(name));
     const missing = [...expected].filter((name) => !tensors.has(name));
     if (unexpected.length || missing.length) {
@@ -416,7 +424,7 @@ export abstract class Optimizer<H extends string = string> {
           unexpected.length ? `unexpected ${unexpected.map(describe).join(", ")}` : ""].filter(Boolean).join("; "));
     }
     for (const { names, data } of slots) {
-      for (const key of this.spec.state) {
+      for (const key of Object.keys(this.spec.state)) {
         const { shape } = tensors.get(`${names[0]}.${key}`)!;
         if (shape.length !== data.shape.length || shape.some((d, i) => d !== data.shape[i])) {
           throw new StateFormatError(`saved ${describe(`${names[0]}.${key}`)} has shape ${describe([...shape])}; ` +
@@ -425,7 +433,7 @@ export abstract class Optimizer<H extends string = string> {
       }
     }
     for (const { names, state } of slots) {
-      for (const key of this.spec.state) state[key].set(tensors.get(`${names[0]}.${key}`)!.data);
+      for (const key of Object.keys(this.spec.state)) state[key].set(tensors.get(`${names[0]}.${key}`)!.data);
     }
     this.applyAttrs(attrs);
   }

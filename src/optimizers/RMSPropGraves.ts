@@ -17,7 +17,7 @@ const SPEC: OptimizerSpec<keyof GravesHyperParameters> = {
   name: "RMSPropGraves",
   // Graves' own values (2013, section 4).
   hyperParameters: { learnRate: nonNegative(1e-4), alpha: rate(0.95), momRate: rate(0.9), epsilon: positive(1e-4) },
-  state: ["mg", "ms", "delta"],
+  state: { mg: 0, ms: 0, delta: 0 },
   kernel: "rmspropGraves",
   scalars: (h, learnRateScale, momRateScale) => ({
     learnRate: f(f(h.learnRate) * f(learnRateScale)),
@@ -73,8 +73,8 @@ export class RMSPropGraves extends Optimizer<keyof GravesHyperParameters> {
 export function rmspropGravesKer(param: DeviceArray, grad: DeviceArray, mg: DeviceArray, ms: DeviceArray,
   delta: DeviceArray, hyperParameters: Partial<GravesHyperParameters> = {}): void {
   const h = checkOptions(SPEC.hyperParameters, hyperParameters, "rmspropGravesKer");
-  runElementwise("rmspropGraves", { param, grad, mg, ms, delta }, SPEC.scalars(h, 1, 1), "rmspropGravesKer");
+  runElementwise("rmspropGraves", { param, grad, mg, ms, delta }, SPEC.scalars(h, 1, 1, 1), "rmspropGravesKer");
 }
 
 /** The step's float32 scalars for hyper-parameters `h` (what update() gives the kernel for a variable without multipliers). */
-export const gravesScalars = (h: GravesHyperParameters): Record<string, number> => SPEC.scalars(h, 1, 1);
+export const gravesScalars = (h: GravesHyperParameters): Record<string, number> => SPEC.scalars(h, 1, 1, 1);

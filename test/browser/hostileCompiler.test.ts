@@ -31,10 +31,10 @@ describe("a hostile conforming compiler", () => {
   it("changes the bits of the same passes without the strict vocabulary", async () => {
     const rows = await reportWithCompiler(false);
     const changed = (check: string) => rows.filter((row) => row.check === check && row.differing > row.flushedSubnormals);
-    // The update divides and takes a root, and reassociation reaches its
+    // The Graves and Adam updates divide and take a root, and reassociation reaches Graves
     // ((ms - mg*mg) + epsilon); the seed example and MSE divide. (tanh and sigmoid
     // divide 2 and 1 by x, where a * (1.0 / x) is exact.)
-    for (const check of ["update, 100 steps", "seed example", "mse"]) {
+    for (const check of ["RMSPropGraves, 100 steps", "Adam, 100 steps", "seed example", "mse"]) {
       expect(changed(check).length, `${check} unchanged by the rewrites`).toBeGreaterThan(0);
     }
   });

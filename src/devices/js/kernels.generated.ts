@@ -147,6 +147,206 @@ function rmspropGravesKernel(arrays: Float32Array[], scalars: readonly number[],
   }
 }
 
+/** one step of SGD: arrays grad, param; scalars learnRate. */
+function sgdKernel(arrays: Float32Array[], scalars: readonly number[], f: Round): void {
+  const [grad, param] = arrays;
+  const s_learnRate = f(scalars[0]);
+  for (let i = 0; i < param.length; i++) {
+    const v_grad = f(grad[i]);
+    const v_param = f(param[i]);
+    const t0 = f(s_learnRate * v_grad);
+    const t1 = f(v_param - t0);
+    param[i] = t1;
+  }
+}
+
+/** one step of SGD with classical momentum (MomentumSGD): arrays grad, param, mom; scalars learnRate, momRate. */
+function momentumSGDKernel(arrays: Float32Array[], scalars: readonly number[], f: Round): void {
+  const [grad, param, mom] = arrays;
+  const s_learnRate = f(scalars[0]);
+  const s_momRate = f(scalars[1]);
+  for (let i = 0; i < param.length; i++) {
+    const v_grad = f(grad[i]);
+    const v_param = f(param[i]);
+    const v_mom = f(mom[i]);
+    const t0 = f(s_momRate * v_mom);
+    const t1 = f(s_learnRate * v_grad);
+    const t2 = f(t0 - t1);
+    const t3 = f(v_param + t2);
+    param[i] = t3;
+    mom[i] = t2;
+  }
+}
+
+/** one step of SGD with Nesterov momentum (NesterovSGD): arrays grad, param, mom; scalars learnRate, momRate, momRate2, nesterovRate. */
+function nesterovSGDKernel(arrays: Float32Array[], scalars: readonly number[], f: Round): void {
+  const [grad, param, mom] = arrays;
+  const s_learnRate = f(scalars[0]);
+  const s_momRate = f(scalars[1]);
+  const s_momRate2 = f(scalars[2]);
+  const s_nesterovRate = f(scalars[3]);
+  for (let i = 0; i < param.length; i++) {
+    const v_grad = f(grad[i]);
+    const v_param = f(param[i]);
+    const v_mom = f(mom[i]);
+    const t0 = f(s_momRate2 * v_mom);
+    const t1 = f(s_nesterovRate * v_grad);
+    const t2 = f(t0 - t1);
+    const t3 = f(v_param + t2);
+    const t4 = f(s_momRate * v_mom);
+    const t5 = f(s_learnRate * v_grad);
+    const t6 = f(t4 - t5);
+    param[i] = t3;
+    mom[i] = t6;
+  }
+}
+
+/** one step of RMSProp: arrays grad, param, ms; scalars learnRate, factor, oneMinusFactor, epsilon. */
+function rmspropKernel(arrays: Float32Array[], scalars: readonly number[], f: Round): void {
+  const [grad, param, ms] = arrays;
+  const s_learnRate = f(scalars[0]);
+  const s_factor = f(scalars[1]);
+  const s_oneMinusFactor = f(scalars[2]);
+  const s_epsilon = f(scalars[3]);
+  for (let i = 0; i < param.length; i++) {
+    const v_grad = f(grad[i]);
+    const v_param = f(param[i]);
+    const v_ms = f(ms[i]);
+    const t0 = f(s_learnRate * v_grad);
+    const t1 = f(s_factor * v_ms);
+    const t2 = f(s_oneMinusFactor * v_grad);
+    const t3 = f(t2 * v_grad);
+    const t4 = f(t1 + t3);
+    const t5 = f(Math.sqrt(t4));
+    const t6 = f(t5 + s_epsilon);
+    const t7 = f(t0 / t6);
+    const t8 = f(v_param - t7);
+    param[i] = t8;
+    ms[i] = t4;
+  }
+}
+
+/** one step of Adam: arrays grad, param, mg, ms; scalars learnRate, fix1, fix2, epsilon. */
+function adamKernel(arrays: Float32Array[], scalars: readonly number[], f: Round): void {
+  const [grad, param, mg, ms] = arrays;
+  const s_learnRate = f(scalars[0]);
+  const s_fix1 = f(scalars[1]);
+  const s_fix2 = f(scalars[2]);
+  const s_epsilon = f(scalars[3]);
+  for (let i = 0; i < param.length; i++) {
+    const v_grad = f(grad[i]);
+    const v_param = f(param[i]);
+    const v_mg = f(mg[i]);
+    const v_ms = f(ms[i]);
+    const t0 = f(v_grad - v_mg);
+    const t1 = f(s_fix1 * t0);
+    const t2 = f(v_mg + t1);
+    const t3 = f(s_learnRate * t2);
+    const t4 = f(v_grad * v_grad);
+    const t5 = f(t4 - v_ms);
+    const t6 = f(s_fix2 * t5);
+    const t7 = f(v_ms + t6);
+    const t8 = f(Math.sqrt(t7));
+    const t9 = f(t8 + s_epsilon);
+    const t10 = f(t3 / t9);
+    const t11 = f(v_param - t10);
+    param[i] = t11;
+    mg[i] = t2;
+    ms[i] = t7;
+  }
+}
+
+/** one step of AdaGrad: arrays grad, param, h; scalars learnRate, epsilon. */
+function adagradKernel(arrays: Float32Array[], scalars: readonly number[], f: Round): void {
+  const [grad, param, h] = arrays;
+  const s_learnRate = f(scalars[0]);
+  const s_epsilon = f(scalars[1]);
+  for (let i = 0; i < param.length; i++) {
+    const v_grad = f(grad[i]);
+    const v_param = f(param[i]);
+    const v_h = f(h[i]);
+    const t0 = f(s_learnRate * v_grad);
+    const t1 = f(v_grad * v_grad);
+    const t2 = f(v_h + t1);
+    const t3 = f(Math.sqrt(t2));
+    const t4 = f(t3 + s_epsilon);
+    const t5 = f(t0 / t4);
+    const t6 = f(v_param - t5);
+    param[i] = t6;
+    h[i] = t2;
+  }
+}
+
+/** one step of AdaDelta: arrays grad, param, msg, msdx; scalars oneMinusRho, epsilon. */
+function adadeltaKernel(arrays: Float32Array[], scalars: readonly number[], f: Round): void {
+  const [grad, param, msg, msdx] = arrays;
+  const s_oneMinusRho = f(scalars[0]);
+  const s_epsilon = f(scalars[1]);
+  for (let i = 0; i < param.length; i++) {
+    const v_grad = f(grad[i]);
+    const v_param = f(param[i]);
+    const v_msg = f(msg[i]);
+    const v_msdx = f(msdx[i]);
+    const t0 = f(v_msdx + s_epsilon);
+    const t1 = f(v_grad * v_grad);
+    const t2 = f(t1 - v_msg);
+    const t3 = f(s_oneMinusRho * t2);
+    const t4 = f(v_msg + t3);
+    const t5 = f(t4 + s_epsilon);
+    const t6 = f(t0 / t5);
+    const t7 = f(Math.sqrt(t6));
+    const t8 = f(t7 * v_grad);
+    const t9 = f(v_param - t8);
+    const t10 = f(t8 * t8);
+    const t11 = f(t10 - v_msdx);
+    const t12 = f(s_oneMinusRho * t11);
+    const t13 = f(v_msdx + t12);
+    param[i] = t9;
+    msg[i] = t4;
+    msdx[i] = t13;
+  }
+}
+
+/** one step of SMORMS3: arrays grad, param, mem, mg, ms; scalars learnRate, epsilon. */
+function smorms3Kernel(arrays: Float32Array[], scalars: readonly number[], f: Round): void {
+  const [grad, param, mem, mg, ms] = arrays;
+  const s_learnRate = f(scalars[0]);
+  const s_epsilon = f(scalars[1]);
+  for (let i = 0; i < param.length; i++) {
+    const v_grad = f(grad[i]);
+    const v_param = f(param[i]);
+    const v_mem = f(mem[i]);
+    const v_mg = f(mg[i]);
+    const v_ms = f(ms[i]);
+    const t0 = f(v_mem + 1 /* 0x3f800000 */);
+    const t1 = f(1 /* 0x3f800000 */ / t0);
+    const t2 = f(1 /* 0x3f800000 */ - t1);
+    const t3 = f(t2 * v_mg);
+    const t4 = f(t1 * v_grad);
+    const t5 = f(t3 + t4);
+    const t6 = f(t5 * t5);
+    const t7 = f(t2 * v_ms);
+    const t8 = f(t1 * v_grad);
+    const t9 = f(t8 * v_grad);
+    const t10 = f(t7 + t9);
+    const t11 = f(t10 + s_epsilon);
+    const t12 = f(t6 / t11);
+    const t13 = Math.min(s_learnRate, t12);
+    const t14 = f(v_grad * t13);
+    const t15 = f(Math.sqrt(t10));
+    const t16 = f(t15 + s_epsilon);
+    const t17 = f(t14 / t16);
+    const t18 = f(v_param - t17);
+    const t19 = f(1 /* 0x3f800000 */ - t12);
+    const t20 = f(v_mem * t19);
+    const t21 = f(1 /* 0x3f800000 */ + t20);
+    param[i] = t18;
+    mem[i] = t21;
+    mg[i] = t5;
+    ms[i] = t10;
+  }
+}
+
 /** y = relu(x): arrays x, y; scalars none. */
 function reluKernel(arrays: Float32Array[], _scalars: readonly number[], f: Round): void {
   const [x, y] = arrays;
@@ -265,6 +465,14 @@ function mseGradientKernel(arrays: Float32Array[], scalars: readonly number[], f
 /** Every kernel by name: arrays in the definition's order (inputs, updates, outputs), then its scalars. */
 export const kernels = {
   rmspropGraves: rmspropGravesKernel,
+  sgd: sgdKernel,
+  momentumSGD: momentumSGDKernel,
+  nesterovSGD: nesterovSGDKernel,
+  rmsprop: rmspropKernel,
+  adam: adamKernel,
+  adagrad: adagradKernel,
+  adadelta: adadeltaKernel,
+  smorms3: smorms3Kernel,
   relu: reluKernel,
   tanh: tanhKernel,
   sigmoid: sigmoidKernel,

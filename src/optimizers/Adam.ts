@@ -1,0 +1,49 @@
+import { Optimizer, type OptimizerOptions, type OptimizerSpec } from "./Optimizer.js";
+import { powInt } from "./hostMath.js";
+import { nonNegative, positive, rate } from "./schema.js";
+
+const f = Math.fround;
+
+export interface AdamHyperParameters {
+  alpha: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+}
+export interface AdamOptions extends Partial<AdamHyperParameters>, OptimizerOptions {}
+
+/**
+ * The bias-corrected rate of step t, alpha * sqrt(1 - beta2^t) / (1 - beta1^t), in double
+ * with the powers by squaring (Math.pow differs between engines), rounded once.
+ */
+export function adamLearnRate(h: AdamHyperParameters, t: number, learnRateScale = 1): number {
+  return f((h.alpha * Math.sqrt(1 - powInt(h.beta2, t)) / (1 - powInt(h.beta1, t))) * learnRateScale);
+}
+
+const SPEC: OptimizerSpec<keyof AdamHyperParameters> = {
+  name: "Adam",
+  hyperParameters: { alpha: nonNegative(1e-3), beta1: rate(0.9), beta2: rate(0.999), epsilon: positive(1e-8) },
+  state: { mg: 0, ms: 0 },
+  kernel: "adam",
+  scalars: (h, learnRateScale, _momRateScale, t) => ({
+    learnRate: adamLearnRate(h, t, learnRateScale), fix1: f(1 - h.beta1), fix2: f(1 - h.beta2), epsilon: f(h.epsilon),
+  }),
+};
+
+/**
+ * PuzzleLib's Adam (Kingma and Ba 2015, with the bias correction folded into the rate):
+ * mg = mg + (1 - beta1)*(g - mg), ms = ms + (1 - beta2)*(g*g - ms),
+ * w = w - (lr_t*mg) / (sqrt(ms) + epsilon), lr_t = alpha * sqrt(1 - beta2^t) / (1 - beta1^t)
+ * times variable.learnRate, epsilon outside the root. `mg` is the mean of dE/dw (PuzzleLib's,
+ * the mean of its negated gradient, negated). Defaults alpha 1e-3, beta1 0.9, beta2 0.999, epsilon 1e-8.
+ */
+export class Adam extends Optimizer<keyof AdamHyperParameters> {
+  declare alpha: number;
+  declare beta1: number;
+  declare beta2: number;
+  declare epsilon: number;
+
+  constructor(options: AdamOptions = {}) {
+    super(SPEC, options);
+  }
+}

@@ -1,0 +1,33 @@
+import { Optimizer, type OptimizerOptions, type OptimizerSpec } from "./Optimizer.js";
+import { nonNegative, positive } from "./schema.js";
+
+const f = Math.fround;
+
+export interface SMORMS3HyperParameters {
+  learnRate: number;
+  epsilon: number;
+}
+export interface SMORMS3Options extends Partial<SMORMS3HyperParameters>, OptimizerOptions {}
+
+const SPEC: OptimizerSpec<keyof SMORMS3HyperParameters> = {
+  name: "SMORMS3",
+  hyperParameters: { learnRate: nonNegative(1e-3), epsilon: positive(1e-16) },
+  state: { mem: 1, mg: 0, ms: 0 },
+  kernel: "smorms3",
+  scalars: (h, learnRateScale) => ({ learnRate: f(h.learnRate * learnRateScale), epsilon: f(h.epsilon) }),
+};
+
+/**
+ * PuzzleLib's SMORMS3 (Simon Funk, 2015): r = 1/(mem + 1), mg = (1 - r)*mg + r*g,
+ * ms = (1 - r)*ms + (r*g)*g, x = (mg*mg) / (ms + epsilon), mem = 1 + mem*(1 - x),
+ * w = w - (g*min(lr, x)) / (sqrt(ms) + epsilon). `mem` starts at 1; `mg` is the mean of
+ * dE/dw (PuzzleLib's negated). Defaults learnRate 1e-3, epsilon 1e-16.
+ */
+export class SMORMS3 extends Optimizer<keyof SMORMS3HyperParameters> {
+  declare learnRate: number;
+  declare epsilon: number;
+
+  constructor(options: SMORMS3Options = {}) {
+    super(SPEC, options);
+  }
+}
