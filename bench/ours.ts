@@ -72,15 +72,16 @@ export async function copyFloor(name: DeviceName, size: number, floatsPerParamet
  * One update() of optimizer `name` over the 1024×1024 weights of one Linear layer (1M
  * parameters), through the public API, with the non-finite check off: the fused step.
  */
-export async function oursOptimizerUpdate(name: OptimizerName, rates: Record<string, number>): Promise<Contender & { dispose(): void }> {
-  await init({ device: "wasm-simd", threads: 1 });
+export async function oursOptimizerUpdate(name: OptimizerName, rates: Record<string, number>, threads = 1):
+  Promise<Contender & { dispose(): void }> {
+  await init({ device: "wasm-simd", threads });
   const layer = new Linear(1024, 1024, { useBias: false, seed: 1 });
   const optimizer = new OPTIMIZERS[name]({ ...rates, nonFinite: "off" });
   optimizer.setupOn(layer, { useGlobalState: true });
   const W = layer.getVar("W");
   W.grad.set(randn([W.grad.size], 2).map((v) => v * 1e-2));
   return {
-    name: "ours", run: () => void optimizer.update(), sync: () => void W.data.view(0, [1]).get(),
+    name: threadsNamed("ours", threads), run: () => void optimizer.update(), sync: () => void W.data.view(0, [1]).get(),
     dispose: () => [optimizer, layer].forEach((x) => x.dispose()),
   };
 }
