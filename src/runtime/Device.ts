@@ -1,5 +1,6 @@
 import type { DeviceArray } from "./DeviceArray.js";
 import type { ElementwiseName } from "../kernels/index.js";
+import { KernelUnavailableError, describe } from "../errors.js";
 
 export type DeviceName = "webgl2" | "wasm-simd" | "wasm" | "js";
 
@@ -100,4 +101,19 @@ export interface Device {
   snapshot?(arrays: readonly DeviceArray[]): void;
   /** Devices that can lose their memory: called once it is back, from the last snapshot. */
   onRestore?(listener: () => void): () => void;
+}
+
+/** Kernel `name` of `device`; a KernelUnavailableError naming both when the device has none. */
+export function kernel<K extends KernelName>(device: Device, name: K): KernelTable[K] {
+  const found = device.kernels[name];
+  if (!found) {
+    throw new KernelUnavailableError(`the ${device.name} device has no kernel ${describe(name)}; devices that have it: ` +
+      "see availableDevices()", name, device.name);
+  }
+  return found as KernelTable[K];
+}
+
+/** Checks at setup that `device` has every kernel in `names`, so that nothing fails half-way through a step. */
+export function requireKernels(device: Device, names: readonly KernelName[]): void {
+  for (const name of names) kernel(device, name);
 }

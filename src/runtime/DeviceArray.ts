@@ -1,5 +1,4 @@
-import type { Device, DeviceBuffer } from "./Device.js";
-import { kernel } from "./kernels.js";
+import { kernel, type Device, type DeviceBuffer } from "./Device.js";
 import { DisposedError, InvalidArgumentError, ShapeMismatchError, describe } from "../errors.js";
 
 /** Checks a shape and returns its element count. */

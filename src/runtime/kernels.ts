@@ -1,24 +1,11 @@
-import type { Device, KernelName, KernelTable, Run } from "./Device.js";
+import { kernel, type Run } from "./Device.js";
 import { DeviceArray } from "./DeviceArray.js";
 import { checkArrays, checkSizes } from "./checks.js";
-import { InvalidArgumentError, KernelUnavailableError, describe } from "../errors.js";
+import { InvalidArgumentError, describe } from "../errors.js";
 import { DEFINITIONS, type ElementwiseName } from "../kernels/index.js";
 import { allArrays, type ElementwiseDefinition } from "../kernels/vocabulary.js";
 
-/** Kernel `name` of `device`; a KernelUnavailableError naming both when the device has none. */
-export function kernel<K extends KernelName>(device: Device, name: K): KernelTable[K] {
-  const found = device.kernels[name];
-  if (!found) {
-    throw new KernelUnavailableError(`the ${device.name} device has no kernel ${describe(name)}; devices that have it: ` +
-      "see availableDevices()", name, device.name);
-  }
-  return found as KernelTable[K];
-}
-
-/** Checks at setup that `device` has every kernel in `names`, so that nothing fails half-way through a step. */
-export function requireKernels(device: Device, names: readonly KernelName[]): void {
-  for (const name of names) kernel(device, name);
-}
+export { kernel, requireKernels } from "./Device.js";
 
 /** The scalars of one call: by name (one run over every element), or runs with their scalars by name. */
 export type Scalars = Readonly<Record<string, number>> | readonly { end: number; scalars: Readonly<Record<string, number>> }[];
