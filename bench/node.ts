@@ -6,9 +6,11 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { randn } from "../src/index.js";
 import { measure, table, ms, ratio, type Contender } from "./harness.ts";
-import { NETS, copyFloor, oursMatmul, oursOptimizerUpdate, oursTrainStep, oursUpdate } from "./ours.ts";
+import { NETS, copyFloor, oursMatmul, oursOptimizerUpdate, oursTrainStep, oursTrainedWeights, oursUpdate } from "./ours.ts";
 import { TFJS_OPTIMIZERS, onBackend, tfjsOptimizerUpdate, tfjsTrainStep, tfjsUpdate } from "./tfjs.ts";
 import { OPTIMIZERS, type OptimizerName } from "../src/optimizers/index.js";
+import { Adam, SGD, ulpDistance } from "../src/index.js";
+import { jaxDevice, jaxTrainStep } from "./jaxjs.ts";
 
 /** State arrays per parameter of each optimizer: the bytes its step moves are (3 + 2 * states) floats. */
 const STATES: Record<OptimizerName, number> = {
@@ -150,6 +152,53 @@ for (const [name, sizes, batch] of NETS) {
 }
 console.log(table(stepRows));
 results.trainingStep = steps;
+
+console.log("\nTraining steps against jax-js (0.1.25, its jit(valueAndGrad) step with the same optimizer in its ops, " +
+  "on its wasm device: one thread in Node, which has no global Worker), ms\n");
+const jaxRows = [["net, optimizer", "wasm-simd", ...THREADS.slice(1).map((t) => `${t} threads`), "jax-js wasm", "jax-js / simd",
+  ...THREADS.slice(1).map((t) => `jax-js / ${t} threads`)]];
+const jax: Record<string, Record<string, number>> = {};
+await jaxDevice("wasm");
+for (const [name, sizes, batch] of NETS) {
+  for (const [label, ours, theirs] of [
+    ["SGD", () => new SGD({ learnRate: 0.01 }), "sgd"], ["Adam", () => new Adam({ alpha: 0.001 }), "adam"],
+  ] as const) {
+    const contenders: Contender[] = [];
+    for (const threads of THREADS) contenders.push(await oursTrainStep("wasm-simd", sizes, batch, "keep", threads, ours));
+    const jaxStep = jaxTrainStep("wasm", sizes, batch, theirs, label === "SGD" ? 0.01 : 0.001);
+    contenders.push({ name: "jax-js wasm", run: jaxStep.run, sync: jaxStep.sync });
+    const t = await measure(contenders, { rounds: 7 });
+    jax[`${name}, ${label}`] = Object.fromEntries(t);
+    jaxRows.push([`${name}, ${label}`, ms(t.get("wasm-simd")), ...threadNames.map((n) => ms(t.get(n))), ms(t.get("jax-js wasm")),
+      ratio(t.get("jax-js wasm"), t.get("wasm-simd")), ...threadNames.map((n) => ratio(t.get("jax-js wasm"), t.get(n)))]);
+  }
+}
+console.log(table(jaxRows));
+results.jax = jax;
+
+console.log("\nThe same training run on two devices: 100 SGD steps of the 128-64-32-16 relu MLP, the first layer's " +
+  "8,192 weights compared\n");
+const runs: Record<string, Float32Array> = {};
+for (const device of ["cpu", "wasm"] as const) {
+  await jaxDevice(device);
+  const run = jaxTrainStep(device, NETS[0][1], NETS[0][2], "sgd", 0.01);
+  for (let i = 0; i < 100; i++) run.run();
+  runs[`jax-js ${device}`] = await run.weights();
+}
+const oursRuns: Record<string, Float32Array> = {};
+for (const device of ["wasm-simd", "js"] as const) oursRuns[device] = await oursTrainedWeights(device, NETS[0][1], NETS[0][2]);
+const compareRuns = (a: Float32Array, b: Float32Array) => {
+  let differ = 0, worst = 0;
+  a.forEach((x, i) => {
+    const d = ulpDistance(x, b[i]);
+    if (d > 0) differ++;
+    worst = Math.max(worst, d);
+  });
+  return [`${differ} of ${a.length}`, `${worst} ULP`];
+};
+console.log(table([["pair", "weights differing", "worst"],
+  ["jax-js cpu vs jax-js wasm", ...compareRuns(runs["jax-js cpu"], runs["jax-js wasm"])],
+  ["ours js vs ours wasm-simd", ...compareRuns(oursRuns.js, oursRuns["wasm-simd"])]]));
 
 console.log('\nThe price of init({ subnormals: "flush" }) on wasm-simd, ms\n');
 const flushRows = [["work", "keep", "flush", "flush / keep"]];

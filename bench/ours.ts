@@ -1,7 +1,7 @@
 // Our contenders, shared by the Node and the browser benchmarks.
 import {
-  getDevice, init, DeviceArray, randn, rmspropGravesKer, gpuarray, Sequential, Linear, Activation, relu, RMSPropGraves,
-  MSE, type DeviceName, type Precision, type SubnormalMode,
+  getDevice, init, DeviceArray, randn, rmspropGravesKer, gpuarray, Sequential, Linear, Activation, relu, RMSPropGraves, SGD,
+  MSE, type DeviceName, type Optimizer, type Precision, type SubnormalMode,
 } from "../src/index.js";
 import { kernel } from "../src/runtime/kernels.js";
 import { OPTIMIZERS, type OptimizerName } from "../src/optimizers/index.js";
@@ -86,27 +86,49 @@ export async function oursOptimizerUpdate(name: OptimizerName, rates: Record<str
   };
 }
 
-/** One training step of a relu MLP (`sizes` from input to output) with MSE and RMSPropGraves on global state. */
+/** One training step of a relu MLP (`sizes` from input to output) with MSE and RMSPropGraves (or `optimizer`) on global state. */
 export async function oursTrainStep(device: DeviceName, sizes: number[], batch: number,
-  variant: Variant = "keep", threads = 1): Promise<Contender> {
+  variant: Variant = "keep", threads = 1, optimizer: () => Optimizer = () => new RMSPropGraves({ learnRate: 0.001 })):
+  Promise<Contender> {
   await init({ device, ...options(variant), threads });
   const data = gpuarray.toGpu(randn([batch, sizes[0]], 1), [batch, sizes[0]]);
   const target = gpuarray.toGpu(randn([batch, sizes.at(-1)!], 2), [batch, sizes.at(-1)!]);
   const layers = sizes.slice(1).flatMap((out, i) => [new Linear(sizes[i], out, { seed: i + 1 }), new Activation(relu)]);
   const net = new Sequential(layers.slice(0, -1));
-  const optimizer = new RMSPropGraves({ learnRate: 0.001 });
-  optimizer.setupOn(net, { useGlobalState: true });
+  const opt = optimizer();
+  opt.setupOn(net, { useGlobalState: true });
   const loss = new MSE();
   return {
     name: threadsNamed(named(device, variant), threads),
     run: () => {
       const [, grad] = loss.compute(net.forward(data), target, { queryError: false });
-      optimizer.zeroGradParams();
+      opt.zeroGradParams();
       net.backward(grad, { updGrad: false });
-      optimizer.update();
+      opt.update();
     },
     sync: () => void net.getVar("0.W").data.view(0, [1]).get(),
   };
+}
+
+/** The first layer's weights after 100 SGD steps (learnRate 0.01) of the relu MLP on `device`, one thread. */
+export async function oursTrainedWeights(device: DeviceName, sizes: number[], batch: number): Promise<Float32Array> {
+  await init({ device, threads: 1 });
+  const data = gpuarray.toGpu(randn([batch, sizes[0]], 1), [batch, sizes[0]]);
+  const target = gpuarray.toGpu(randn([batch, sizes.at(-1)!], 2), [batch, sizes.at(-1)!]);
+  const layers = sizes.slice(1).flatMap((out, i) => [new Linear(sizes[i], out, { seed: i + 1 }), new Activation(relu)]);
+  const net = new Sequential(layers.slice(0, -1));
+  const optimizer = new SGD({ learnRate: 0.01 });
+  optimizer.setupOn(net, { useGlobalState: true });
+  const loss = new MSE();
+  for (let i = 0; i < 100; i++) {
+    const [, grad] = loss.compute(net.forward(data), target, { queryError: false });
+    optimizer.zeroGradParams();
+    net.backward(grad, { updGrad: false });
+    optimizer.update();
+  }
+  const weights = net.getVar("0.W").data.get();
+  for (const thing of [data, target, optimizer, net, loss]) thing.dispose();
+  return weights;
 }
 
 export const NETS: [string, number[], number][] = [

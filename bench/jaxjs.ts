@@ -1,0 +1,88 @@
+// jax-js contenders: the same relu MLP, MSE and optimizer (SGD or Adam, written in its
+// ops) as one jit-compiled training step, valueAndGrad inside, on a named jax-js device.
+import { numpy as np, jit, valueAndGrad, init, defaultDevice, tree, type Device } from "@jax-js/jax";
+import { randn } from "../src/index.js";
+
+type Layer = { W: np.Array; b: np.Array };
+type Params = Layer[];
+
+/** Glorot-uniform weights and zero biases, from randn's seeded values (the same draw every run). */
+function initialParams(sizes: number[]): Params {
+  return sizes.slice(1).map((out, i) => {
+    const bound = Math.sqrt(6 / (sizes[i] + out));
+    const values = randn([sizes[i] * out], i + 1).map((v) => Math.tanh(v) * bound);
+    return { W: np.array(values).reshape([sizes[i], out]), b: np.zeros([out]) };
+  });
+}
+
+function mse(params: Params, x: np.Array, y: np.Array): np.Array {
+  let h = x;
+  params.forEach(({ W, b }, i) => {
+    h = np.matmul(h, W).add(b);
+    if (i < params.length - 1) h = np.maximum(h, 0);
+  });
+  const size = y.size;
+  const d = h.sub(y);
+  return d.ref.mul(d).sum().div(2 * size);
+}
+
+/** Opens jax-js `device` ("cpu", "wasm", "webgl"); false where it cannot run here. */
+export async function jaxDevice(device: Device): Promise<boolean> {
+  const available = await init(device);
+  if (!available.includes(device)) return false;
+  defaultDevice(device);
+  return true;
+}
+
+/**
+ * One jit-compiled step of `optimizer` on a relu MLP with MSE: SGD (w -= lr*g) or Adam
+ * (the bias correction folded into the rate on the host, as ours does), all in jax-js ops.
+ */
+export function jaxTrainStep(device: Device, sizes: number[], batch: number, optimizer: "sgd" | "adam", learnRate: number) {
+  defaultDevice(device);
+  let params = initialParams(sizes);
+  let mg = params.map(({ W, b }) => ({ W: np.zerosLike(W.ref), b: np.zerosLike(b.ref) }));
+  let ms = params.map(({ W, b }) => ({ W: np.zerosLike(W.ref), b: np.zerosLike(b.ref) }));
+  const x = np.array(randn([batch * sizes[0]], 1)).reshape([batch, sizes[0]]);
+  const y = np.array(randn([batch * sizes.at(-1)!], 2)).reshape([batch, sizes.at(-1)!]);
+  const sgd = jit((p: Params, xs: np.Array, ys: np.Array) => {
+    const [loss, grads] = valueAndGrad(mse)(tree.ref(p), xs, ys);
+    const next = p.map((layer, i) => ({ W: layer.W.sub(grads[i].W.mul(learnRate)), b: layer.b.sub(grads[i].b.mul(learnRate)) }));
+    return [loss, next] as [np.Array, Params];
+  });
+  const [b1, b2, eps] = [0.9, 0.999, 1e-8];
+  const adam = jit((p: Params, m: Params, v: Params, xs: np.Array, ys: np.Array, rate: np.Array) => {
+    const [loss, grads] = valueAndGrad(mse)(tree.ref(p), xs, ys);
+    const m1 = m.map((layer, i) => ({
+      W: layer.W.mul(b1).add(grads[i].W.ref.mul(1 - b1)), b: layer.b.mul(b1).add(grads[i].b.ref.mul(1 - b1)),
+    }));
+    const v1 = v.map((layer, i) => ({
+      W: layer.W.mul(b2).add(grads[i].W.ref.mul(grads[i].W).mul(1 - b2)),
+      b: layer.b.mul(b2).add(grads[i].b.ref.mul(grads[i].b).mul(1 - b2)),
+    }));
+    const step = (w: np.Array, mm: np.Array, vv: np.Array) => w.sub(rate.ref.mul(mm).div(np.sqrt(vv).add(eps)));
+    const next = p.map((layer, i) => ({
+      W: step(layer.W, m1[i].W.ref, v1[i].W.ref), b: step(layer.b, m1[i].b.ref, v1[i].b.ref),
+    }));
+    rate.dispose();
+    return [loss, next, m1, v1] as [np.Array, Params, Params, Params];
+  });
+  let t = 0;
+  let last: np.Array | null = null;
+  return {
+    run: () => {
+      defaultDevice(device);
+      last?.dispose();
+      if (optimizer === "sgd") {
+        [last, params] = sgd(params, x.ref, y.ref);
+      } else {
+        t++;
+        const rate = np.array(learnRate * Math.sqrt(1 - b2 ** t) / (1 - b1 ** t));
+        [last, params, mg, ms] = adam(params, mg, ms, x.ref, y.ref, rate);
+      }
+    },
+    sync: async () => void (await params[0].W.ref.data()),
+    /** The first layer's weights now, for the reproducibility comparison. */
+    weights: async () => (await params[0].W.ref.data()) as Float32Array,
+  };
+}
