@@ -7,6 +7,7 @@ export * from "./kernels.generated";
 export { matmul, matmulFlush, packB } from "./matmul";
 export { columnSums, columnSumsFlush } from "./columnSums";
 export { mseError, mseErrorFlush } from "./mse";
+export { softmax, softmaxFlush, crossEntropy, crossEntropyFlush, dropout, dropoutFlush } from "./rows";
 export { fill } from "./fill";
 export { copy } from "./copy";
 export { countNonFinite } from "./countNonFinite";

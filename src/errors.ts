@@ -96,3 +96,11 @@ export class KernelUnavailableError extends PortableOptimError {
     super(message);
   }
 }
+
+/** A class label that is not an integer in [0, classes): names the first bad one and its index. */
+export class InvalidLabelError extends InvalidArgumentError {
+  override name = "InvalidLabelError";
+  constructor(message: string, readonly index: number, readonly label: number) {
+    super(message);
+  }
+}

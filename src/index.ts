@@ -10,7 +10,10 @@ export { Module, type BackwardOptions } from "./modules/Module.js";
 export { Linear, type LinearOptions } from "./modules/Linear.js";
 export { Activation, relu, tanh, sigmoid, type ActivationKind } from "./modules/Activation.js";
 export { Sequential } from "./modules/Sequential.js";
+export { Dropout, type DropoutOptions } from "./modules/Dropout.js";
+export { SoftMax } from "./modules/SoftMax.js";
 export { MSE } from "./costs/MSE.js";
+export { CrossEntropy, type CrossEntropyOptions, type Labels } from "./costs/CrossEntropy.js";
 export {
   Optimizer, type SetupOptions, type OptimizerState, type OptimizerHook, type NonFinitePolicy, type OptimizerOptions,
 } from "./optimizers/Optimizer.js";
@@ -33,7 +36,7 @@ export * as reference from "./devices/js/reference.js";
 export {
   PortableOptimError, InvalidArgumentError, ShapeMismatchError, DeviceMismatchError, DisposedError,
   DeviceUnavailableError, NotReadyError, WebGLError, NonFiniteGradientError, StateFormatError, ContextLostError, WorkerError,
-  NodeError, KernelUnavailableError,
+  NodeError, KernelUnavailableError, InvalidLabelError,
 } from "./errors.js";
 export { startNodes, type StartNodesOptions, type NodeGroup } from "./workers/nodes.js";
 export { joinNodes, NodeInfo } from "./workers/nodeinfo.js";

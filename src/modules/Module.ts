@@ -34,6 +34,21 @@ export abstract class Module {
   /** The module's own variables by name (containers hold none of their own). */
   protected readonly vars = new Map<string, Variable>();
 
+  /** PuzzleLib's mode flag: true in training (the default), false after evalMode(); Dropout reads it. */
+  train = true;
+
+  /** Training mode (PuzzleLib's trainMode()): Dropout drops. Containers set it on every module they hold. */
+  trainMode(): this {
+    this.train = true;
+    return this;
+  }
+
+  /** Evaluation mode (PuzzleLib's evalMode()): Dropout passes its input through. */
+  evalMode(): this {
+    this.train = false;
+    return this;
+  }
+
   abstract forward(data: DeviceArray): DeviceArray;
 
   /**

@@ -29,6 +29,16 @@ export class Sequential extends Module {
     return g;
   }
 
+  override trainMode(): this {
+    for (const module of this.modules) module.trainMode();
+    return super.trainMode();
+  }
+
+  override evalMode(): this {
+    for (const module of this.modules) module.evalMode();
+    return super.evalMode();
+  }
+
   override getVarTable(): Map<Variable, string[]> {
     const table = new Map<Variable, string[]>();
     this.modules.forEach((module, index) => {

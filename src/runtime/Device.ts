@@ -57,6 +57,29 @@ export interface Run {
  */
 export type ElementwiseKernel = (arrays: Readonly<Record<string, DeviceArray>>, runs: readonly Run[]) => void;
 
+/**
+ * The rows of softmax over axis 1 of an [n, classes, positions...] array, positions the
+ * product of the trailing dimensions (1 for [n, classes]): row (i, q) holds the elements
+ * i*classes*positions + j*positions + q for j = 0 .. classes - 1.
+ */
+export interface RowShape {
+  n: number;
+  classes: number;
+  positions: number;
+}
+
+/** The parameters of one dropout() call: see src/kernels/random.ts. */
+export interface DropoutDraw {
+  /** The index of x's first element in the counter (views of a larger call start past 0). */
+  first: number;
+  key0: number;
+  key1: number;
+  /** Elements whose 24-bit draw is below this are kept: round((1 - p) * 2^24). */
+  threshold: number;
+  /** 1 - p as a float32: kept elements are divided by it. */
+  keep: number;
+}
+
 /** The kernels written by hand per device: products and reductions, whose blocking is the device's own. */
 export interface HandWrittenKernels {
   matmul(a: DeviceArray, b: DeviceArray, out: DeviceArray, bias: DeviceArray | null, shape: MatmulShape): void;
@@ -66,6 +89,26 @@ export interface HandWrittenKernels {
   mseError(pred: DeviceArray, target: DeviceArray): number;
   /** How many elements are NaN or ±Infinity. */
   countNonFinite(a: DeviceArray): number;
+  /**
+   * y = softmax of each row of x (see RowShape): with m the row's largest element
+   * (Math.max's rule: NaN if any is NaN) and s = e^(x_0 - m) + e^(x_1 - m) + ... summed
+   * from +0 in class order, y_j = e^(x_j - m) / s, e^ being src/kernels/math.ts's exp.
+   */
+  softmax(x: DeviceArray, y: DeviceArray, shape: RowShape): void;
+  /**
+   * Softmax cross-entropy of each row of `scores` against its label (one float holding
+   * a class index per row, checked by the caller), with m, s and y as in softmax():
+   * grad_j = (y_j - (j == label ? 1 : 0)) [* weights_j] / n, and the row's loss
+   * losses[row] = (log(s) - (x_label - m)) [* weights_label], with log from
+   * src/kernels/math.ts; the bracketed products only when `weights` is given.
+   */
+  crossEntropy(scores: DeviceArray, labels: DeviceArray, weights: DeviceArray | null, grad: DeviceArray,
+    losses: DeviceArray, shape: RowShape): void;
+  /**
+   * Dropout's mask, drawn on the device: y_i = x_i / keep where draw(first + i, key0,
+   * key1) < threshold, else +0, with draw() the counter-based hash of src/kernels/random.ts.
+   */
+  dropout(x: DeviceArray, y: DeviceArray, draw: DropoutDraw): void;
   fill(a: DeviceArray, value: number): void;
   copy(src: DeviceArray, dst: DeviceArray): void;
 }

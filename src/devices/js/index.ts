@@ -7,6 +7,7 @@ import { rounding } from "./rounding.js";
 import { matmul } from "./matmul.js";
 import { columnSums } from "./columnSums.js";
 import { mseError } from "./mse.js";
+import { crossEntropy, dropout, softmax } from "./rows.js";
 
 class JsBuffer implements DeviceBuffer {
   disposed = false;
@@ -43,6 +44,10 @@ export class JsDevice implements Device {
       matmul: (a, b, out, bias, shape) => matmul(this.view(a), this.view(b), this.view(out), bias && this.view(bias), shape, subnormals),
       columnSums: (a, out, rows, cols) => columnSums(this.view(a), this.view(out), rows, cols, subnormals),
       mseError: (pred, target) => mseError(this.view(pred), this.view(target), subnormals),
+      softmax: (x, y, shape) => softmax(this.view(x), this.view(y), shape, subnormals),
+      crossEntropy: (scores, labels, weights, grad, losses, shape) => crossEntropy(this.view(scores), this.view(labels),
+        weights && this.view(weights), this.view(grad), this.view(losses), shape, subnormals),
+      dropout: (x, y, draw) => dropout(this.view(x), this.view(y), draw, subnormals),
       countNonFinite: (a) => this.view(a).reduce((count, x) => count + (Number.isFinite(x) ? 0 : 1), 0),
       fill: (a, value) => this.view(a).fill(value),
       copy: (src, dst) => this.view(dst).set(this.view(src)),

@@ -33,6 +33,19 @@ export function wasmKernels(ctx: WasmContext): KernelTable {
     // One part: splitting would change the order of the sum.
     mseError: (pred, target) => ctx.runParts(ctx.kernelName("mseError"), [[ctx.ptr(pred), ctx.ptr(target), pred.size]])[0],
     // Counts per range, added: integers, so the total does not depend on the split.
+    // Rows: one part, in row order (they are short, and few beside the products).
+    softmax: (x, y, { n, classes, positions }) =>
+      void ctx.runParts(ctx.kernelName("softmax"), [[ctx.ptr(x), ctx.ptr(y), n, classes, positions]]),
+    crossEntropy: (scores, labels, weights, grad, losses, { n, classes, positions }) =>
+      void ctx.runParts(ctx.kernelName("crossEntropy"), [[ctx.ptr(scores), ctx.ptr(labels), weights ? ctx.ptr(weights) : 0,
+        ctx.ptr(grad), ctx.ptr(losses), n, classes, positions]]),
+    // Each element's draw depends on its index only, so the parts may split anywhere.
+    dropout: (x, y, { first, key0, key1, threshold, keep }) => {
+      const px = ctx.ptr(x);
+      const py = ctx.ptr(y);
+      ctx.runParts(ctx.kernelName("dropout"), ctx.ranges(x.size, 4, MIN_PART_ELEMENTS).map(([i0, i1]) =>
+        [px + i0 * 4, py + i0 * 4, i1 - i0, first + i0, key0, key1, threshold, keep]));
+    },
     countNonFinite: (a) => {
       const p = ctx.ptr(a);
       return ctx.runParts("countNonFinite", ctx.ranges(a.size, 4, MIN_PART_ELEMENTS).map(([i0, i1]) => [p + i0 * 4, i1 - i0]))

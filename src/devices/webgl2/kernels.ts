@@ -94,6 +94,19 @@ export function webgl2Kernels(device: WebGL2Device): KernelTable {
       });
       return error.get()[0];
     },
+    softmax: (x, y, { classes, positions }) => device.passes.run({
+      program: "softmax", inputs: { x }, outputs: [y], uniforms: { classes, positions },
+    }),
+    crossEntropy: (x, labels, weights, grad, losses, { n, classes, positions }) => {
+      const inputs = { x, labels, ...(weights ? { weights } : {}) };
+      const uniforms = { classes, positions, n };
+      device.passes.run({ program: "softmax", inputs, outputs: [grad], uniforms, defines: { GRAD: true, WEIGHTS: !!weights } });
+      device.passes.run({ program: "softmax", inputs, outputs: [losses], uniforms, defines: { LOSS: true, WEIGHTS: !!weights } });
+    },
+    dropout: (x, y, { first, key0, key1, threshold, keep }) => device.passes.run({
+      program: "dropout", inputs: { x }, outputs: [y], uniforms: { first, key0, key1, threshold, keep },
+      defines: { ALIGNED: sameLanes(y, x) },
+    }),
     // One output element per chunk of CHUNK elements, then the chunks' counts are read back and added.
     countNonFinite: (a) => {
       if (a.size === 0) return 0;

@@ -59,12 +59,17 @@ export function sameLanes(output: DeviceArray, ...inputs: DeviceArray[]): boolea
 
 /**
  * Expands each line `INPUT(x)` of a pass into the uniforms run() binds for input x
- * and the macro X that bundles them (see glsl/common.glsl).
+ * and the macro X that bundles them (see glsl/common.glsl), and a line `INCLUDE(math)`
+ * into glsl/generated/math.glsl, the math functions rendered from src/kernels/math.ts.
  */
-function declareInputs(fragment: string): string {
+function expand(fragment: string): string {
   return fragment.replace(/^INPUT\((\w+)\)$/gm, (_, x: string) => `uniform sampler2D u_${x};\n` +
-    `uniform int u_${x}Offset, u_${x}Shift, u_${x}Last;\n#define ${x.toUpperCase()} u_${x}, u_${x}Shift, u_${x}Last`);
+    `uniform int u_${x}Offset, u_${x}Shift, u_${x}Last;\n#define ${x.toUpperCase()} u_${x}, u_${x}Shift, u_${x}Last`)
+    .replace(/^INCLUDE\(math\)$/m, () => glsl.math);
 }
+
+/** glsl/ files that are not passes: the vertex shader and what passes include. */
+const NOT_PASSES = new Set(["fullscreen", "common", "math"]);
 
 /** Elements per texel: RGBA32F textures, so that one fetch brings four values. */
 export const LANES = 4;
@@ -236,7 +241,7 @@ export class PassRunner {
   compile(name: string, fragment: string, defines: string[] = []): ProgramInfo {
     const created = createProgramInfo(this.gl, `#version 300 es\n${glsl.fullscreen}`,
       (this.rewrite ?? ((source: string) => source))(
-        `#version 300 es\n${defines.map((define) => `#define ${define}\n`).join("")}${glsl.common}\n${declareInputs(fragment)}`));
+        `#version 300 es\n${defines.map((define) => `#define ${define}\n`).join("")}${glsl.common}\n${expand(fragment)}`));
     if (typeof created === "string") {
       const variant = defines.length ? ` (with ${defines.join(", ")})` : "";
       throw new WebGLError(`glsl/${name}.glsl${variant} failed to compile or link:\n${created}`);
@@ -249,7 +254,7 @@ export class PassRunner {
    * rather than mid-training; variants compile at their first use.
    */
   compileAll(): void {
-    for (const name of Object.keys(glsl)) if (name !== "fullscreen" && name !== "common") this.program(name);
+    for (const name of Object.keys(glsl)) if (!NOT_PASSES.has(name)) this.program(name);
   }
 
   run({ program, inputs = {}, outputs, count = outputs[0].size, uniforms = {}, defines }: Pass): void {

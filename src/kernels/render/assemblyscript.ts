@@ -69,25 +69,42 @@ function loop(d: ElementwiseDefinition, vector: boolean): string[] {
   ];
 }
 
-/** The module of every definition's exports and the math functions they call. */
+/**
+ * The math functions the definitions call, exported (scalar S and four-lane V forms):
+ * the rendered kernels import them, and so do the hand-written row kernels (assembly/rows.ts).
+ */
+export function renderAssemblyScriptMath(definitions: readonly ElementwiseDefinition[]): string {
+  const out = [
+    `// ${GENERATED("src/kernels/math.ts")}`,
+    'import { fadd, fsub, fmul, fdiv, fsqrt, vadd, vsub, vmul, vdiv, vsqrt, pow2, vpow2, exponentOf, vexponentOf, significandOf,',
+    '  vsignificandOf } from "./vocabulary";',
+    "",
+  ];
+  for (const fn of mathFunctions(definitions.flatMap((d) => Object.values(d.results) as Expr[]))) {
+    for (const vector of [false, true]) {
+      const type = vector ? "v128" : "f32";
+      const params = Array.from({ length: fn.arity }, (_, i) => `p${i}: ${type}`).join(", ");
+      const { lines, result } = functionBody(fn, language(vector));
+      out.push(`/** ${fn.doc}${vector ? ", four lanes" : ""} */`,
+        `@inline export function ${fn.name}${vector ? "V" : "S"}(${params}, flush: bool): ${type} {`,
+        ...indent(lines, 1), `  return ${result};`, "}", "");
+    }
+  }
+  return out.join("\n");
+}
+
+/** The module of every definition's exports; the math functions they call come from math.generated.ts. */
 export function renderAssemblyScript(definitions: readonly ElementwiseDefinition[]): string {
-  const roots = definitions.flatMap((d) => Object.values(d.results) as Expr[]);
+  const functions = mathFunctions(definitions.flatMap((d) => Object.values(d.results) as Expr[]))
+    .flatMap((fn) => [`${fn.name}S`, `${fn.name}V`]);
   const out = [
     `// ${GENERATED("src/kernels/")}`,
     "// Pointers are byte addresses of f32 arrays of n elements; scalars are rounded to float32 on the host.",
     'import { fl, fload, fadd, fsub, fmul, fdiv, fsqrt, vload, vadd, vsub, vmul, vdiv, vsqrt, pow2, vpow2, exponentOf,',
     '  vexponentOf, significandOf, vsignificandOf } from "./vocabulary";',
+    ...(functions.length ? [`import { ${functions.join(", ")} } from "./math.generated";`] : []),
     "",
   ];
-  for (const fn of mathFunctions(roots)) {
-    for (const vector of [false, true]) {
-      const type = vector ? "v128" : "f32";
-      const params = Array.from({ length: fn.arity }, (_, i) => `p${i}: ${type}`).join(", ");
-      const { lines, result } = functionBody(fn, language(vector));
-      out.push(`/** ${fn.doc}${vector ? ", four lanes" : ""} */`, `@inline function ${fn.name}${vector ? "V" : "S"}(${params}, flush: bool): ${type} {`,
-        ...indent(lines, 1), `  return ${result};`, "}", "");
-    }
-  }
   for (const d of definitions) {
     const params = [...allArrays(d).map((a) => `${a}: usize`), "n: i32", ...d.scalars.map((s) => `${s}: f32`)].join(", ");
     const args = [...allArrays(d), "n", ...d.scalars].join(", ");

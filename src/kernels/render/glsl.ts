@@ -5,7 +5,7 @@
  * every value read through OPERAND (flushed when FLUSH is defined). With RUNS defined,
  * each scalar is a uniform array of one value per run of elements (see Run).
  */
-import { MAX_RUNS, mathFunctions, readArrays, writtenArrays, type ElementwiseDefinition, type Expr } from "../vocabulary.js";
+import { MAX_RUNS, mathFunctions, readArrays, writtenArrays, type ElementwiseDefinition, type Expr, type MathFunction } from "../vocabulary.js";
 import { GENERATED, decimal, functionBody, hex, straightLine, type Language } from "./common.js";
 
 const ops: Record<string, (a: string, b: string, c: string) => string> = {
@@ -41,6 +41,22 @@ const glsl: Language = {
 
 const indent = (lines: string[]) => lines.map((line) => `  ${line}`);
 
+/** A math function as a GLSL function of vec4s, `${name}F`. */
+function glslFunction(fn: MathFunction): string[] {
+  const params = Array.from({ length: fn.arity }, (_, i) => `vec4 p${i}`).join(", ");
+  const { lines, result } = functionBody(fn, glsl);
+  return [`// ${fn.doc}`, `vec4 ${fn.name}F(${params}) {`, ...indent(lines), `  return ${result};`, "}", ""];
+}
+
+/**
+ * Every math function the definitions call, for the hand-written passes that call them
+ * (their line `INCLUDE(math)`; see src/devices/webgl2/passes.ts).
+ */
+export function renderGlslMath(definitions: readonly ElementwiseDefinition[]): string {
+  const roots = definitions.flatMap((d) => Object.values(d.results) as Expr[]);
+  return [`// ${GENERATED("src/kernels/math.ts")}`, ...mathFunctions(roots).flatMap(glslFunction)].join("\n");
+}
+
 /** The fragment pass of one definition. */
 export function renderGlsl(d: ElementwiseDefinition): string {
   const written = writtenArrays(d);
@@ -59,11 +75,7 @@ export function renderGlsl(d: ElementwiseDefinition): string {
       "#endif");
   }
   out.push(...written.map((w, i) => `layout(location = ${i}) out vec4 o_${w};`), "");
-  for (const fn of mathFunctions(roots)) {
-    const params = Array.from({ length: fn.arity }, (_, i) => `vec4 p${i}`).join(", ");
-    const { lines, result } = functionBody(fn, glsl);
-    out.push(`// ${fn.doc}`, `vec4 ${fn.name}F(${params}) {`, ...indent(lines), `  return ${result};`, "}", "");
-  }
+  for (const fn of mathFunctions(roots)) out.push(...glslFunction(fn));
   const { lines, results } = straightLine(roots, glsl);
   out.push("void main() {", "  int e = firstElement();");
   if (d.scalars.length) {

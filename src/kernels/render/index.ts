@@ -4,16 +4,18 @@
  */
 import { DEFINITIONS } from "../index.js";
 import type { ElementwiseDefinition } from "../vocabulary.js";
-import { renderAssemblyScript } from "./assemblyscript.js";
-import { renderGlsl } from "./glsl.js";
+import { renderAssemblyScript, renderAssemblyScriptMath } from "./assemblyscript.js";
+import { renderGlsl, renderGlslMath } from "./glsl.js";
 import { renderJs } from "./js.js";
 
 export function renderAll(definitions: readonly ElementwiseDefinition[] = Object.values(DEFINITIONS)): Map<string, string> {
   const files = new Map<string, string>();
   files.set("src/devices/js/kernels.generated.ts", renderJs(definitions));
   files.set("assembly/kernels.generated.ts", renderAssemblyScript(definitions));
+  files.set("assembly/math.generated.ts", renderAssemblyScriptMath(definitions));
+  files.set("glsl/generated/math.glsl", renderGlslMath(definitions));
   for (const d of definitions) files.set(`glsl/generated/${d.name}.glsl`, renderGlsl(d));
   return files;
 }
 
-export { renderAssemblyScript, renderGlsl, renderJs };
+export { renderAssemblyScript, renderAssemblyScriptMath, renderGlsl, renderGlslMath, renderJs };
