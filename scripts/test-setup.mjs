@@ -1,5 +1,6 @@
 // npm test runs this first: the browser suite needs Debian's Chromium, Firefox ESR, Xvfb
-// and Mesa's drivers (the three WebGL2 stacks of vitest.config.ts), and test/python.test.ts
+// and Mesa's drivers (the three WebGL2 stacks of vitest.config.ts), the Fashion-MNIST tests
+// Debian's dataset-fashion-mnist (the original IDX files), and test/python.test.ts
 // Python's safetensors and numpy. Installs what is missing where it can (apt-get as root,
 // pip), and otherwise says exactly what to run.
 import { execFileSync, spawnSync } from "node:child_process";
@@ -14,7 +15,8 @@ if (!python()) {
   }
 }
 
-const PACKAGES = ["chromium", "firefox-esr", "xvfb", "xauth", "libgl1-mesa-dri", "libegl-mesa0", "mesa-vulkan-drivers"];
+const PACKAGES = ["chromium", "firefox-esr", "xvfb", "xauth", "libgl1-mesa-dri", "libegl-mesa0", "mesa-vulkan-drivers",
+  "dataset-fashion-mnist"];
 const has = (command) => spawnSync("sh", ["-c", `command -v ${command}`], { stdio: "ignore" }).status === 0;
 
 if (!has("dpkg-query")) {

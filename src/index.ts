@@ -14,6 +14,8 @@ export { Dropout, type DropoutOptions } from "./modules/Dropout.js";
 export { SoftMax } from "./modules/SoftMax.js";
 export { MSE } from "./costs/MSE.js";
 export { CrossEntropy, type CrossEntropyOptions, type Labels } from "./costs/CrossEntropy.js";
+export { loadIdx, parseIdx, IdxFormatError, type IdxArray } from "./data/idx.js";
+export { loadFashionMnist, FASHION_MNIST_DIR, FASHION_MNIST_CLASSES, type ImageSet } from "./data/fashionMnist.js";
 export {
   Optimizer, type SetupOptions, type OptimizerState, type OptimizerHook, type NonFinitePolicy, type OptimizerOptions,
 } from "./optimizers/Optimizer.js";

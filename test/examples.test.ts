@@ -46,6 +46,30 @@ describe("examples", () => {
     expect(outputs.map((o) => o.at(-1))).toEqual(["device: wasm-simd", "device: js"]);
   });
 
+  it("fashion-mnist: the same accuracy and weights fingerprint on wasm-simd (1 and 4 threads), wasm, js and in Deno", () => {
+    const short = ["--epochs", "1", "--limit", "1024"];
+    const outputs = [
+      run(bin("tsx"), ["examples/fashion-mnist.ts", "--device", "wasm-simd", "--threads", "1", ...short]),
+      run(bin("tsx"), ["examples/fashion-mnist.ts", "--device", "wasm-simd", "--threads", "4", ...short]),
+      run(bin("tsx"), ["examples/fashion-mnist.ts", "--device", "wasm", ...short]),
+      run(bin("tsx"), ["examples/fashion-mnist.ts", "--device", "js", ...short]),
+      run(bin("deno"), ["run", "--no-lock", "--quiet", "--allow-read", "--import-map=test/deno/import_map.json", "examples/fashion-mnist.ts",
+        "--device", "wasm-simd", ...short]),
+    ];
+    const results = (lines: string[]) => lines.filter((l) => /^(test accuracy|weights fingerprint):/.test(l));
+    expect(results(outputs[0])).toHaveLength(2);
+    expect(outputs[0][0]).toBe("device: wasm-simd (1 thread), 1024 training images, batch 64, 1 epochs");
+    expect(outputs[0][1]).toMatch(/^epoch 1: \d+ samples\/s, error \d\.\d{4}, test accuracy \d+\.\d\d%$/);
+    for (const output of outputs) expect(results(output)).toEqual(results(outputs[0]));
+  });
+
+  it("fashion-mnist: the whole training set for 5 epochs reaches 88% test accuracy", () => {
+    const output = run(bin("tsx"), ["examples/fashion-mnist.ts", "--device", "wasm-simd"]);
+    expect(output.filter((l) => l.startsWith("epoch "))).toHaveLength(5);
+    const accuracy = Number(output.find((l) => l.startsWith("test accuracy:"))!.match(/([\d.]+)%/)![1]);
+    expect(accuracy).toBeGreaterThanOrEqual(88);
+  });
+
   it("Deno 2 runs the built package and prints Node's numbers bit for bit", () => {
     const fromDeno = deno("seed", "wasm-simd");
     const fromNode = node("seed", "wasm-simd");
