@@ -100,8 +100,8 @@ export function webgl2Kernels(device: WebGL2Device): KernelTable {
     crossEntropy: (x, labels, weights, grad, losses, { n, classes, positions }) => {
       const inputs = { x, labels, ...(weights ? { weights } : {}) };
       const uniforms = { classes, positions, n };
-      device.passes.run({ program: "softmax", inputs, outputs: [grad], uniforms, defines: { GRAD: true, WEIGHTS: !!weights } });
-      device.passes.run({ program: "softmax", inputs, outputs: [losses], uniforms, defines: { LOSS: true, WEIGHTS: !!weights } });
+      device.passes.run({ program: "softmax", inputs, outputs: [grad], uniforms, defines: { GRAD: true, WEIGHTED: !!weights } });
+      device.passes.run({ program: "softmax", inputs, outputs: [losses], uniforms, defines: { LOSS: true, WEIGHTED: !!weights } });
     },
     dropout: (x, y, { first, key0, key1, threshold, keep }) => device.passes.run({
       program: "dropout", inputs: { x }, outputs: [y], uniforms: { first, key0, key1, threshold, keep },
