@@ -10,6 +10,8 @@ export { Module, type BackwardOptions } from "./modules/Module.js";
 export { Linear, type LinearOptions } from "./modules/Linear.js";
 export { Activation, relu, tanh, sigmoid, type ActivationKind } from "./modules/Activation.js";
 export { Sequential } from "./modules/Sequential.js";
+export { Graph, Add, MergeModule, type GraphOptions } from "./modules/Graph.js";
+export { Node } from "./modules/Node.js";
 export { Dropout, type DropoutOptions } from "./modules/Dropout.js";
 export { SoftMax } from "./modules/SoftMax.js";
 export { MSE } from "./costs/MSE.js";

@@ -3,6 +3,7 @@ import type { Device } from "../runtime/Device.js";
 import { InvalidArgumentError, StateFormatError, describe } from "../errors.js";
 import { Variable } from "../Variable.js";
 import { decodeSafetensors, encodeSafetensors, type Tensor } from "../optimizers/safetensors.js";
+import { Node } from "./Node.js";
 
 /** The `format` metadata of weights files. */
 const WEIGHTS_FORMAT = "portable-optim.weights.v1";
@@ -36,6 +37,20 @@ export abstract class Module {
 
   /** PuzzleLib's mode flag: true in training (the default), false after evalMode(); Dropout reads it. */
   train = true;
+
+  /**
+   * This module as a node of a Graph, taking the outputs of `parents` (PuzzleLib's
+   * node()): none for an input of the graph, several for a module that merges inputs
+   * (Add). A module is one node of one graph.
+   */
+  node(...parents: Node[]): Node {
+    const bad = parents.findIndex((parent) => !(parent instanceof Node));
+    if (bad >= 0) {
+      throw new InvalidArgumentError(`${this.constructor.name}.node(): parent ${bad} is ${describe(parents[bad])}; expected a Node ` +
+        "(what module.node() returns)");
+    }
+    return new Node(this, parents);
+  }
 
   /** Training mode (PuzzleLib's trainMode()): Dropout drops. Containers set it on every module they hold. */
   trainMode(): this {
