@@ -6,6 +6,11 @@ import { Random, randn } from "./random.js";
 import { Sequential } from "./modules/Sequential.js";
 import { Linear } from "./modules/Linear.js";
 import { MSE } from "./costs/MSE.js";
+import { CrossEntropy } from "./costs/CrossEntropy.js";
+import { Activation } from "./modules/Activation.js";
+import { Dropout } from "./modules/Dropout.js";
+import { Add, Graph } from "./modules/Graph.js";
+import { dropoutKeys, keepThreshold } from "./kernels/random.js";
 import { RMSPropGraves } from "./optimizers/RMSPropGraves.js";
 import { OPTIMIZERS, type OptimizerName } from "./optimizers/index.js";
 import { kernel, runElementwise } from "./runtime/kernels.js";
@@ -153,6 +158,24 @@ const passChecks: Record<string, Check> = {
     }
     return result;
   },
+  // Scores [16, 10, 3] with a label per position and class weights; rows of large and
+  // tiny scores, whose softmax has subnormal and zero terms.
+  "softmax cross-entropy": (device) => {
+    const shape = { n: 16, classes: 10, positions: 3 };
+    const scores = randn([480], 65).map((v, i) => v * (i < 60 ? 40 : 3));
+    const random = new Random(66);
+    const labels = Float32Array.from({ length: 48 }, () => random.nextUint32() % 10);
+    const weights = Float32Array.from({ length: 10 }, (_, j) => 0.5 + j / 10);
+    return withArrays(device, [scores, labels, weights], [480, 480, 48], ([x, l, w, y, grad, losses]) => {
+      kernel(device, "softmax")(x, y, shape);
+      kernel(device, "crossEntropy")(x, l, w, grad, losses, shape);
+      return { softmax: y.get(), grad: grad.get(), losses: losses.get() };
+    });
+  },
+  dropout: (device) => withArrays(device, [randn([4099], 67)], [4099], ([x, y]) => {
+    kernel(device, "dropout")(x, y, { first: 5, ...dropoutKeys(68, 3), threshold: keepThreshold(0.3), keep: Math.fround(0.7) });
+    return { y: y.get() };
+  }),
   mse: (device) => withArrays(device, [randn([M * N], 63), randn([M * N], 64)], [M * N], ([p, t, grad]) => {
     runElementwise("mseGradient", { pred: p, target: t, grad }, { size: p.size });
     const error = kernel(device, "mseError")(p, t);
@@ -203,10 +226,40 @@ export const seedExample: Check = async (device) => {
   return result;
 };
 
+/**
+ * A Graph with a fan-in trained 10 steps: two branches of one input (one through
+ * Dropout) joined by Add, softmax cross-entropy; every error and the final weights.
+ */
+export const graphCheck: Check = async (device) => {
+  await init(currentAgain(device));
+  const input = new Linear(12, 16, { seed: 71 }).node();
+  const relu = new Activation("relu").node(input);
+  const branch = new Dropout({ p: 0.25, seed: 72 }).node(new Linear(16, 16, { seed: 73 }).node(relu));
+  const net = new Graph({ inputs: input, outputs: new Linear(16, 5, { seed: 74 }).node(new Add().node(branch, relu)) });
+  const optimizer = new RMSPropGraves({ learnRate: 0.01 });
+  optimizer.setupOn(net, { useGlobalState: true });
+  const loss = new CrossEntropy();
+  const data = gpuarray.toGpu(randn([8, 12], 75), [8, 12]);
+  const labels = [0, 1, 2, 3, 4, 0, 1, 2];
+  try {
+    const errors = Float32Array.from({ length: 10 }, () => {
+      const [error, grad] = loss.compute(net.forward(data), labels);
+      optimizer.zeroGradParams();
+      net.backward(grad, { updGrad: false });
+      optimizer.update();
+      return error;
+    });
+    return { errors, ...Object.fromEntries([...net.getVarTable()].map(([v, [name]]) => [name, v.data.get()])) };
+  } finally {
+    for (const thing of [data, optimizer, net, loss]) thing.dispose();
+  }
+};
+
 const CHECKS: Record<string, Check> = {
   ...Object.fromEntries(Object.keys(OPTIMIZERS).map((name) => [`${name}, 100 steps`, updateCheck(name as OptimizerName)])),
   ...passChecks,
   "seed example": seedExample,
+  "graph with a fan-in": graphCheck,
 };
 
 function compare(check: string, device: DeviceName, got: Arrays, reference: Arrays): ReproducibilityRow[] {

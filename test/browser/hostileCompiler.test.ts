@@ -32,9 +32,9 @@ describe("a hostile conforming compiler", () => {
     const rows = await reportWithCompiler(false);
     const changed = (check: string) => rows.filter((row) => row.check === check && row.differing > row.flushedSubnormals);
     // The Graves and Adam updates divide and take a root, and reassociation reaches Graves
-    // ((ms - mg*mg) + epsilon); the seed example and MSE divide. (tanh and sigmoid
+    // ((ms - mg*mg) + epsilon); the seed example, MSE and softmax divide. (tanh and sigmoid
     // divide 2 and 1 by x, where a * (1.0 / x) is exact.)
-    for (const check of ["RMSPropGraves, 100 steps", "Adam, 100 steps", "seed example", "mse"]) {
+    for (const check of ["RMSPropGraves, 100 steps", "Adam, 100 steps", "seed example", "mse", "softmax cross-entropy"]) {
       expect(changed(check).length, `${check} unchanged by the rewrites`).toBeGreaterThan(0);
     }
   });
