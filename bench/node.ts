@@ -6,10 +6,10 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { randn } from "../src/index.js";
 import { measure, table, ms, ratio, type Contender } from "./harness.ts";
-import { NETS, copyFloor, oursMatmul, oursOptimizerUpdate, oursTrainStep, oursTrainedWeights, oursUpdate } from "./ours.ts";
-import { TFJS_OPTIMIZERS, onBackend, tfjsOptimizerUpdate, tfjsTrainStep, tfjsUpdate } from "./tfjs.ts";
+import { NETS, oursClassifierStep, copyFloor, oursMatmul, oursOptimizerUpdate, oursTrainStep, oursTrainedWeights, oursUpdate } from "./ours.ts";
+import { TFJS_OPTIMIZERS, onBackend, tfjsClassifierStep, tfjsOptimizerUpdate, tfjsTrainStep, tfjsUpdate } from "./tfjs.ts";
 import { OPTIMIZERS, type OptimizerName } from "../src/optimizers/index.js";
-import { Adam, SGD, ulpDistance } from "../src/index.js";
+import { Adam, SGD, loadFashionMnist, ulpDistance } from "../src/index.js";
 import { jaxDevice, jaxTrainStep } from "./jaxjs.ts";
 
 /** State arrays per parameter of each optimizer: the bytes its step moves are (3 + 2 * states) floats. */
@@ -152,6 +152,29 @@ for (const [name, sizes, batch] of NETS) {
 }
 console.log(table(stepRows));
 results.trainingStep = steps;
+
+console.log("\nThe Fashion-MNIST example's step (784-256-10 relu, Dropout 0.2, softmax cross-entropy, RMSPropGraves, " +
+  "batch 64 of real images uploaded per step; TF.js: the same net, its dropout, softmaxCrossEntropy and centered " +
+  "rmsprop), ms\n");
+{
+  const { train } = await loadFashionMnist();
+  const batch = {
+    images: train.images.subarray(0, 64 * 784).map((v) => (v - 0.286) / 0.353),
+    labels: train.labels.subarray(0, 64),
+  };
+  const contenders: Contender[] = [];
+  for (const threads of THREADS) contenders.push(await oursClassifierStep("wasm-simd", batch, "keep", threads));
+  for (const device of ["wasm", "js"] as const) contenders.push(await oursClassifierStep(device, batch));
+  for (const backend of ["wasm", "cpu"]) contenders.push(await onBackend(backend, () => tfjsClassifierStep(batch.images, batch.labels)));
+  const t = await measure(contenders, { rounds: 7 });
+  results.classifierStep = Object.fromEntries(t);
+  const one = t.get("wasm-simd");
+  console.log(table([
+    ["wasm-simd", ...threadNames, "wasm", "js", "TF.js wasm", "TF.js cpu", "TF.js wasm / simd", ...threadNames.map((n) => `${n} / 1`)],
+    [ms(one), ...threadNames.map((n) => ms(t.get(n))), ms(t.get("wasm")), ms(t.get("js")), ms(t.get("TF.js wasm")),
+      ms(t.get("TF.js cpu")), ratio(t.get("TF.js wasm"), one), ...threadNames.map((n) => ratio(one, t.get(n)))],
+  ]));
+}
 
 console.log("\nTraining steps against jax-js (0.1.25, its jit(valueAndGrad) step with the same optimizer in its ops, " +
   "on its wasm device: one thread in Node, which has no global Worker), ms\n");

@@ -1,7 +1,7 @@
 // Our contenders, shared by the Node and the browser benchmarks.
 import {
   getDevice, init, DeviceArray, randn, rmspropGravesKer, gpuarray, Sequential, Linear, Activation, relu, RMSPropGraves, SGD,
-  MSE, type DeviceName, type Optimizer, type Precision, type SubnormalMode,
+  MSE, CrossEntropy, Dropout, type DeviceName, type Optimizer, type Precision, type SubnormalMode,
 } from "../src/index.js";
 import { kernel } from "../src/runtime/kernels.js";
 import { OPTIMIZERS, type OptimizerName } from "../src/optimizers/index.js";
@@ -129,6 +129,39 @@ export async function oursTrainedWeights(device: DeviceName, sizes: number[], ba
   const weights = net.getVar("0.W").data.get();
   for (const thing of [data, target, optimizer, net, loss]) thing.dispose();
   return weights;
+}
+
+/** A batch of 64 Fashion-MNIST images (standardized) and their labels: what the classifier steps train on. */
+export interface ClassifierBatch {
+  images: Float32Array;
+  labels: Int32Array;
+}
+
+/**
+ * One step of the Fashion-MNIST example's MLP (784-256-10, relu, Dropout 0.2, softmax
+ * cross-entropy, RMSPropGraves) at batch 64, the batch uploaded as the example does.
+ */
+export async function oursClassifierStep(device: DeviceName, batch: ClassifierBatch, variant: Variant = "keep", threads = 1):
+  Promise<Contender> {
+  await init({ device, ...options(variant), threads });
+  const n = batch.labels.length;
+  const data = gpuarray.zeros([n, 784]);
+  const net = new Sequential([new Linear(784, 256, { seed: 1 }), new Activation(relu), new Dropout({ p: 0.2, seed: 2 }),
+    new Linear(256, 10, { seed: 3 })]);
+  const optimizer = new RMSPropGraves({ learnRate: 1e-4 });
+  optimizer.setupOn(net, { useGlobalState: true });
+  const loss = new CrossEntropy();
+  return {
+    name: threadsNamed(named(device, variant), threads),
+    run: () => {
+      data.set(batch.images);
+      const [, grad] = loss.compute(net.forward(data), batch.labels, { queryError: false });
+      optimizer.zeroGradParams();
+      net.backward(grad, { updGrad: false });
+      optimizer.update();
+    },
+    sync: () => void net.getVar("0.W").data.view(0, [1]).get(),
+  };
 }
 
 export const NETS: [string, number[], number][] = [
