@@ -2,13 +2,39 @@
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import {
-  init, availableDevices, gpuarray, randn, Random, Sequential, Linear, Activation, tanh, MSE,
-  WebGL2Device, ulpDistance, reproducibilityReport, formatReport, PortableOptimError,
-  type DeviceArray, type DeviceName, type Module, type Optimizer,
+  init, availableDevices, gpuarray, randn, Random, Sequential, Linear, Activation, tanh, relu, Dropout, MSE, CrossEntropy,
+  WebGL2Device, ulpDistance, reproducibilityReport, formatReport, PortableOptimError, loadIdx, FASHION_MNIST_CLASSES,
+  type DeviceArray, type DeviceName, type Module, type Optimizer, type ImageSet,
 } from "../src/index.js";
+import { imageSet } from "../src/data/fashionMnist.js";
 import { OPTIMIZERS, type OptimizerName } from "../src/optimizers/index.js";
 
-type Task = "seed" | "fit";
+type Task = "seed" | "fit" | "fashion";
+/** The classifier task: test accuracy on the first TEST_IMAGES test images every EVALUATE_EVERY steps; SHOWN of them drawn. */
+const TEST_IMAGES = 1000;
+const EVALUATE_EVERY = 100;
+const SHOWN = 16;
+const PIXELS = 784;
+
+let fashionData: Promise<{ train: ImageSet; test: ImageSet }> | null = null;
+
+/** Fashion-MNIST as the demo server serves it (Debian's files), read with loadIdx, pixels standardized. */
+function fashionMnist() {
+  fashionData ??= (async () => {
+    const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(
+      ["train-images-idx3", "train-labels-idx1", "t10k-images-idx3", "t10k-labels-idx1"].map(async (name) => {
+        const response = await fetch(`data/fashion-mnist/${name}-ubyte.gz`);
+        if (!response.ok) throw new Error(`data/fashion-mnist/${name}-ubyte.gz: HTTP ${response.status} (is dataset-fashion-mnist installed?)`);
+        return loadIdx(new Uint8Array(await response.arrayBuffer()));
+      }));
+    const sets = { train: imageSet(trainImages, trainLabels, "training"), test: imageSet(testImages, testLabels, "test") };
+    for (const set of [sets.train, sets.test]) {
+      for (let i = 0; i < set.images.length; i++) set.images[i] = (set.images[i] - 0.286) / 0.353;
+    }
+    return sets;
+  })();
+  return fashionData;
+}
 const GRID = 32; // the fit task's target is sampled on a GRID × GRID lattice over [-1, 1]²
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const numberInput = (id: string) => Number($<HTMLInputElement>(id).value);
@@ -30,16 +56,37 @@ interface Trainer {
   device: DeviceName;
   net: Module;
   optimizer: Optimizer;
-  loss: MSE;
+  loss: MSE | CrossEntropy;
   data: DeviceArray;
-  target: DeviceArray;
+  /** The regression tasks' target; the classifier's labels are on the host. */
+  target: DeviceArray | null;
+  /** The classifier's first TEST_IMAGES test images on this device. */
+  testImages: DeviceArray | null;
   errors: number[];
   seconds: number;
+  /** The classifier's last test accuracy and the predicted labels of the test images. */
+  accuracy: number | null;
+  predicted: Int32Array | null;
   dispose(): void;
 }
 
 async function makeTrainer(device: DeviceName, task: Task, hidden: number, batch: number): Promise<Trainer> {
   await init({ device });
+  if (task === "fashion") {
+    const { test } = await fashionMnist();
+    const data = gpuarray.zeros([batch, PIXELS]);
+    const testImages = gpuarray.toGpu(test.images.subarray(0, TEST_IMAGES * PIXELS), [TEST_IMAGES, PIXELS]);
+    // Hidden width 0: a linear classifier (multinomial logistic regression).
+    const net = new Sequential(hidden === 0 ? [new Linear(PIXELS, 10, { seed: 3 })] : [new Linear(PIXELS, hidden, { seed: 3 }),
+      new Activation(relu), new Dropout({ p: 0.2, seed: 4 }), new Linear(hidden, 10, { seed: 5 })]);
+    const optimizer = new OPTIMIZERS[optimizerName()](hyperParameters());
+    optimizer.setupOn(net, { useGlobalState: true });
+    const loss = new CrossEntropy();
+    return {
+      device, net, optimizer, loss, data, target: null, testImages, errors: [], seconds: 0, accuracy: null, predicted: null,
+      dispose: () => [data, testImages, optimizer, net, loss].forEach((x) => x.dispose()),
+    };
+  }
   const [inputs, outputs] = task === "seed" ? [128, 1] : [2, 1];
   const data = task === "seed" ? gpuarray.toGpu(randn([batch, inputs], 1), [batch, inputs]) : gpuarray.zeros([batch, inputs]);
   const target = task === "seed" ? gpuarray.toGpu(randn([batch, outputs], 2), [batch, outputs]) : gpuarray.zeros([batch, outputs]);
@@ -53,7 +100,7 @@ async function makeTrainer(device: DeviceName, task: Task, hidden: number, batch
   optimizer.setupOn(net, { useGlobalState: true });
   const loss = new MSE();
   return {
-    device, net, optimizer, loss, data, target, errors: [], seconds: 0,
+    device, net, optimizer, loss, data, target, testImages: null, errors: [], seconds: 0, accuracy: null, predicted: null,
     dispose: () => [data, target, optimizer, net, loss].forEach((x) => x.dispose()),
   };
 }
@@ -89,7 +136,8 @@ function showHyperParameters(): void {
   }
 }
 
-const taskLearnRate = () => ($<HTMLSelectElement>("task").value === "fit" ? 0.003 : 0.001);
+const TASK_RATES: Record<Task, number> = { seed: 0.001, fit: 0.003, fashion: 0.0001 };
+const taskLearnRate = () => TASK_RATES[$<HTMLSelectElement>("task").value as Task];
 
 /** The fit task's batch for a step: points drawn from the grid with the step as seed, the same on both devices. */
 function fitBatch(step: number, batch: number) {
@@ -159,6 +207,8 @@ async function reset() {
     $("device-a").textContent = first;
     makePlots(demo.trainers.map((t) => t.device));
     $("field").hidden = demo.task !== "fit";
+    $("fashion").hidden = demo.task !== "fashion";
+    for (const cell of document.querySelectorAll<HTMLElement>(".accuracy")) cell.hidden = demo.task !== "fashion";
     if (demo.task === "fit") drawField($<HTMLCanvasElement>("target-image"), grid.values);
     demo.paused = false;
     demo.ready = true;
@@ -167,17 +217,49 @@ async function reset() {
   }
 }
 
+/** The classifier's batch for a step: training images drawn with the step as seed, the same on both devices. */
+function fashionBatch(step: number, batch: number, train: ImageSet) {
+  const random = new Random(step + 1);
+  const x = new Float32Array(batch * PIXELS);
+  const labels = new Int32Array(batch);
+  for (let i = 0; i < batch; i++) {
+    const k = random.nextUint32() % train.count;
+    x.set(train.images.subarray(k * PIXELS, (k + 1) * PIXELS), i * PIXELS);
+    labels[i] = train.labels[k];
+  }
+  return { x, labels };
+}
+
+/** Each trainer's test accuracy on the first TEST_IMAGES test images, in evaluation mode (no dropout). */
+function evaluate(test: ImageSet) {
+  for (const t of demo.trainers) {
+    t.net.evalMode();
+    const scores = t.net.forward(t.testImages!).get();
+    t.net.trainMode();
+    t.predicted = Int32Array.from({ length: TEST_IMAGES }, (_, i) => {
+      let best = 0;
+      for (let j = 1; j < 10; j++) if (scores[i * 10 + j] > scores[i * 10 + best]) best = j;
+      return best;
+    });
+    t.accuracy = t.predicted.reduce((right, p, i) => right + (p === test.labels[i] ? 1 : 0), 0) / TEST_IMAGES;
+  }
+}
+
 /** One step on both devices, with the same batch. */
-function step() {
+function step(data: { train: ImageSet; test: ImageSet } | null) {
   const batch = demo.trainers[0].data.shape[0];
   const fit = demo.task === "fit" ? fitBatch(demo.steps, batch) : null;
+  const classify = data ? fashionBatch(demo.steps, batch, data.train) : null;
   for (const t of demo.trainers) {
     const start = performance.now();
     if (fit) {
       t.data.set(fit.x);
-      t.target.set(fit.y);
+      t.target!.set(fit.y);
     }
-    const [error, grad] = t.loss.compute(t.net.forward(t.data), t.target);
+    if (classify) t.data.set(classify.x);
+    const scores = t.net.forward(t.data);
+    const [error, grad] = t.loss instanceof CrossEntropy ? t.loss.compute(scores, classify!.labels)
+      : t.loss.compute(scores, t.target!);
     t.optimizer.zeroGradParams();
     t.net.backward(grad, { updGrad: false });
     t.optimizer.update();
@@ -187,6 +269,33 @@ function step() {
   demo.steps++;
   demo.ulps[0].push(demo.steps);
   demo.ulps[1].push(weightsUlp());
+  if (data && demo.steps % EVALUATE_EVERY === 0) {
+    evaluate(data.test);
+    drawGallery(data.test);
+  }
+}
+
+/** The first SHOWN test images with the second device's predicted labels, red where wrong. */
+function drawGallery(test: ImageSet) {
+  const predicted = demo.trainers[1].predicted!;
+  $("gallery").replaceChildren(...Array.from({ length: SHOWN }, (_, i) => {
+    const canvas = Object.assign(document.createElement("canvas"), { width: 28, height: 28 });
+    const context = canvas.getContext("2d")!;
+    const image = context.createImageData(28, 28);
+    for (let p = 0; p < PIXELS; p++) {
+      const v = 255 - Math.max(0, Math.min(255, Math.round((test.images[i * PIXELS + p] * 0.353 + 0.286) * 255)));
+      image.data.set([v, v, v, 255], 4 * p);
+    }
+    context.putImageData(image, 0, 0);
+    const figure = document.createElement("figure");
+    const right = predicted[i] === test.labels[i];
+    const caption = Object.assign(document.createElement("figcaption"), {
+      textContent: right ? FASHION_MNIST_CLASSES[predicted[i]] : `${FASHION_MNIST_CLASSES[predicted[i]]} (is ${FASHION_MNIST_CLASSES[test.labels[i]]})`,
+      className: right ? "" : "wrong",
+    });
+    figure.append(canvas, caption);
+    return figure;
+  }));
 }
 
 function weightsUlp(): number {
@@ -220,6 +329,10 @@ function render() {
     for (const text of [t.device, String(demo.steps), String(t.errors.at(-1)), (t.errors.length / t.seconds).toFixed(0)]) {
       row.append(Object.assign(document.createElement("td"), { textContent: text }));
     }
+    row.append(Object.assign(document.createElement("td"), {
+      className: "accuracy", hidden: demo.task !== "fashion",
+      textContent: t.accuracy === null ? "" : `${(100 * t.accuracy).toFixed(1)}%`,
+    }));
     return row;
   }));
   if (demo.task === "fit") {
@@ -230,20 +343,21 @@ function render() {
   }
 }
 
-function frame() {
+async function frame() {
   if (!demo.paused && demo.trainers.length === 2) {
     try {
+      const data = demo.task === "fashion" ? await fashionMnist() : null;
       // Enough steps for about 30 ms of the slower device's time per frame.
       const perStep = Math.max(...demo.trainers.map((t) => (t.errors.length ? t.seconds / t.errors.length : 0.001)));
       const count = Math.max(1, Math.min(50, Math.round(0.03 / perStep)));
-      for (let i = 0; i < count; i++) step();
+      for (let i = 0; i < count && !demo.paused; i++) step(data);
       render();
     } catch (error) {
       demo.paused = true;
       showError(error);
     }
   }
-  requestAnimationFrame(frame);
+  requestAnimationFrame(() => void frame());
 }
 
 async function describeDevices() {
@@ -276,9 +390,9 @@ select.addEventListener("change", () => {
 showHyperParameters();
 $("reset").addEventListener("click", () => void reset());
 $("task").addEventListener("change", () => {
-  const fit = $<HTMLSelectElement>("task").value === "fit";
-  $<HTMLInputElement>("hidden").value = fit ? "32" : "0";
-  $<HTMLInputElement>("batch").value = fit ? "64" : "16";
+  const task = $<HTMLSelectElement>("task").value as Task;
+  $<HTMLInputElement>("hidden").value = { seed: "0", fit: "32", fashion: "128" }[task];
+  $<HTMLInputElement>("batch").value = { seed: "16", fit: "64", fashion: "64" }[task];
   const learnRate = document.getElementById("learnRate") as HTMLInputElement | null;
   if (learnRate) learnRate.value = String(taskLearnRate());
   void reset();
@@ -298,4 +412,4 @@ $("report").addEventListener("click", async () => {
 
 await describeDevices();
 await reset();
-requestAnimationFrame(frame);
+requestAnimationFrame(() => void frame());

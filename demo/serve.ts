@@ -1,9 +1,11 @@
 // npm run demo: bundles demo/main.ts and serves the page on http://127.0.0.1:8080/
-// (PORT overrides). Also used by the demo's browser test.
+// (PORT overrides). Also used by the demo's browser test. Serves Debian's Fashion-MNIST
+// files (dataset-fashion-mnist) under /data/fashion-mnist/ for the page's classifier task.
 import { createServer, type Server } from "node:http";
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { extname, join } from "node:path";
 import * as esbuild from "esbuild";
+import { FASHION_MNIST_DIR } from "../src/data/fashionMnist.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const out = join(root, "demo", ".out");
@@ -21,8 +23,9 @@ export async function buildDemo(): Promise<void> {
 export async function serveDemo(port: number): Promise<Server> {
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? "/", "http://127.0.0.1").pathname;
-    const file = join(out, path === "/" ? "index.html" : path.slice(1));
-    if (!file.startsWith(out) || !existsSync(file)) {
+    const data = path.match(/^\/data\/fashion-mnist\/((?:train|t10k)-(?:images-idx3|labels-idx1)-ubyte\.gz)$/);
+    const file = data ? join(FASHION_MNIST_DIR, data[1]) : join(out, path === "/" ? "index.html" : path.slice(1));
+    if ((!data && !file.startsWith(out)) || !existsSync(file)) {
       response.writeHead(path === "/favicon.ico" ? 204 : 404).end();
       return;
     }

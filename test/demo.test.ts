@@ -94,6 +94,30 @@ describe("the demo page", () => {
     if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT, fullPage: true });
   });
 
+  it("trains the Fashion-MNIST classifier on both devices: accuracy rising past 60%, the same bits, a labelled gallery", async () => {
+    await page.selectOption("#task", "fashion");
+    await page.waitForFunction(() => (window as unknown as { demo: { task: string; steps: number } }).demo.task === "fashion" &&
+      (window as unknown as { demo: { steps: number } }).demo.steps >= 1, null, { timeout: 120_000 });
+    await waitForSteps(200);
+    await page.evaluate(() => ((window as unknown as { demo: { paused: boolean } }).demo.paused = true));
+    const { trainers, ulps } = await read();
+    const accuracies = await page.evaluate(() =>
+      (window as unknown as { demo: { trainers: { accuracy: number | null }[] } }).demo.trainers.map((t) => t.accuracy));
+    expect(trainers.map((t) => t.device)).toEqual(["webgl2", "wasm-simd"]);
+    expect(accuracies[0]).toBe(accuracies[1]);
+    expect(accuracies[0]!).toBeGreaterThan(0.6);
+    expect(trainers[0].errors).toEqual(trainers[1].errors);
+    expect(Math.max(...ulps[1])).toBe(0);
+    const captions = await page.$$eval("#gallery figcaption", (c) => c.map((e) => e.textContent));
+    expect(captions).toHaveLength(16);
+    expect(captions.filter((c) => !c!.includes("(is ")).length).toBeGreaterThan(8);
+    const shown = await page.$$eval("#stats tr", (rows) => rows.map((r) => r.lastElementChild!.textContent));
+    expect(shown).toEqual(accuracies.map((a) => `${(100 * a!).toFixed(1)}%`));
+    await page.evaluate(() => ((window as unknown as { demo: { paused: boolean } }).demo.paused = false));
+    if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT.replace(/\.png$/, "-fashion.png"), fullPage: true });
+    expect(problems).toEqual([]);
+  });
+
   it("reports a bad hyper-parameter on the page and keeps training", async () => {
     await page.fill("#alpha", "1.5");
     await page.dispatchEvent("#alpha", "change");
