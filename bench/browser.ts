@@ -1,12 +1,16 @@
 // Runs in Chromium (bench/browser-run.ts serves it): the webgl2 update against TF.js's
 // webgl backend and against a texture copy of the same bytes, wasm-simd against TF.js
-// wasm, and training steps on the matching backend pairs; on a cross-origin isolated
+// wasm, and training steps (the MLPs and the Fashion-MNIST classifier) on the matching backend pairs; on a cross-origin isolated
 // page, wasm-simd on threads against TF.js wasm on its threads.
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
-import { getDevice, WebGL2Device } from "../src/index.js";
+import { getDevice, randn, WebGL2Device } from "../src/index.js";
 import { measure, type Contender } from "./harness.ts";
-import { NETS, copyFloor, oursTrainStep, oursUpdate } from "./ours.ts";
-import { onBackend, tfjsTrainStep, tfjsUpdate } from "./tfjs.ts";
+import { NETS, copyFloor, oursClassifierStep, oursTrainStep, oursUpdate } from "./ours.ts";
+import { onBackend, tfjsClassifierStep, tfjsTrainStep, tfjsUpdate } from "./tfjs.ts";
+
+/** The Fashion-MNIST MLP's batch here: standard normal pixels (the page reads no files; the step's cost does not depend on them). */
+const CLASSIFIER_BATCH = { images: randn([64, 784], 5), labels: Int32Array.from({ length: 64 }, (_, i) => i % 10) };
+const CLASSIFIER = "Fashion-MNIST MLP 784-256-10, CrossEntropy, batch 64";
 
 setWasmPaths("/tfjs-wasm/");
 
@@ -51,6 +55,12 @@ async function main() {
     for (const backend of ["webgl", "wasm"]) contenders.push(await onBackend(backend, () => tfjsTrainStep(sizes, batch)));
     training[name] = Object.fromEntries(await measure(contenders, { rounds: 5 }));
   }
+  const classifier: Contender[] = [await oursClassifierStep("webgl2", CLASSIFIER_BATCH),
+    await oursClassifierStep("webgl2", CLASSIFIER_BATCH, "fast"), await oursClassifierStep("wasm-simd", CLASSIFIER_BATCH)];
+  for (const backend of ["webgl", "wasm"]) {
+    classifier.push(await onBackend(backend, () => tfjsClassifierStep(CLASSIFIER_BATCH.images, CLASSIFIER_BATCH.labels)));
+  }
+  training[CLASSIFIER] = Object.fromEntries(await measure(classifier, { rounds: 5 }));
   return { renderer: webgl2.renderer, userAgent: navigator.userAgent, update, training };
 }
 

@@ -282,9 +282,11 @@ function compare(check: string, device: DeviceName, got: Arrays, reference: Arra
  * where init() would not choose it) and reports, per check and array, how far each
  * device is from the js reference in ULPs. This is the table to run on your own
  * hardware before trusting cross-device results. The current device is kept.
- * `subnormals` is the mode every device runs in (see init()).
+ * `subnormals` is the mode every device runs in (see init()): by default the current
+ * device's, so that a program that called init({ subnormals: "flush" }) sees the flush
+ * mode's table ("keep" before any init()).
  */
-export async function reproducibilityReport({ subnormals = "keep" }: { subnormals?: SubnormalMode } = {}):
+export async function reproducibilityReport({ subnormals }: { subnormals?: SubnormalMode } = {}):
   Promise<ReproducibilityReport> {
   let previous: Device | null = null;
   try {
@@ -292,6 +294,7 @@ export async function reproducibilityReport({ subnormals = "keep" }: { subnormal
   } catch {
     // no device yet: leave it so
   }
+  subnormals ??= previous?.subnormals ?? "keep";
   const names = (await availableDevices()).filter((s) => s.available).map((s) => s.name);
   const devices = await Promise.all(names.map((name) => getDevice(name, { subnormals })));
   const rows: ReproducibilityRow[] = [];
