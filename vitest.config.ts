@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
 import { defineConfig } from "vitest/config";
 import { playwright } from "@vitest/browser-playwright";
 import { firefoxEsr } from "./test/browser/firefoxProvider.js";
@@ -37,6 +38,20 @@ function runSeedExampleInNode(): string[] {
 function adamRatesInNode(): number[] {
   const script = 'import { adamRatesForTest } from "./test/adamRates.ts"; console.log(JSON.stringify(adamRatesForTest()));';
   return JSON.parse(execFileSync("node_modules/.bin/tsx", ["--eval", script], { encoding: "utf8" }));
+}
+
+/**
+ * Runs in the Vitest Node process for a browser test: the Fashion-MNIST example for one
+ * epoch over the first `limit` training images on wasm-simd, and those images' pixels
+ * (base64) and labels from Debian's files, for the page to train on.
+ */
+async function fashionMnistInNode(_context: unknown, limit: number) {
+  const lines = execFileSync("node_modules/.bin/tsx", ["examples/fashion-mnist.ts", "--device", "wasm-simd", "--epochs", "1",
+    "--limit", String(limit)], { encoding: "utf8" }).trim().split("\n");
+  const dir = "/usr/share/datasets/fashion-mnist";
+  const pixels = gunzipSync(readFileSync(`${dir}/train-images-idx3-ubyte.gz`)).subarray(16, 16 + limit * 784);
+  const labels = [...gunzipSync(readFileSync(`${dir}/train-labels-idx1-ubyte.gz`)).subarray(8, 8 + limit)];
+  return { lines, pixels: Buffer.from(pixels).toString("base64"), labels };
 }
 
 // Suites parameterized over devices run in both projects; Node-only ones spawn processes.
@@ -84,7 +99,7 @@ export default defineConfig({
               },
             }),
             instances: [{ browser: stack === "softpipe" ? "firefox" : "chromium" }],
-            commands: { runSeedExampleInNode, adamRatesInNode },
+            commands: { runSeedExampleInNode, adamRatesInNode, fashionMnistInNode },
           },
         },
       },
