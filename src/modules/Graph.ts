@@ -2,8 +2,8 @@ import type { DeviceArray } from "../runtime/DeviceArray.js";
 import { checkArrays, checkShape } from "../runtime/checks.js";
 import { kernel, runElementwise } from "../runtime/kernels.js";
 import { InvalidArgumentError, NotReadyError, describe } from "../errors.js";
-import type { Variable } from "../Variable.js";
 import { Module, updGradOf, type BackwardOptions } from "./Module.js";
+import { Container } from "./Container.js";
 import { Node } from "./Node.js";
 
 /** A module that takes the outputs of several parents: forward on all of them, backward gives one gradient per parent. */
@@ -59,7 +59,7 @@ export interface GraphOptions {
  * the same order on every device. Variables are named by the node's place in that order
  * and the module's name: `0.W`, `3.b`, as Sequential's (a chain is named the same).
  */
-export class Graph extends Module {
+export class Graph extends Container {
   readonly inputs: readonly Node[];
   readonly outputNode: Node;
   /** Every node in forward order. */
@@ -67,6 +67,7 @@ export class Graph extends Module {
   /** dE/d(input) for each input after backward(), in the order of `inputs` (null with updGrad false). */
   inputGrads: (DeviceArray | null)[] = [];
   private results = new Map<Node, DeviceArray>();
+  protected readonly children: readonly Module[];
 
   constructor({ inputs, outputs }: GraphOptions) {
     super();
@@ -109,6 +110,7 @@ export class Graph extends Module {
       modules.add(node.module);
     }
     for (const node of this.nodes) node.graph = this;
+    this.children = this.nodes.map((node) => node.module);
     this.inputs = ins;
     this.outputNode = output;
   }
@@ -171,54 +173,12 @@ export class Graph extends Module {
     return this.inputGrads[0];
   }
 
-  override trainMode(): this {
-    for (const node of this.nodes) node.module.trainMode();
-    return super.trainMode();
-  }
-
-  override evalMode(): this {
-    for (const node of this.nodes) node.module.evalMode();
-    return super.evalMode();
-  }
-
-  override getVarTable(): Map<Variable, string[]> {
-    const table = new Map<Variable, string[]>();
-    this.nodes.forEach((node, index) => {
-      for (const [variable, names] of node.module.getVarTable()) {
-        table.set(variable, [...(table.get(variable) ?? []), ...names.map((n) => `${index}.${n}`)]);
-      }
-    });
-    return table;
-  }
-
-  override getVar(name: string): Variable {
-    const [module, rest] = this.split(name);
-    return module.getVar(rest);
-  }
-
-  override setVar(name: string, variable: Variable): void {
-    const [module, rest] = this.split(name);
-    module.setVar(rest, variable);
-  }
-
-  override dispose(): void {
-    for (const node of this.nodes) node.module.dispose();
-    super.dispose();
-  }
-
   /** The sum of `parts` in a reused array of the graph's. */
   private gradientSum(slot: string, parts: readonly DeviceArray[]): DeviceArray {
     const out = this.output(slot, parts[0].device, parts[0].shape);
     for (let i = 1; i < parts.length; i++) checkShape("Graph.backward", `a gradient of ${slot}`, parts[i].shape, parts[0].shape);
     sum(parts, out);
     return out;
-  }
-
-  private split(name: string): [Module, string] {
-    const dot = typeof name === "string" ? name.indexOf(".") : -1;
-    const node = dot > 0 ? this.nodes[Number(name.slice(0, dot))] : undefined;
-    if (!node) throw this.unknownVar(name);
-    return [node.module, name.slice(dot + 1)];
   }
 }
 
