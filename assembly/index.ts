@@ -11,6 +11,7 @@ export { softmax, softmaxFlush, crossEntropy, crossEntropyFlush, dropout, dropou
 export { fill } from "./fill";
 export { copy } from "./copy";
 export { countNonFinite } from "./countNonFinite";
+export { fingerprint } from "./fingerprint";
 
 /** First free byte after the module's static data: the host's heap starts here. */
 export function heapBase(): usize {

@@ -16,6 +16,11 @@ export { Dropout, type DropoutOptions } from "./modules/Dropout.js";
 export { SoftMax } from "./modules/SoftMax.js";
 export { MSE } from "./costs/MSE.js";
 export { CrossEntropy, type CrossEntropyOptions, type Labels } from "./costs/CrossEntropy.js";
+export {
+  Trace, compareTraces, expectSameTrace, parseTrace, TraceFormatError, TraceMismatchError, TRACE_FORMAT,
+  type TraceFile, type TraceStep, type TraceComparison, type TraceDivergence, type CompareOptions,
+} from "./trace.js";
+export { VERSION } from "./version.js";
 export { loadIdx, parseIdx, IdxFormatError, type IdxArray } from "./data/idx.js";
 export { loadFashionMnist, FASHION_MNIST_DIR, FASHION_MNIST_CLASSES, type ImageSet } from "./data/fashionMnist.js";
 export {

@@ -17,19 +17,12 @@ import { kernel, runElementwise } from "./runtime/kernels.js";
 import { Module } from "./modules/Module.js";
 import { Variable } from "./Variable.js";
 import { WebGL2Device } from "./devices/webgl2/index.js";
+import { ulpDistance } from "./ulp.js";
+
+export { ulpDistance };
 
 const u32 = (x: number) => new Uint32Array(Float32Array.of(x).buffer)[0];
 
-/** Distance in float32 units in the last place (0 for equal values, including two NaNs; +0 and -0 are 0 apart). */
-export function ulpDistance(a: number, b: number): number {
-  if (Number.isNaN(a) && Number.isNaN(b)) return 0;
-  if (Number.isNaN(a) || Number.isNaN(b)) return Infinity;
-  const key = (x: number) => {
-    const bits = u32(x);
-    return bits & 0x80000000 ? -(bits & 0x7fffffff) : bits; // monotonic in x
-  };
-  return Math.abs(key(a) - key(b));
-}
 
 /** One array of one check on one device, compared with the js reference. */
 export interface ReproducibilityRow {

@@ -207,6 +207,38 @@ console.log(pkg.name);`);
     expect(out.split("\n")[1]).toBe("portable-optim");
   });
 
+  it("npx portable-optim compares two traces written by the installed package: 0 when identical, 1 when not", () => {
+    const dir = installTarball();
+    try {
+      writeFileSync(join(dir, "trace.mjs"), `import { writeFileSync } from "node:fs";
+import { init, gpuarray, randn, Sequential, Linear, RMSPropGraves, MSE } from "portable-optim";
+for (const [device, learnRate, file] of [["wasm-simd", 0.01, "a.json"], ["js", 0.01, "b.json"], ["js", 0.01, "c.json"]]) {
+  await init(device === "js" ? { device } : { device, threads: 1 });
+  const net = new Sequential([new Linear(4, 1, { seed: 1 })]);
+  const optimizer = new RMSPropGraves({ learnRate });
+  optimizer.setupOn(net, { useGlobalState: true });
+  const trace = optimizer.trace();
+  const target = gpuarray.zeros([2, 1]);
+  for (let i = 0; i < 5; i++) {
+    const [, grad] = new MSE().compute(net.forward(gpuarray.toGpu(randn([2, 4], file === "c.json" && i === 3 ? 9 : 1), [2, 4])), target);
+    optimizer.zeroGradParams();
+    net.backward(grad);
+    optimizer.update();
+  }
+  writeFileSync(file, trace.serialize());
+}`);
+      execFileSync(process.execPath, ["trace.mjs"], { cwd: dir });
+      const npx = (a: string, b: string) => spawnSync("npx", ["--no-install", "portable-optim", "compare", a, b], { cwd: dir, encoding: "utf8" });
+      const same = npx("a.json", "b.json");
+      expect([same.status, same.stdout.trim()]).toEqual([0, "identical over 5 steps"]);
+      const different = npx("a.json", "c.json");
+      expect([different.status, different.stdout.trim()]).toEqual([1,
+        "the traces part at step 4: variable 0.W, its gradient (wasm-simd against js)"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("loads with require() where the runtime can require an ES module (Node >= 20.19)", () => {
     const [major, minor] = process.versions.node.split(".").map(Number);
     const out = runInProject("main.cjs", `const { init, currentDevice, gpuarray, randn } = require("portable-optim");

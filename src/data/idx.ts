@@ -71,20 +71,20 @@ async function gunzip(bytes: Uint8Array, what: string): Promise<Uint8Array> {
  * Reads an IDX file, gzip-compressed (as distributed: .gz) or not: from a path (Node and
  * Deno) or from its bytes (anywhere: e.g. what fetch() brought in a browser).
  */
-export async function loadIdx(source: string | URL | Uint8Array): Promise<IdxArray> {
+export async function loadIdx(source: string | Uint8Array): Promise<IdxArray> {
   let bytes: Uint8Array;
   let what = "the IDX file";
   if (source instanceof Uint8Array) {
     bytes = source;
-  } else if (typeof source === "string" || source instanceof URL) {
-    what = String(source);
+  } else if (typeof source === "string") {
+    what = source;
     // A computed specifier, so that bundlers for the browser leave it alone.
     const fs = (await import(/* @vite-ignore */ ["node", "fs/promises"].join(":"))) as {
-      readFile(path: string | URL): Promise<Uint8Array>;
+      readFile(path: string): Promise<Uint8Array>;
     };
     bytes = new Uint8Array(await fs.readFile(source));
   } else {
-    throw new IdxFormatError(`loadIdx() got ${describe(source)}; expected a path, a file: URL or the file's bytes`);
+    throw new IdxFormatError(`loadIdx() got ${describe(source)}; expected a path or the file's bytes`);
   }
   return parseIdx(isGzip(bytes) ? await gunzip(bytes, what) : bytes, what);
 }

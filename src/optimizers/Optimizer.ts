@@ -1,6 +1,7 @@
 import { DeviceArray } from "../runtime/DeviceArray.js";
 import type { Device } from "../runtime/Device.js";
 import { checkArrays } from "../runtime/checks.js";
+import { Trace } from "../trace.js";
 import { kernel, requireKernels, runElementwise } from "../runtime/kernels.js";
 import type { ElementwiseName } from "../kernels/index.js";
 import {
@@ -121,6 +122,7 @@ export abstract class Optimizer<H extends string = string> {
   /** t at the last snapshot: where a restored device resumes. */
   private snapshotT = 0;
   private stopListening: (() => void) | null = null;
+  private tracer: Trace | null = null;
 
   protected constructor(private readonly spec: OptimizerSpec<H>, options: Partial<Record<H, number>> & OptimizerOptions = {}) {
     this.values = checkOptions(spec.hyperParameters, options, spec.name, OPTION_KEYS);
@@ -342,7 +344,26 @@ export abstract class Optimizer<H extends string = string> {
     }
     this.t += 1;
     if (this.t % this.snapshotEvery === 0) this.takeSnapshot(slots);
+    this.tracer?.record(this.t);
     return true;
+  }
+
+  /**
+   * Starts recording this optimizer's training run (see Trace): from the next update()
+   * on, every step's fingerprints of each variable's gradient and data, computed on the
+   * device. Give the cost's error with trace.error(e) before update() to record it too.
+   */
+  trace(): Trace {
+    const slots = this.ready("trace()");
+    const device = this.device!;
+    this.tracer?.dispose();
+    this.tracer = new Trace({
+      device: { name: device.name, subnormals: device.subnormals, threads: device.threads,
+        ...("precision" in device ? { precision: String(device.precision) } : {}) },
+      optimizer: { name: this.spec.name, hyperParameters: { ...this.values } },
+      variables: slots.map((slot) => ({ name: slot.names[0], shape: [...slot.data.shape] })),
+    }, slots.map((slot) => ({ name: slot.names[0], data: slot.data, grad: slot.grad })), device);
+    return this.tracer;
   }
 
   /** True if every gradient is finite; otherwise throws (policy "throw") or returns false ("skip"). */
@@ -475,6 +496,8 @@ export abstract class Optimizer<H extends string = string> {
     }
     this.stopListening?.();
     this.stopListening = null;
+    this.tracer?.dispose();
+    this.tracer = null;
     this.slots = null;
     this.global = null;
     this.module = null;

@@ -109,6 +109,12 @@ export interface HandWrittenKernels {
    * key1) < threshold, else +0, with draw() the counter-based hash of src/kernels/random.ts.
    */
   dropout(x: DeviceArray, y: DeviceArray, draw: DropoutDraw): void;
+  /**
+   * The fingerprint's chunk hashes of a's bits (src/kernels/fingerprint.ts): four floats
+   * per chunk into `out`, which has fingerprintFloats(a.size) elements at an offset that
+   * is a multiple of 4.
+   */
+  fingerprint(a: DeviceArray, out: DeviceArray): void;
   fill(a: DeviceArray, value: number): void;
   copy(src: DeviceArray, dst: DeviceArray): void;
 }

@@ -8,6 +8,7 @@ import { matmul } from "./matmul.js";
 import { columnSums } from "./columnSums.js";
 import { mseError } from "./mse.js";
 import { crossEntropy, dropout, softmax } from "./rows.js";
+import { fingerprint } from "./fingerprint.js";
 
 class JsBuffer implements DeviceBuffer {
   disposed = false;
@@ -48,6 +49,7 @@ export class JsDevice implements Device {
       crossEntropy: (scores, labels, weights, grad, losses, shape) => crossEntropy(this.view(scores), this.view(labels),
         weights && this.view(weights), this.view(grad), this.view(losses), shape, subnormals),
       dropout: (x, y, draw) => dropout(this.view(x), this.view(y), draw, subnormals),
+      fingerprint: (a, out) => fingerprint(this.view(a), this.view(out)),
       countNonFinite: (a) => this.view(a).reduce((count, x) => count + (Number.isFinite(x) ? 0 : 1), 0),
       fill: (a, value) => this.view(a).fill(value),
       copy: (src, dst) => this.view(dst).set(this.view(src)),

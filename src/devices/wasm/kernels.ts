@@ -3,6 +3,7 @@ import { DEFINITIONS, type ElementwiseName } from "../../kernels/index.js";
 import { allArrays } from "../../kernels/vocabulary.js";
 import { MIN_PART_ELEMENTS, type WasmContext } from "./exports.js";
 import { matmul } from "./matmul.js";
+import { FINGERPRINT_CHUNK } from "../../kernels/fingerprint.js";
 
 /**
  * An elementwise kernel rendered to assembly/kernels.generated.ts: its export (pointers,
@@ -45,6 +46,13 @@ export function wasmKernels(ctx: WasmContext): KernelTable {
       const py = ctx.ptr(y);
       ctx.runParts(ctx.kernelName("dropout"), ctx.ranges(x.size, 4, MIN_PART_ELEMENTS).map(([i0, i1]) =>
         [px + i0 * 4, py + i0 * 4, i1 - i0, first + i0, key0, key1, threshold, keep]));
+    },
+    // Chunks are hashed independently: the parts split between chunks.
+    fingerprint: (a, out) => {
+      const chunks = Math.ceil(a.size / FINGERPRINT_CHUNK);
+      const [pa, po] = [ctx.ptr(a), ctx.ptr(out)];
+      ctx.runParts("fingerprint", ctx.ranges(chunks, 1, Math.ceil(MIN_PART_ELEMENTS / FINGERPRINT_CHUNK)).map(([c0, c1]) =>
+        [pa, a.size, FINGERPRINT_CHUNK, c0, c1, po]));
     },
     countNonFinite: (a) => {
       const p = ctx.ptr(a);

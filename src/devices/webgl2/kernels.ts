@@ -5,6 +5,7 @@ import { MAX_RUNS, readArrays, writtenArrays, type ElementwiseDefinition } from 
 import type { WebGL2Device } from "./index.js";
 import { aligned, sameLanes, type TextureBuffer } from "./passes.js";
 import { matmul } from "./matmul.js";
+import { FINGERPRINT_CHUNK } from "../../kernels/fingerprint.js";
 
 /** Elements counted per output element of glsl/countNonFinite.glsl: a fragment counts four such chunks. */
 const CHUNK = 1024;
@@ -107,6 +108,11 @@ export function webgl2Kernels(device: WebGL2Device): KernelTable {
       program: "dropout", inputs: { x }, outputs: [y], uniforms: { first, key0, key1, threshold, keep },
       defines: { ALIGNED: sameLanes(y, x) },
     }),
+    // One fragment (an output texel) per chunk.
+    fingerprint: (a, out) => {
+      if (out.offset % 4 !== 0) throw new Error(`fingerprint: the output's offset ${out.offset} is not a multiple of 4`);
+      device.passes.run({ program: "fingerprint", inputs: { a }, outputs: [out], uniforms: { size: a.size, chunk: FINGERPRINT_CHUNK } });
+    },
     // One output element per chunk of CHUNK elements, then the chunks' counts are read back and added.
     countNonFinite: (a) => {
       if (a.size === 0) return 0;

@@ -1,0 +1,243 @@
+import { DeviceArray } from "./runtime/DeviceArray.js";
+import type { Device } from "./runtime/Device.js";
+import { kernel } from "./runtime/kernels.js";
+import { combineFingerprint, fingerprintFloats } from "./kernels/fingerprint.js";
+import { InvalidArgumentError, describe } from "./errors.js";
+import { ulpDistance } from "./ulp.js";
+import { VERSION } from "./version.js";
+
+/** The `format` of trace files. */
+export const TRACE_FORMAT = "portable-optim.trace.v1";
+
+/** A trace file that cannot be read: not JSON, another format or version, a missing or ill-typed field. */
+export class TraceFormatError extends InvalidArgumentError {
+  override name = "TraceFormatError";
+}
+
+/** Two traces that cannot be compared: different networks, optimizers or hyper-parameters. */
+export class TraceMismatchError extends InvalidArgumentError {
+  override name = "TraceMismatchError";
+}
+
+/** One recorded step: after update() number `t`, the 64-bit fingerprints (16 hex digits) of every variable's gradient and data. */
+export interface TraceStep {
+  t: number;
+  /** The error given to trace.error() before this step, as its float32 bits (8 hex digits). */
+  error?: string;
+  grad: Record<string, string>;
+  data: Record<string, string>;
+}
+
+/** What a trace file holds (JSON). */
+export interface TraceFile {
+  format: typeof TRACE_FORMAT;
+  /** The package version that recorded it. */
+  version: string;
+  device: { name: string; subnormals: string; precision?: string; threads: number };
+  optimizer: { name: string; hyperParameters: Record<string, number> };
+  variables: { name: string; shape: number[] }[];
+  steps: TraceStep[];
+}
+
+/** A variable as the trace reads it: its first name and its arrays. */
+export interface TracedVariable {
+  name: string;
+  data: DeviceArray;
+  grad: DeviceArray;
+}
+
+/**
+ * A training run's trace (see Optimizer.trace()): per update(), the fingerprint of every
+ * variable's gradient and data, computed on the device (one small read-back of chunk
+ * hashes a step), and the error when given. toJSON() is the file; compareTraces() finds
+ * where two traces part.
+ */
+export class Trace {
+  readonly steps: TraceStep[] = [];
+  private pendingError: string | undefined;
+  private scratch: DeviceArray | null = null;
+
+  constructor(readonly header: Omit<TraceFile, "steps" | "format" | "version">,
+    private readonly variables: readonly TracedVariable[] = [], private readonly device: Device | null = null) {}
+
+  /** Records the error of the step about to be taken (a cost's error), kept as its float32 bits. */
+  error(value: number): void {
+    if (typeof value !== "number") throw new InvalidArgumentError(`trace.error() got ${describe(value)}; expected the step's error`);
+    this.pendingError = floatBits(value);
+  }
+
+  /** Records step `t` from the variables' current arrays: what update() calls after each step. */
+  record(t: number): void {
+    const device = this.device!;
+    const arrays = this.variables.flatMap((v) => [v.grad, v.data]);
+    const sizes = arrays.map((a) => fingerprintFloats(a.size));
+    const total = sizes.reduce((a, b) => a + b, 0);
+    if (!this.scratch || this.scratch.size !== total || this.scratch.disposed) {
+      this.scratch?.dispose();
+      this.scratch = DeviceArray.allocate(device, [total]);
+    }
+    const fingerprint = kernel(device, "fingerprint");
+    let offset = 0;
+    arrays.forEach((a, i) => {
+      fingerprint(a, this.scratch!.view(offset, [sizes[i]]));
+      offset += sizes[i];
+    });
+    const chunks = this.scratch.get();
+    const step: TraceStep = { t, grad: {}, data: {} };
+    if (this.pendingError !== undefined) step.error = this.pendingError;
+    this.pendingError = undefined;
+    offset = 0;
+    arrays.forEach((a, i) => {
+      const v = this.variables[i >> 1];
+      (i & 1 ? step.data : step.grad)[v.name] = combineFingerprint(chunks.subarray(offset, offset + sizes[i]), a.size);
+      offset += sizes[i];
+    });
+    this.steps.push(step);
+  }
+
+  toJSON(): TraceFile {
+    return { format: TRACE_FORMAT, version: VERSION, ...this.header, steps: this.steps };
+  }
+
+  /** The trace as its JSON text. */
+  serialize(): string {
+    return JSON.stringify(this.toJSON());
+  }
+
+  /** Frees the device memory of the fingerprints. */
+  dispose(): void {
+    this.scratch?.dispose();
+    this.scratch = null;
+  }
+}
+
+const floatBits = (x: number) => new Uint32Array(Float32Array.of(x).buffer)[0].toString(16).padStart(8, "0");
+
+/** Reads a trace file's text (or its parsed JSON), checking every field: a TraceFormatError names what is wrong. */
+export function parseTrace(source: string | unknown): TraceFile {
+  let value: unknown = source;
+  if (typeof source === "string") {
+    try {
+      value = JSON.parse(source);
+    } catch (error) {
+      throw new TraceFormatError(`the trace is not JSON (${(error as Error).message}); a truncated file?`);
+    }
+  }
+  const fail = (what: string): never => {
+    throw new TraceFormatError(`the trace's ${what}`);
+  };
+  if (typeof value !== "object" || value === null) fail(`content is ${describe(value)}; expected an object`);
+  const file = value as Record<string, unknown>;
+  if (file.format !== TRACE_FORMAT) fail(`format is ${describe(file.format)}; expected ${describe(TRACE_FORMAT)}`);
+  if (typeof file.version !== "string") fail(`version is ${describe(file.version)}; expected the recording package's version`);
+  const device = file.device as Record<string, unknown> | undefined;
+  if (typeof device?.name !== "string" || typeof device.threads !== "number") fail("device is missing its name or threads");
+  const optimizer = file.optimizer as Record<string, unknown> | undefined;
+  if (typeof optimizer?.name !== "string" || typeof optimizer.hyperParameters !== "object") fail("optimizer is missing its name or hyper-parameters");
+  if (!Array.isArray(file.variables) || file.variables.some((v) => typeof v?.name !== "string" || !Array.isArray(v.shape))) {
+    fail("variables are not a list of { name, shape }");
+  }
+  if (!Array.isArray(file.steps)) fail("steps are not a list");
+  const names = (file.variables as { name: string }[]).map((v) => v.name);
+  (file.steps as unknown[]).forEach((step, i) => {
+    const s = step as Record<string, Record<string, unknown>> | null;
+    for (const kind of ["grad", "data"] as const) {
+      if (typeof s?.[kind] !== "object" || names.some((n) => !/^[0-9a-f]{16}$/.test(String(s[kind][n])))) {
+        fail(`step ${i} has no 16-digit ${kind} fingerprint for every variable`);
+      }
+    }
+    if (typeof (s as unknown as TraceStep).t !== "number") fail(`step ${i} has no t`);
+  });
+  return file as unknown as TraceFile;
+}
+
+/** Where two traces part: the first step, variable and array whose fingerprints differ. */
+export interface TraceDivergence {
+  /** The step (update() number t). */
+  t: number;
+  /** Index of that step in the traces. */
+  index: number;
+  /** "error", or the first variable whose gradient or data differs (gradients first: they come first in a step). */
+  variable: string | null;
+  array: "error" | "grad" | "data";
+  /** With replay: the first differing element of that array, the two values and their ULP distance. */
+  element?: { index: number; a: number; b: number; ulp: number };
+}
+
+export interface TraceComparison {
+  identical: boolean;
+  /** Steps compared (the shorter trace's length). */
+  steps: number;
+  divergence: TraceDivergence | null;
+  /** One line: "identical over N steps" or where and how they part. */
+  message: string;
+}
+
+export interface CompareOptions {
+  /**
+   * Reruns a side to the step of the divergence and returns the named array there (the
+   * variable's "grad" or "data" after that step's update()), so that the comparison can
+   * name the element and its distance.
+   */
+  replay?: (side: "a" | "b", t: number, variable: string, array: "grad" | "data") => Promise<Float32Array> | Float32Array;
+}
+
+/**
+ * Compares two traces step by step: identical, or the first step and variable whose
+ * fingerprints differ (and with `replay`, the first element and its ULP distance).
+ * Traces of different variables (names, shapes), optimizers or hyper-parameters are
+ * refused with a TraceMismatchError naming the difference; devices, thread counts and
+ * versions may differ (that is the point).
+ */
+export async function compareTraces(a: TraceFile | Trace | string, b: TraceFile | Trace | string,
+  { replay }: CompareOptions = {}): Promise<TraceComparison> {
+  const [x, y] = [a, b].map((t) => (t instanceof Trace ? t.toJSON() : parseTrace(t)));
+  const vars = (t: TraceFile) => t.variables.map((v) => `${v.name} ${JSON.stringify(v.shape)}`).join(", ");
+  if (vars(x) !== vars(y)) throw new TraceMismatchError(`the traces are of different networks: variables ${vars(x)} against ${vars(y)}`);
+  if (x.optimizer.name !== y.optimizer.name) {
+    throw new TraceMismatchError(`the traces are of different optimizers: ${x.optimizer.name} against ${y.optimizer.name}`);
+  }
+  for (const key of new Set([...Object.keys(x.optimizer.hyperParameters), ...Object.keys(y.optimizer.hyperParameters)])) {
+    const [p, q] = [x.optimizer.hyperParameters[key], y.optimizer.hyperParameters[key]];
+    if (p !== q) throw new TraceMismatchError(`the traces differ in ${key}: ${p} against ${q}`);
+  }
+  const steps = Math.min(x.steps.length, y.steps.length);
+  for (let i = 0; i < steps; i++) {
+    const [s, r] = [x.steps[i], y.steps[i]];
+    let divergence: TraceDivergence | null = null;
+    if (s.error !== r.error) divergence = { t: s.t, index: i, variable: null, array: "error" };
+    for (const kind of ["grad", "data"] as const) {
+      const name = divergence ? undefined : x.variables.map((v) => v.name).find((n) => s[kind][n] !== r[kind][n]);
+      if (name !== undefined) divergence = { t: s.t, index: i, variable: name, array: kind };
+    }
+    if (!divergence) continue;
+    if (replay && divergence.variable !== null) {
+      const kind = divergence.array as "grad" | "data";
+      const [u, v] = await Promise.all([replay("a", s.t, divergence.variable, kind), replay("b", r.t, divergence.variable, kind)]);
+      const u32 = (f: Float32Array) => new Uint32Array(f.buffer, f.byteOffset, f.length);
+      const [ub, vb] = [u32(u), u32(v)];
+      const index = ub.findIndex((bits, k) => bits !== vb[k]);
+      if (index >= 0) divergence.element = { index, a: u[index], b: v[index], ulp: ulpDistance(u[index], v[index]) };
+    }
+    return { identical: false, steps, divergence, message: describeDivergence(divergence, x, y) };
+  }
+  const lengths = x.steps.length === y.steps.length ? "" : ` (one trace has ${x.steps.length} steps, the other ${y.steps.length})`;
+  return { identical: lengths === "", steps, divergence: null, message: `identical over ${steps} steps${lengths}` };
+}
+
+function describeDivergence(d: TraceDivergence, x: TraceFile, y: TraceFile): string {
+  const where = d.variable === null ? "the error" : `variable ${d.variable}, its ${d.array === "grad" ? "gradient" : "data"}`;
+  const element = d.element ? `, element ${d.element.index}: ${d.element.a} against ${d.element.b}, ${d.element.ulp} ULP apart` : "";
+  const on = (t: TraceFile) => `${t.device.name}${t.device.threads > 1 ? ` (${t.device.threads} threads)` : ""}`;
+  return `the traces part at step ${d.t}: ${where}${element} (${on(x)} against ${on(y)})`;
+}
+
+/**
+ * For test suites (Vitest, Jest, node:test): resolves when the traces are identical,
+ * rejects with an Error whose message is the first divergence otherwise.
+ */
+export async function expectSameTrace(a: TraceFile | Trace | string, b: TraceFile | Trace | string,
+  options: CompareOptions = {}): Promise<void> {
+  const result = await compareTraces(a, b, options);
+  if (!result.identical) throw new Error(result.message);
+}
