@@ -1,7 +1,7 @@
 // The Fashion-MNIST example's model and training loop, shared by examples/fashion-mnist.ts
 // and the browser test that trains it on webgl2 (test/browser/fashionMnist.test.ts).
 import {
-  gpuarray, Sequential, Linear, Activation, relu, Dropout, CrossEntropy, RMSPropGraves, Random, type ImageSet,
+  gpuarray, Sequential, Linear, Activation, relu, Dropout, CrossEntropy, RMSPropGraves, Random, type ImageSet, type Trace,
 } from "portable-optim";
 
 export const PIXELS = 784;
@@ -28,8 +28,14 @@ export function classifier(batch: number) {
   const labels = new Int32Array(batch);
   const random = new Random(4);
   let order: Int32Array | null = null;
+  let trace: Trace | null = null;
   return {
     net, loss,
+    /** Records a trace of the training from here on (see the README's "Traces"), errors included. */
+    trace(): Trace {
+      trace = optimizer.trace();
+      return trace;
+    },
     /**
      * One epoch over the first `count` training images in a fresh permutation (Fisher-Yates
      * from a seeded generator), the last partial batch left out; returns the mean error.
@@ -50,6 +56,7 @@ export function classifier(batch: number) {
         }
         data.set(rows);
         const [error, grad] = loss.compute(net.forward(data), labels);
+        trace?.error(error);
         optimizer.zeroGradParams();
         net.backward(grad, { updGrad: false });
         optimizer.update();

@@ -5,8 +5,10 @@
 // fashion-mnist-model.ts.
 //   npm run example:fashion-mnist            (or: npx tsx examples/fashion-mnist.ts --device wasm)
 //   Deno: deno run --allow-read examples/fashion-mnist.ts (with an import map for "portable-optim")
-//   options: --device NAME, --threads N, --epochs N (5), --limit N (train on the first N images), --batch N (64)
+//   options: --device NAME, --threads N, --epochs N (5), --limit N (train on the first N images), --batch N (64),
+//   --trace FILE (write the run's trace: npx portable-optim compare a.json b.json finds where two runs part)
 // The weights fingerprint it prints is the same on every device and thread count.
+import { writeFileSync } from "node:fs";
 import { init, currentDevice, loadFashionMnist, FASHION_MNIST_DIR } from "portable-optim";
 import { argument, deviceFromArgs, fingerprint } from "./cli.ts";
 import { classifier, standardize } from "./fashion-mnist-model.ts";
@@ -18,6 +20,8 @@ const { train, test } = await loadFashionMnist(argument("data") ?? FASHION_MNIST
 [train, test].forEach(standardize);
 const count = Math.min(train.count, Number(argument("limit") ?? train.count));
 const model = classifier(batch);
+const tracePath = argument("trace");
+const trace = tracePath ? model.trace() : null;
 
 const { name, threads } = currentDevice();
 console.log(`device: ${name} (${threads} thread${threads > 1 ? "s" : ""}), ${count} training images, batch ${batch}, ${epochs} epochs`);
@@ -32,3 +36,7 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
 }
 console.log(`test accuracy: ${(100 * accuracy).toFixed(2)}%`);
 console.log(`weights fingerprint: ${fingerprint(...model.weights())}`);
+if (trace) {
+  writeFileSync(tracePath!, trace.serialize());
+  console.log(`trace of ${trace.steps.length} steps: ${tracePath}`);
+}

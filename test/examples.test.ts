@@ -1,8 +1,10 @@
 // The examples as a user runs them: Node (tsx) against the built package, and the
 // seed and nodeinfo examples under Deno 2 against the same dist/ bundle, bit for bit.
 import { describe, it, expect } from "vitest";
-import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
 const bin = (name: string) => `${root}node_modules/.bin/${name}`;
@@ -61,6 +63,23 @@ describe("examples", () => {
     expect(outputs[0][0]).toBe("device: wasm-simd (1 thread), 1024 training images, batch 64, 1 epochs");
     expect(outputs[0][1]).toMatch(/^epoch 1: \d+ samples\/s, error \d\.\d{4}, test accuracy \d+\.\d\d%$/);
     for (const output of outputs) expect(results(output)).toEqual(results(outputs[0]));
+  });
+
+  it("fashion-mnist --trace: the traces of wasm-simd on 2 threads and js compare identical through npx portable-optim", () => {
+    const dir = mkdtempSync(join(tmpdir(), "fashion-trace-"));
+    const short = ["--epochs", "1", "--limit", "512"];
+    const traced = (device: string, file: string, threads = "1") => run(bin("tsx"), ["examples/fashion-mnist.ts", "--device", device,
+      ...(device === "js" ? [] : ["--threads", threads]), ...short, "--trace", join(dir, file)]);
+    expect(traced("wasm-simd", "simd.json", "2").at(-1)).toBe(`trace of 8 steps: ${join(dir, "simd.json")}`);
+    traced("js", "js.json");
+    const compare = spawnSync(process.execPath, ["dist/cli.js", "compare", join(dir, "simd.json"), join(dir, "js.json")],
+      { cwd: root, encoding: "utf8" });
+    expect([compare.status, compare.stdout.trim()]).toEqual([0, "identical over 8 steps"]);
+    const trace = JSON.parse(readFileSync(join(dir, "simd.json"), "utf8"));
+    expect(trace.device).toMatchObject({ name: "wasm-simd", threads: 2 });
+    expect(trace.variables.map((v: { name: string }) => v.name)).toEqual(["0.W", "0.b", "3.W", "3.b"]);
+    expect(trace.steps[0].error).toMatch(/^[0-9a-f]{8}$/);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("fashion-mnist: the whole training set for 5 epochs reaches 88% test accuracy", () => {
