@@ -4,7 +4,7 @@
 import { describe, it, expect } from "vitest";
 import {
   init, gpuarray, randn, Sequential, Linear, Activation, tanh, RMSPropGraves, MSE, startNodes, joinNodes,
-  InvalidArgumentError, NodeError, NotReadyError, type DeviceName,
+  InvalidArgumentError, NodeError, NotReadyError, compareTraces, type DeviceName, type TraceFile,
 } from "../src/index.js";
 import { rounding } from "../src/devices/js/rounding.js";
 import { expectSameBits } from "./helpers.js";
@@ -16,11 +16,12 @@ interface NodeResult {
   errors: number[];
   weights: Float32Array[];
   t: number;
+  trace: TraceFile | null;
 }
 
-async function runNodes(shards: number[], { steps = 20, devices, fault, report }: { steps?: number;
-  devices?: DeviceName[]; fault?: { rank: number; at: number; kind: string }; report?: SharedArrayBuffer } = {}) {
-  const group = await startNodes(TRAINER, { nodes: shards.length, devices, args: { shards, steps, fault, report } });
+async function runNodes(shards: number[], { steps = 20, devices, fault, report, trace }: { steps?: number;
+  devices?: DeviceName[]; fault?: { rank: number; at: number; kind: string }; report?: SharedArrayBuffer; trace?: boolean } = {}) {
+  const group = await startNodes(TRAINER, { nodes: shards.length, devices, args: { shards, steps, fault, report, trace } });
   return (await group.done) as NodeResult[];
 }
 
@@ -107,8 +108,12 @@ describe("nodeinfo", () => {
     const shards = [3, 4, 2];
     const first = await runNodes(shards, { devices: ["wasm-simd", "wasm-simd", "wasm-simd"] });
     const again = await runNodes(shards, { devices: ["wasm-simd", "wasm-simd", "wasm-simd"] });
-    const mixed = await runNodes(shards, { devices: ["js", "wasm-simd", "wasm"] });
+    const mixed = await runNodes(shards, { devices: ["js", "wasm-simd", "wasm"], trace: true });
     expect(mixed.map((n) => n.device)).toEqual(["js", "wasm-simd", "wasm"]);
+    // Every replica's trace, each on its own device, is node 0's: the summed gradients and the weights step alike.
+    for (const node of mixed.slice(1)) {
+      expect((await compareTraces(mixed[0].trace!, node.trace!)).message).toBe("identical over 20 steps");
+    }
     for (const [what, run] of [["again", again], ["mixed devices", mixed]] as const) {
       run.forEach((node, rank) => {
         expect(node.errors, `${what}: node ${rank}`).toEqual(first[rank].errors);

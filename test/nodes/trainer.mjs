@@ -1,13 +1,14 @@
 // A node of test/nodeinfo.test.ts: trains a small net on its shard of a batch with
 // RMSPropGraves({ nodeinfo }) and finishes with its errors, weights and t. nodeinfo.args:
-// { shards (rows per rank), steps, fault?: { rank, at, kind }, report?: SharedArrayBuffer, localState? }.
+// { shards (rows per rank), steps, fault?: { rank, at, kind }, report?: SharedArrayBuffer, localState?, trace? }.
+// With `trace`, it records its optimizer's trace and finishes with it too.
 // With `report`, a node records what ended its run (its error's name and rank, t, weights) there
 // before rethrowing, so that the test can check the replicas after a fault.
 import { joinNodes, currentDevice, gpuarray, randn, Sequential, Linear, Activation, tanh, RMSPropGraves, MSE } from "portable-optim";
 
 const nodeinfo = await joinNodes();
 const { rank } = nodeinfo;
-const { shards, steps, fault, report, localState } = nodeinfo.args;
+const { shards, steps, fault, report, localState, trace: traced } = nodeinfo.args;
 const first = shards.slice(0, rank).reduce((a, b) => a + b, 0);
 const rows = shards[rank];
 const total = shards.reduce((a, b) => a + b, 0);
@@ -20,8 +21,10 @@ const optimizer = new RMSPropGraves({ learnRate: 0.01, nodeinfo });
 const loss = new MSE();
 const weights = () => [...net.getVarTable().keys()].map((v) => v.data.get());
 const errors = [];
+let trace = null;
 try {
   optimizer.setupOn(net, { useGlobalState: !localState });
+  if (traced) trace = optimizer.trace();
   for (let i = 0; i < steps; i++) {
     if (fault?.rank === rank && fault.at === i) {
       if (fault.kind === "die") process.exit(3);
@@ -44,4 +47,4 @@ try {
   }
   throw error;
 }
-nodeinfo.finish({ device: currentDevice().name, errors, weights: weights(), t: optimizer.t });
+nodeinfo.finish({ device: currentDevice().name, errors, weights: weights(), t: optimizer.t, trace: trace?.toJSON() ?? null });
