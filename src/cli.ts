@@ -4,14 +4,16 @@
 // 0 identical (or a report printed), 1 the traces differ, 2 an error (bad arguments, a
 // file that is not a trace, traces of different runs).
 import { formatReport, reproducibilityReport } from "./reproducibility.js";
-import { compareTraces } from "./trace.js";
+import { TRACE_ENV, compareTraces } from "./trace.js";
 import { PortableOptimError } from "./errors.js";
 import { VERSION } from "./version.js";
 
 const USAGE = `portable-optim ${VERSION}
 usage:
   portable-optim report [--subnormals keep|flush]   the cross-device reproducibility report of this machine
-  portable-optim compare A.json B.json              where two training traces part (exit 0 identical, 1 different, 2 error)`;
+  portable-optim compare A.json B.json              where two training traces part (exit 0 identical, 1 different, 2 error)
+  portable-optim trace [--out FILE] SCRIPT [ARGS]   runs a Node script (.ts through tsx) and writes the trace of every
+                                                    optimizer it sets up (FILE, default trace.json; then FILE.1.json, ...)`;
 
 interface Host {
   args: string[];
@@ -26,6 +28,20 @@ async function host(): Promise<Host> {
   const readText = (path: string) => fs.readFile(path, "utf8");
   if (g.Deno) return { args: g.Deno.args, exit: g.Deno.exit, readText };
   return { args: g.process!.argv.slice(2), exit: g.process!.exit, readText };
+}
+
+/** Runs `script` with TRACE_ENV set to `out`; returns its exit code (and says where the trace went). */
+async function runTraced(script: string, args: string[], out: string): Promise<number> {
+  const { spawnSync } = (await import(/* @vite-ignore */ ["node", "child_process"].join(":"))) as {
+    spawnSync(command: string, args: string[], options: object): { status: number | null; error?: Error };
+  };
+  const g = globalThis as { process?: { execPath: string; env: Record<string, string> } };
+  const node = g.process!.execPath;
+  const argv = [...(/\.[cm]?ts$/.test(script) ? ["--import", "tsx"] : []), script, ...args];
+  const child = spawnSync(node, argv, { stdio: "inherit", env: { ...g.process!.env, [TRACE_ENV]: out } });
+  if (child.error) throw new PortableOptimError(`trace: could not run ${script}: ${child.error.message}`);
+  if (child.status === 0) console.error(`portable-optim: the trace is in ${out}`);
+  return child.status === 0 ? 0 : 2;
 }
 
 async function main({ args, exit, readText }: Host): Promise<never> {
@@ -51,6 +67,12 @@ async function main({ args, exit, readText }: Host): Promise<never> {
       const result = await compareTraces(texts[0], texts[1]);
       console.log(result.message);
       return exit(result.identical ? 0 : 1);
+    }
+    if (command === "trace" && rest.length > 0) {
+      const out = rest[0] === "--out" ? rest[1] : "trace.json";
+      const [script, ...scriptArgs] = rest[0] === "--out" ? rest.slice(2) : rest;
+      if (!script) throw new PortableOptimError("trace: no script given");
+      return exit(await runTraced(script, scriptArgs, out));
     }
     console.error(USAGE);
     return exit(2);

@@ -241,3 +241,35 @@ export async function expectSameTrace(a: TraceFile | Trace | string, b: TraceFil
   const result = await compareTraces(a, b, options);
   if (!result.identical) throw new Error(result.message);
 }
+
+/** The environment variable `npx portable-optim trace` sets: the file every optimizer's trace is written to at exit. */
+export const TRACE_ENV = "PORTABLE_OPTIM_TRACE";
+
+type NodeFs = { writeFileSync(path: string, text: string): void };
+interface NodeProcess {
+  env: Record<string, string | undefined>;
+  on(event: "exit", listener: () => void): void;
+  getBuiltinModule?(name: string): unknown;
+}
+let traced = 0;
+
+/**
+ * Under `npx portable-optim trace` (TRACE_ENV set, Node or Deno), starts a trace of an
+ * optimizer just set up and writes it when the process exits: the first optimizer's to
+ * the file named, the next ones' to name.1.json, name.2.json, ... Elsewhere it does nothing.
+ */
+export function traceFromEnvironment(start: () => Trace): void {
+  const process = (globalThis as { process?: NodeProcess }).process;
+  const path = process?.env?.[TRACE_ENV];
+  if (!process || !path) return;
+  const file = traced === 0 ? path : path.replace(/(\.json)?$/, `.${traced}.json`);
+  traced++;
+  const trace = start();
+  let fs: NodeFs | null = (process.getBuiltinModule?.("node:fs") as NodeFs | undefined) ?? null;
+  // A computed specifier, so that bundlers for the browser leave it alone.
+  if (!fs) void import(/* @vite-ignore */ ["node", "fs"].join(":")).then((m: NodeFs) => (fs = m));
+  process.on("exit", () => {
+    if (fs) fs.writeFileSync(file, trace.serialize());
+    else console.error(`portable-optim: could not write the trace ${file}: no file system module at exit`);
+  });
+}

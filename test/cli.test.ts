@@ -62,6 +62,25 @@ describe("npx portable-optim", () => {
     expect(JSON.parse(readFileSync(js, "utf8")).version).toBe(VERSION);
   });
 
+  it("trace: runs a script with every optimizer traced; the seed example's traces on js and wasm-simd compare identical", () => {
+    const [js, simd] = [join(dir, "seed-js.json"), join(dir, "seed-simd.json")];
+    const runs = [["js", js], ["wasm-simd", simd]].map(([device, out]) =>
+      spawnSync(process.execPath, [join(root, "dist", "cli.js"), "trace", "--out", out, "examples/seed.ts", "--device", device],
+        { cwd: root, encoding: "utf8" }));
+    for (const run of runs) expect([run.status, run.stderr.trim().split("\n").at(-1)]).toEqual([0, expect.stringMatching(/the trace is in .*seed-/)]);
+    expect(runs[0].stdout).toMatch(/Iteration #100 error: /);
+    const same = cli("compare", js, simd);
+    expect([same.status, same.stdout.trim()]).toEqual([0, "identical over 100 steps"]);
+    // Several optimizers: the first to the file named, the others numbered (puzzlelib-simple trains nine).
+    const family = join(dir, "family.json");
+    expect(spawnSync(process.execPath, [join(root, "dist", "cli.js"), "trace", "--out", family, "examples/puzzlelib-simple.ts",
+      "--device", "js"], { cwd: root, encoding: "utf8" }).status).toBe(0);
+    const names = [family, ...Array.from({ length: 8 }, (_, i) => join(dir, `family.${i + 1}.json`))];
+    expect(names.map((n) => JSON.parse(readFileSync(n, "utf8")).optimizer.name)).toEqual(["SGD", "MomentumSGD",
+      "NesterovSGD", "RMSProp", "Adam", "AdaGrad", "AdaDelta", "SMORMS3", "RMSPropGraves"]);
+    expect(cli("trace", "--out", join(dir, "x.json"), "examples/no-such-script.mjs").status).toBe(2);
+  });
+
   it("report: the reproducibility table of this machine's devices, in the mode asked for", () => {
     const report = cli("report", "--subnormals", "flush");
     expect(report.status).toBe(0);

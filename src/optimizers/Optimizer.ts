@@ -1,7 +1,7 @@
 import { DeviceArray } from "../runtime/DeviceArray.js";
 import type { Device } from "../runtime/Device.js";
 import { checkArrays } from "../runtime/checks.js";
-import { Trace } from "../trace.js";
+import { Trace, traceFromEnvironment } from "../trace.js";
 import { kernel, requireKernels, runElementwise } from "../runtime/kernels.js";
 import type { ElementwiseName } from "../kernels/index.js";
 import {
@@ -242,6 +242,7 @@ export abstract class Optimizer<H extends string = string> {
       this.snapshot();
       this.stopListening = device.onRestore(() => (this.t = this.snapshotT));
     }
+    traceFromEnvironment(() => this.trace());
   }
 
   private allocateState(device: Device, shape: readonly number[]): OptimizerState {
@@ -352,11 +353,12 @@ export abstract class Optimizer<H extends string = string> {
    * Starts recording this optimizer's training run (see Trace): from the next update()
    * on, every step's fingerprints of each variable's gradient and data, computed on the
    * device. Give the cost's error with trace.error(e) before update() to record it too.
+   * A second call returns the same trace.
    */
   trace(): Trace {
     const slots = this.ready("trace()");
     const device = this.device!;
-    this.tracer?.dispose();
+    if (this.tracer) return this.tracer;
     this.tracer = new Trace({
       device: { name: device.name, subnormals: device.subnormals, threads: device.threads,
         ...("precision" in device ? { precision: String(device.precision) } : {}) },
