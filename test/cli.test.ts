@@ -55,6 +55,13 @@ describe("npx portable-optim", () => {
     expect([broken.status, broken.stderr]).toEqual([2, expect.stringMatching(/TraceFormatError: the trace is not JSON/)]);
     const missing = cli("compare", simd, join(dir, "nothing.json"));
     expect([missing.status, missing.stderr]).toEqual([2, expect.stringMatching(/cannot read .*nothing\.json/)]);
+    // Deno runs the same command line, with the same exit codes.
+    const deno = (...args: string[]) => spawnSync(join(root, "node_modules", ".bin", "deno"),
+      ["run", "--no-lock", "--quiet", "--allow-read", join(root, "dist", "cli.js"), ...args], { encoding: "utf8" });
+    const fromDeno = deno("compare", simd, js);
+    expect([fromDeno.status, fromDeno.stdout.trim()]).toEqual([0, "identical over 20 steps"]);
+    expect(deno("compare", simd, join(dir, "short.json")).status).toBe(1);
+    expect(deno("compare", simd, join(dir, "broken.json")).status).toBe(2);
     const usage = cli("compare", simd);
     expect([usage.status, usage.stderr]).toEqual([2, expect.stringMatching(/^portable-optim \d+\.\d+\.\d+\nusage:/)]);
     // The version traces and the usage line carry is package.json's.
