@@ -1,15 +1,6 @@
 // Each chunk's two hash lanes of an array's bits, as src/kernels/fingerprint.ts defines them
 // (the js reference is src/devices/js/fingerprint.ts): four floats per chunk.
-
-/** lowbias32 (src/kernels/random.ts). */
-@inline function mix32(x: u32): u32 {
-  x ^= x >> 16;
-  x *= 0x7feb352d;
-  x ^= x >> 15;
-  x *= 0x846ca68b;
-  x ^= x >> 16;
-  return x;
-}
+import { mix32 } from "./hash";
 
 /** Chunks [first, last) of the n elements at a (chunk elements each), into out (4 floats per chunk, from chunk 0). */
 export function fingerprint(a: usize, n: i32, chunk: i32, first: i32, last: i32, out: usize): void {

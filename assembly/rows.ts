@@ -3,6 +3,7 @@
 // scalar code (rows are short: the classes of one sample), one part, so one order.
 import { fload, fadd, fsub, fmul, fdiv } from "./vocabulary";
 import { expS, logS } from "./math.generated";
+import { mix32 } from "./hash";
 
 let rowMax: f32 = 0;
 let rowSum: f32 = 0;
@@ -75,16 +76,6 @@ export function crossEntropyFlush(scores: usize, labels: usize, weights: usize, 
       store<f32>(losses + row, loss);
     }
   }
-}
-
-/** lowbias32 (see src/kernels/random.ts). */
-@inline function mix32(x: u32): u32 {
-  x ^= x >> 16;
-  x *= 0x7feb352d;
-  x ^= x >> 15;
-  x *= 0x846ca68b;
-  x ^= x >> 16;
-  return x;
 }
 
 export function dropout(x: usize, y: usize, n: i32, first: u32, key0: u32, key1: u32, threshold: u32, keep: f32): void {

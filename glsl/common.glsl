@@ -296,3 +296,15 @@ vec4 exponentOf(vec4 x) { return vec4(ivec4((floatBitsToUint(x) >> 23) & 0xffu) 
 
 // x with its sign cleared and its exponent field set to 127: m in [1, 2).
 vec4 significandOf(vec4 x) { return uintBitsToFloat((floatBitsToUint(x) & 0x007fffffu) | 0x3f800000u); }
+
+// lowbias32, the 32-bit integer mixer of Dropout's masks and of the traces' fingerprints
+// (src/kernels/random.ts). GLSL ES 3.00 uint arithmetic wraps modulo 2^32, as it needs.
+uint mix32(uint x) {
+  x ^= x >> 16u;
+  x *= 0x7feb352du;
+  x ^= x >> 15u;
+  x *= 0x846ca68bu;
+  x ^= x >> 16u;
+  return x;
+}
+uvec4 mix32(uvec4 x) { return uvec4(mix32(x.x), mix32(x.y), mix32(x.z), mix32(x.w)); }

@@ -7,15 +7,6 @@ uniform float u_keep;
 
 out vec4 o_y;
 
-uvec4 mix32(uvec4 x) {
-  x ^= x >> 16u;
-  x *= 0x7feb352du;
-  x ^= x >> 15u;
-  x *= 0x846ca68bu;
-  x ^= x >> 16u;
-  return x;
-}
-
 void main() {
   int e = firstElement();
   uvec4 counter = uvec4(ivec4(e) + ivec4(0, 1, 2, 3)) + u_first;

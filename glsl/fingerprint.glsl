@@ -6,15 +6,6 @@ uniform int u_size, u_chunk;
 
 out vec4 o_out;
 
-uint mix32(uint x) {
-  x ^= x >> 16u;
-  x *= 0x7feb352du;
-  x ^= x >> 15u;
-  x *= 0x846ca68bu;
-  x ^= x >> 16u;
-  return x;
-}
-
 void main() {
   int start = (firstElement() / 4) * u_chunk;
   int end = min(u_size, start + u_chunk);

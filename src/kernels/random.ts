@@ -10,7 +10,7 @@
  *   draw(i, key0, key1) = mix(mix(i + key0) ^ key1) >>> 8      (24 bits)
  *
  * with + modulo 2^32. Each device writes draw() in its own integer arithmetic: JavaScript
- * (here), AssemblyScript (assembly/rows.ts) and GLSL ES 3.00 uint (glsl/dropout.glsl).
+ * (here), AssemblyScript (assembly/hash.ts) and GLSL ES 3.00 uint (glsl/common.glsl).
  */
 
 /** lowbias32: x ^= x >> 16; x *= 0x7feb352d; x ^= x >> 15; x *= 0x846ca68b; x ^= x >> 16 (mod 2^32). */
