@@ -187,11 +187,15 @@ export function seedSetup() {
   return {
     net,
     optimizer,
-    /** One step; returns the error before it (null with queryError false, on webgl2). */
-    step(queryError = true): number | null {
+    /**
+     * One step; returns the error before it (null with queryError false, on webgl2).
+     * `beforeUpdate` runs between the backward pass and the update (a test's fault).
+     */
+    step(queryError = true, beforeUpdate?: (error: number | null) => void): number | null {
       const [error, grad] = loss.compute(net.forward(data), target, { queryError });
       optimizer.zeroGradParams();
       net.backward(grad, { updGrad: false });
+      beforeUpdate?.(error);
       optimizer.update();
       return error;
     },

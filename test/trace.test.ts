@@ -3,9 +3,10 @@
 // step 37 found there with its element and distance, and bad or mismatched trace files refused.
 import { describe, it, expect } from "vitest";
 import {
-  compareTraces, DeviceArray, expectSameTrace, getDevice, gpuarray, init, Linear, MSE, parseTrace, randn, Random,
-  RMSPropGraves, Sequential, TraceFormatError, TraceMismatchError, VERSION, type DeviceName,
+  compareTraces, DeviceArray, expectSameTrace, getDevice, init, parseTrace, Random, TraceFormatError, TraceMismatchError,
+  VERSION, type DeviceName,
 } from "../src/index.js";
+import { seedSetup } from "../src/reproducibility.js";
 import { kernel } from "../src/runtime/kernels.js";
 import { combineFingerprint, fingerprintFloats } from "../src/kernels/fingerprint.js";
 import { devicesUnderTest } from "./helpers.js";
@@ -53,29 +54,21 @@ describe.each(devicesUnderTest())("the fingerprint kernel on %s", (deviceName) =
 /** The seed example with a trace, `steps` steps; `nudge` changes one weight by one ULP in step `at`, after its backward. */
 async function tracedSeed(device: DeviceName, { steps = 50, nudge }: { steps?: number; nudge?: { at: number; element: number } } = {}) {
   await init({ device });
-  const data = gpuarray.toGpu(randn([16, 128], 1), [16, 128]);
-  const target = gpuarray.toGpu(randn([16, 1], 2), [16, 1]);
-  const net = new Sequential([new Linear(128, 1, { seed: 3 })]);
-  const optimizer = new RMSPropGraves({ learnRate: 0.001 });
-  optimizer.setupOn(net, { useGlobalState: true });
-  const loss = new MSE();
-  const trace = optimizer.trace();
+  const seed = seedSetup();
+  const trace = seed.optimizer.trace();
+  const W = seed.net.getVar("0.W");
   const arrays = new Map<number, { grad: Float32Array; data: Float32Array }>();
   for (let t = 1; t <= steps; t++) {
-    const [error, grad] = loss.compute(net.forward(data), target);
-    trace.error(error);
-    optimizer.zeroGradParams();
-    net.backward(grad, { updGrad: false });
-    if (nudge?.at === t) {
-      const w = net.getVar("0.W").data.view(nudge.element, [1]);
-      const [x] = w.get();
-      w.set(new Float32Array(new Uint32Array([new Uint32Array(Float32Array.of(x).buffer)[0] + 1]).buffer));
-    }
-    optimizer.update();
-    arrays.set(t, { grad: net.getVar("0.W").grad.get(), data: net.getVar("0.W").data.get() });
+    seed.step(true, (error) => {
+      trace.error(error!);
+      if (nudge?.at !== t) return;
+      const w = W.data.view(nudge.element, [1]);
+      w.set(new Float32Array(new Uint32Array([new Uint32Array(w.get().buffer)[0] + 1]).buffer));
+    });
+    arrays.set(t, { grad: W.grad.get(), data: W.data.get() });
   }
   const file = trace.toJSON();
-  for (const thing of [data, target, optimizer, net, loss]) thing.dispose();
+  seed.dispose();
   return { file, arrays };
 }
 
