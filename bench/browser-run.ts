@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, extname } from "node:path";
 import * as esbuild from "esbuild";
 import { chromium } from "playwright";
-import { table, ms, ratio } from "./harness.ts";
+import { table, ms, ratio, weightsDiff } from "./harness.ts";
 import { CHROMIUM_FLAGS, STACK_FLAGS, glStack } from "../test/glStacks.ts";
 
 const stack = glStack();
@@ -84,6 +84,22 @@ try {
       ratio(t["TF.js webgl"], t.webgl2), ratio(t.webgl2, t["webgl2 fast"]), ratio(t["TF.js wasm"], t["wasm-simd"])]);
   }
   console.log(table(stepRows));
+
+  const { devices, steps, weights } = result.jax as { devices: string[]; steps: Record<string, Record<string, number>>;
+    weights: Record<string, number[]> };
+  console.log(`\nAgainst jax-js 0.1.25 (its jit(valueAndGrad) step, SGD in its ops) on ${devices.join(" and ")}, ours with SGD, ms\n`);
+  const jaxRows = [["net", "webgl2", "wasm-simd", ...devices.map((d) => `jax-js ${d}`), "jax-js webgl / webgl2",
+    "jax-js wasm / wasm-simd"]];
+  for (const [name, t] of Object.entries(steps)) {
+    jaxRows.push([name, ms(t.webgl2), ms(t["wasm-simd"]), ...devices.map((d) => ms(t[`jax-js ${d}`])),
+      ratio(t["jax-js webgl"], t.webgl2), ratio(t["jax-js wasm"], t["wasm-simd"])]);
+  }
+  console.log(table(jaxRows));
+  console.log("\n100 SGD steps of the 128-64-32-16 relu MLP on each library's devices, the first layer's weights compared\n");
+  const w = (name: string) => Float32Array.from(weights[name]);
+  const pairs = [["jax-js cpu", "jax-js wasm"], ["jax-js cpu", "jax-js webgl"], ["jax-js wasm", "jax-js webgl"],
+    ["js", "wasm-simd"], ["js", "webgl2"], ["wasm-simd", "webgl2"]].filter(([a, b]) => weights[a] && weights[b]);
+  console.log(table([["pair", "weights differing", "worst"], ...pairs.map(([a, b]) => [`${a} vs ${b}`, ...weightsDiff(w(a), w(b))])]));
 
   const isolated = await runPage("?isolated");
   if (!isolated.isolated) throw new Error("the ?isolated page is not cross-origin isolated");

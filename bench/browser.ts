@@ -1,11 +1,13 @@
 // Runs in Chromium (bench/browser-run.ts serves it): the webgl2 update against TF.js's
 // webgl backend and against a texture copy of the same bytes, wasm-simd against TF.js
-// wasm, and training steps (the MLPs and the Fashion-MNIST classifier) on the matching backend pairs; on a cross-origin isolated
+// wasm, and training steps (the MLPs and the Fashion-MNIST classifier) on the matching backend pairs, jax-js's
+// wasm and webgl steps and its devices' agreement against ours; on a cross-origin isolated
 // page, wasm-simd on threads against TF.js wasm on its threads.
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
-import { getDevice, randn, WebGL2Device } from "../src/index.js";
+import { getDevice, randn, SGD, WebGL2Device } from "../src/index.js";
 import { measure, type Contender } from "./harness.ts";
-import { NETS, copyFloor, oursClassifierStep, oursTrainStep, oursUpdate } from "./ours.ts";
+import { NETS, copyFloor, oursClassifierStep, oursTrainStep, oursTrainedWeights, oursUpdate } from "./ours.ts";
+import { jaxDevice, jaxTrainStep } from "./jaxjs.ts";
 import { onBackend, tfjsClassifierStep, tfjsTrainStep, tfjsUpdate } from "./tfjs.ts";
 
 /** The Fashion-MNIST MLP's batch here: standard normal pixels (the page reads no files; the step's cost does not depend on them). */
@@ -61,7 +63,37 @@ async function main() {
     classifier.push(await onBackend(backend, () => tfjsClassifierStep(CLASSIFIER_BATCH.images, CLASSIFIER_BATCH.labels)));
   }
   training[CLASSIFIER] = Object.fromEntries(await measure(classifier, { rounds: 5 }));
-  return { renderer: webgl2.renderer, userAgent: navigator.userAgent, update, training };
+  return { renderer: webgl2.renderer, userAgent: navigator.userAgent, update, training, jax: await jaxSection() };
+}
+
+/**
+ * jax-js (its jit(valueAndGrad) SGD step, bench/jaxjs.ts) on its wasm and webgl devices
+ * against ours on wasm-simd and webgl2, the same nets; then 100 SGD steps of the small
+ * net on each library's devices, the first layer's weights compared between devices.
+ */
+async function jaxSection() {
+  const devices: ("wasm" | "webgl")[] = [];
+  for (const d of ["wasm", "webgl"] as const) if (await jaxDevice(d)) devices.push(d);
+  const steps: Record<string, Record<string, number>> = {};
+  for (const [name, sizes, batch] of NETS) {
+    const sgd = () => new SGD({ learnRate: 0.01 });
+    const contenders: Contender[] = [await oursTrainStep("webgl2", sizes, batch, "keep", 1, sgd),
+      await oursTrainStep("wasm-simd", sizes, batch, "keep", 1, sgd)];
+    for (const d of devices) {
+      const step = jaxTrainStep(d, sizes, batch, "sgd", 0.01);
+      contenders.push({ name: `jax-js ${d}`, run: step.run, sync: step.sync });
+    }
+    steps[name] = Object.fromEntries(await measure(contenders, { rounds: 5 }));
+  }
+  const weights: Record<string, number[]> = {};
+  for (const d of ["cpu" as const, ...devices]) {
+    await jaxDevice(d);
+    const run = jaxTrainStep(d, NETS[0][1], NETS[0][2], "sgd", 0.01);
+    for (let i = 0; i < 100; i++) run.run();
+    weights[`jax-js ${d}`] = Array.from(await run.weights());
+  }
+  for (const d of ["webgl2", "wasm-simd", "js"] as const) weights[d] = Array.from(await oursTrainedWeights(d, NETS[0][1], NETS[0][2]));
+  return { devices, steps, weights };
 }
 
 const w = window as unknown as { benchResult?: unknown; benchError?: string };

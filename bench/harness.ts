@@ -1,3 +1,4 @@
+import { ulpDistance } from "../src/index.js";
 // Side-by-side timing: contenders run interleaved, round after round, in one process;
 // each sample times enough repetitions to last ~20 ms; the median of the rounds is kept.
 export interface Contender {
@@ -45,3 +46,14 @@ export function table(rows: string[][]): string {
 export const ms = (x: number | undefined) => (x === undefined ? "-" : x < 1 ? x.toFixed(3) : x.toFixed(1));
 export const ratio = (a: number | undefined, b: number | undefined) =>
   a === undefined || b === undefined ? "-" : `${(a / b).toFixed(1)}x`;
+
+/** How two runs' weights compare: how many differ, and the worst ULP distance. */
+export function weightsDiff(a: Float32Array, b: Float32Array): [string, string] {
+  let differ = 0, worst = 0;
+  a.forEach((x, i) => {
+    const d = ulpDistance(x, b[i]);
+    if (d > 0) differ++;
+    worst = Math.max(worst, d);
+  });
+  return [`${differ} of ${a.length}`, `${worst} ULP`];
+}

@@ -5,11 +5,11 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { randn } from "../src/index.js";
-import { measure, table, ms, ratio, type Contender } from "./harness.ts";
+import { measure, table, ms, ratio, weightsDiff, type Contender } from "./harness.ts";
 import { NETS, oursClassifierStep, copyFloor, oursMatmul, oursOptimizerUpdate, oursTrainStep, oursTrainedWeights, oursUpdate } from "./ours.ts";
 import { TFJS_OPTIMIZERS, onBackend, tfjsClassifierStep, tfjsOptimizerUpdate, tfjsTrainStep, tfjsUpdate } from "./tfjs.ts";
 import { OPTIMIZERS, type OptimizerName } from "../src/optimizers/index.js";
-import { Adam, SGD, loadFashionMnist, ulpDistance } from "../src/index.js";
+import { Adam, SGD, loadFashionMnist } from "../src/index.js";
 import { jaxDevice, jaxTrainStep } from "./jaxjs.ts";
 
 /** State arrays per parameter of each optimizer: the bytes its step moves are (3 + 2 * states) floats. */
@@ -210,18 +210,9 @@ for (const device of ["cpu", "wasm"] as const) {
 }
 const oursRuns: Record<string, Float32Array> = {};
 for (const device of ["wasm-simd", "js"] as const) oursRuns[device] = await oursTrainedWeights(device, NETS[0][1], NETS[0][2]);
-const compareRuns = (a: Float32Array, b: Float32Array) => {
-  let differ = 0, worst = 0;
-  a.forEach((x, i) => {
-    const d = ulpDistance(x, b[i]);
-    if (d > 0) differ++;
-    worst = Math.max(worst, d);
-  });
-  return [`${differ} of ${a.length}`, `${worst} ULP`];
-};
 console.log(table([["pair", "weights differing", "worst"],
-  ["jax-js cpu vs jax-js wasm", ...compareRuns(runs["jax-js cpu"], runs["jax-js wasm"])],
-  ["ours js vs ours wasm-simd", ...compareRuns(oursRuns.js, oursRuns["wasm-simd"])]]));
+  ["jax-js cpu vs jax-js wasm", ...weightsDiff(runs["jax-js cpu"], runs["jax-js wasm"])],
+  ["ours js vs ours wasm-simd", ...weightsDiff(oursRuns.js, oursRuns["wasm-simd"])]]));
 
 console.log('\nThe price of init({ subnormals: "flush" }) on wasm-simd, ms\n');
 const flushRows = [["work", "keep", "flush", "flush / keep"]];
