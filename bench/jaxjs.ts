@@ -1,6 +1,6 @@
 // jax-js contenders: the same relu MLP, MSE and optimizer (SGD or Adam, written in its
 // ops) as one jit-compiled training step, valueAndGrad inside, on a named jax-js device.
-import { numpy as np, jit, valueAndGrad, init, defaultDevice, tree, type Device } from "@jax-js/jax";
+import { numpy as np, nn, jit, valueAndGrad, init, defaultDevice, tree, type Device } from "@jax-js/jax";
 import { randn } from "../src/index.js";
 
 type Layer = { W: np.Array; b: np.Array };
@@ -84,5 +84,37 @@ export function jaxTrainStep(device: Device, sizes: number[], batch: number, opt
     sync: async () => void (await params[0].W.ref.data()),
     /** The first layer's weights now, for the reproducibility comparison. */
     weights: async () => (await params[0].W.ref.data()) as Float32Array,
+  };
+}
+
+/**
+ * The Fashion-MNIST MLP's step in jax-js (784-256-10, relu, softmax cross-entropy through
+ * nn.logSoftmax against one-hot labels, SGD; no dropout), the batch uploaded per step as
+ * ours is, jit-compiled with valueAndGrad inside.
+ */
+export function jaxClassifierStep(device: Device, images: Float32Array, labels: Int32Array, learnRate: number) {
+  defaultDevice(device);
+  const n = labels.length;
+  let params = initialParams([784, 256, 10]);
+  const onehot = nn.oneHot(np.array(labels, { dtype: np.int32 }), 10);
+  const crossEntropy = (p: Params, x: np.Array, y: np.Array) => {
+    const hidden = np.maximum(np.matmul(x, p[0].W).add(p[0].b), 0);
+    const scores = np.matmul(hidden, p[1].W).add(p[1].b);
+    return nn.logSoftmax(scores).mul(y).sum().mul(-1 / n);
+  };
+  const sgd = jit((p: Params, xs: np.Array, ys: np.Array) => {
+    const [loss, grads] = valueAndGrad(crossEntropy)(tree.ref(p), xs, ys);
+    const next = p.map((layer, i) => ({ W: layer.W.sub(grads[i].W.mul(learnRate)), b: layer.b.sub(grads[i].b.mul(learnRate)) }));
+    return [loss, next] as [np.Array, Params];
+  });
+  let last: np.Array | null = null;
+  return {
+    run: () => {
+      defaultDevice(device);
+      last?.dispose();
+      const x = np.array(images).reshape([n, 784]);
+      [last, params] = sgd(params, x, onehot.ref);
+    },
+    sync: async () => void (await params[0].W.ref.data()),
   };
 }

@@ -139,16 +139,17 @@ export interface ClassifierBatch {
 
 /**
  * One step of the Fashion-MNIST example's MLP (784-256-10, relu, Dropout 0.2, softmax
- * cross-entropy, RMSPropGraves) at batch 64, the batch uploaded as the example does.
+ * cross-entropy, RMSPropGraves) at batch 64, the batch uploaded as the example does; or
+ * with another optimizer and without Dropout (what jax-js is compared on).
  */
-export async function oursClassifierStep(device: DeviceName, batch: ClassifierBatch, variant: Variant = "keep", threads = 1):
-  Promise<Contender> {
+export async function oursClassifierStep(device: DeviceName, batch: ClassifierBatch, variant: Variant = "keep", threads = 1,
+  { optimizer: makeOptimizer = (): Optimizer => new RMSPropGraves({ learnRate: 1e-4 }), dropout = true } = {}): Promise<Contender> {
   await init({ device, ...options(variant), threads });
   const n = batch.labels.length;
   const data = gpuarray.zeros([n, 784]);
-  const net = new Sequential([new Linear(784, 256, { seed: 1 }), new Activation(relu), new Dropout({ p: 0.2, seed: 2 }),
-    new Linear(256, 10, { seed: 3 })]);
-  const optimizer = new RMSPropGraves({ learnRate: 1e-4 });
+  const net = new Sequential([new Linear(784, 256, { seed: 1 }), new Activation(relu),
+    ...(dropout ? [new Dropout({ p: 0.2, seed: 2 })] : []), new Linear(256, 10, { seed: 3 })]);
+  const optimizer = makeOptimizer();
   optimizer.setupOn(net, { useGlobalState: true });
   const loss = new CrossEntropy();
   return {
