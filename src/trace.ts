@@ -260,7 +260,12 @@ let traced = 0;
  */
 export function traceFromEnvironment(start: () => Trace): void {
   const process = (globalThis as { process?: NodeProcess }).process;
-  const path = process?.env?.[TRACE_ENV];
+  let path: string | undefined;
+  try {
+    path = process?.env?.[TRACE_ENV];
+  } catch {
+    return; // Deno without --allow-env: reading the environment throws, and no trace was asked for there
+  }
   if (!process || !path) return;
   const file = traced === 0 ? path : path.replace(/(\.json)?$/, `.${traced}.json`);
   traced++;
