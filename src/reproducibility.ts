@@ -18,10 +18,10 @@ import { Module } from "./modules/Module.js";
 import { Variable } from "./Variable.js";
 import { WebGL2Device } from "./devices/webgl2/index.js";
 import { ulpDistance } from "./ulp.js";
+import { float32Bits } from "./kernels/vocabulary.js";
 
 export { ulpDistance };
 
-const u32 = (x: number) => new Uint32Array(Float32Array.of(x).buffer)[0];
 
 
 /** One array of one check on one device, compared with the js reference. */
@@ -265,7 +265,7 @@ function compare(check: string, device: DeviceName, got: Arrays, reference: Arra
     let maxUlp = 0, differing = 0, flushedSubnormals = 0;
     for (let i = 0; i < expected.length; i++) {
       const distance = ulpDistance(actual[i], expected[i]);
-      if (distance === 0 && u32(actual[i]) === u32(expected[i])) continue;
+      if (distance === 0 && float32Bits(actual[i]) === float32Bits(expected[i])) continue;
       differing++;
       if (actual[i] === 0 && Math.abs(expected[i]) < 2 ** -126) flushedSubnormals++;
       else maxUlp = Math.max(maxUlp, distance);

@@ -4,6 +4,7 @@ import { kernel } from "./runtime/kernels.js";
 import { combineFingerprint, fingerprintFloats } from "./kernels/fingerprint.js";
 import { InvalidArgumentError, describe } from "./errors.js";
 import { ulpDistance } from "./ulp.js";
+import { float32Bits } from "./kernels/vocabulary.js";
 import { VERSION } from "./version.js";
 
 /** The `format` of trace files. */
@@ -63,7 +64,7 @@ export class Trace {
   /** Records the error of the step about to be taken (a cost's error), kept as its float32 bits. */
   error(value: number): void {
     if (typeof value !== "number") throw new InvalidArgumentError(`trace.error() got ${describe(value)}; expected the step's error`);
-    this.pendingError = floatBits(value);
+    this.pendingError = float32Bits(value).toString(16).padStart(8, "0");
   }
 
   /** Records step `t` from the variables' current arrays: what update() calls after each step. */
@@ -110,8 +111,6 @@ export class Trace {
     this.scratch = null;
   }
 }
-
-const floatBits = (x: number) => new Uint32Array(Float32Array.of(x).buffer)[0].toString(16).padStart(8, "0");
 
 /** Reads a trace file's text (or its parsed JSON), checking every field: a TraceFormatError names what is wrong. */
 export function parseTrace(source: string | unknown): TraceFile {
@@ -202,14 +201,10 @@ export async function compareTraces(a: TraceFile | Trace | string, b: TraceFile 
     if (p !== q) throw new TraceMismatchError(`the traces differ in ${key}: ${p} against ${q}`);
   }
   const steps = Math.min(x.steps.length, y.steps.length);
+  const names = x.variables.map((v) => v.name);
   for (let i = 0; i < steps; i++) {
     const [s, r] = [x.steps[i], y.steps[i]];
-    let divergence: TraceDivergence | null = null;
-    if (s.error !== r.error) divergence = { t: s.t, index: i, variable: null, array: "error" };
-    for (const kind of ["grad", "data"] as const) {
-      const name = divergence ? undefined : x.variables.map((v) => v.name).find((n) => s[kind][n] !== r[kind][n]);
-      if (name !== undefined) divergence = { t: s.t, index: i, variable: name, array: kind };
-    }
+    const divergence = firstDifference(s, r, i, names);
     if (!divergence) continue;
     if (replay && divergence.variable !== null) {
       const kind = divergence.array as "grad" | "data";
@@ -223,6 +218,16 @@ export async function compareTraces(a: TraceFile | Trace | string, b: TraceFile 
   }
   const lengths = x.steps.length === y.steps.length ? "" : ` (one trace has ${x.steps.length} steps, the other ${y.steps.length})`;
   return { identical: lengths === "", steps, divergence: null, message: `identical over ${steps} steps${lengths}` };
+}
+
+/** Where steps s and r (number `index`) first differ: the error, then every gradient, then every data array. */
+function firstDifference(s: TraceStep, r: TraceStep, index: number, names: readonly string[]): TraceDivergence | null {
+  if (s.error !== r.error) return { t: s.t, index, variable: null, array: "error" };
+  for (const array of ["grad", "data"] as const) {
+    const variable = names.find((n) => s[array][n] !== r[array][n]);
+    if (variable !== undefined) return { t: s.t, index, variable, array };
+  }
+  return null;
 }
 
 function describeDivergence(d: TraceDivergence, x: TraceFile, y: TraceFile): string {
