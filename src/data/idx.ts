@@ -45,13 +45,10 @@ export function parseIdx(bytes: Uint8Array, what = "the IDX file"): IdxArray {
     throw new IdxFormatError(`${what} is ${bytes.length < expected ? "truncated" : "too long"}: ${bytes.length} bytes, ` +
       `expected ${expected} for ${dims.join(" × ")} ${type.name}s`);
   }
-  if (type.size === 1) {
-    const data = type.make(count);
-    data.set(type.name === "signed byte" ? new Int8Array(bytes.buffer, bytes.byteOffset + header, count) : bytes.subarray(header));
-    return { dims, data };
-  }
   const data = type.make(count);
-  for (let i = 0; i < count; i++) data[i] = type.get(view, header + i * type.size);
+  // Bytes copy over as they are (set() converts each to the target's type, so signed bytes wrap to their value).
+  if (type.size === 1) data.set(bytes.subarray(header));
+  else for (let i = 0; i < count; i++) data[i] = type.get(view, header + i * type.size);
   return { dims, data };
 }
 
