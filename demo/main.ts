@@ -3,10 +3,11 @@ import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import {
   init, availableDevices, gpuarray, randn, Random, Sequential, Linear, Activation, tanh, relu, Dropout, MSE, CrossEntropy,
-  WebGL2Device, ulpDistance, reproducibilityReport, formatReport, PortableOptimError, loadIdx, FASHION_MNIST_CLASSES,
+  WebGL2Device, ulpDistance, reproducibilityReport, formatReport, PortableOptimError, loadIdx, standardizeImages, FASHION_MNIST_CLASSES, FASHION_MNIST_MEAN, FASHION_MNIST_STD,
   type DeviceArray, type DeviceName, type Module, type Optimizer, type ImageSet,
 } from "../src/index.js";
 import { imageSet } from "../src/data/fashionMnist.js";
+import { argmax } from "../src/costs/CrossEntropy.js";
 import { OPTIMIZERS, type OptimizerName } from "../src/optimizers/index.js";
 
 type Task = "seed" | "fit" | "fashion";
@@ -27,11 +28,10 @@ function fashionMnist() {
         if (!response.ok) throw new Error(`data/fashion-mnist/${name}-ubyte.gz: HTTP ${response.status} (is dataset-fashion-mnist installed?)`);
         return loadIdx(new Uint8Array(await response.arrayBuffer()));
       }));
-    const sets = { train: imageSet(trainImages, trainLabels, "training"), test: imageSet(testImages, testLabels, "test") };
-    for (const set of [sets.train, sets.test]) {
-      for (let i = 0; i < set.images.length; i++) set.images[i] = (set.images[i] - 0.286) / 0.353;
-    }
-    return sets;
+    return {
+      train: standardizeImages(imageSet(trainImages, trainLabels, "training")),
+      test: standardizeImages(imageSet(testImages, testLabels, "test")),
+    };
   })();
   return fashionData;
 }
@@ -236,11 +236,7 @@ function evaluate(test: ImageSet) {
     t.net.evalMode();
     const scores = t.net.forward(t.testImages!).get();
     t.net.trainMode();
-    t.predicted = Int32Array.from({ length: TEST_IMAGES }, (_, i) => {
-      let best = 0;
-      for (let j = 1; j < 10; j++) if (scores[i * 10 + j] > scores[i * 10 + best]) best = j;
-      return best;
-    });
+    t.predicted = argmax(scores, { n: TEST_IMAGES, classes: 10, positions: 1 });
     t.accuracy = t.predicted.reduce((right, p, i) => right + (p === test.labels[i] ? 1 : 0), 0) / TEST_IMAGES;
   }
 }
@@ -283,7 +279,7 @@ function drawGallery(test: ImageSet) {
     const context = canvas.getContext("2d")!;
     const image = context.createImageData(28, 28);
     for (let p = 0; p < PIXELS; p++) {
-      const v = 255 - Math.max(0, Math.min(255, Math.round((test.images[i * PIXELS + p] * 0.353 + 0.286) * 255)));
+      const v = 255 - Math.max(0, Math.min(255, Math.round((test.images[i * PIXELS + p] * FASHION_MNIST_STD + FASHION_MNIST_MEAN) * 255)));
       image.data.set([v, v, v, 255], 4 * p);
     }
     context.putImageData(image, 0, 0);

@@ -156,8 +156,8 @@ export class CrossEntropy {
   }
 }
 
-/** Each row's first largest score (a NaN counts as largest). */
-function argmax(x: Float32Array, { n, classes, positions }: RowShape): Int32Array {
+/** Each row's first largest score (a NaN counts as largest): what validate() compares with the labels. */
+export function argmax(x: Float32Array, { n, classes, positions }: RowShape): Int32Array {
   const out = new Int32Array(n * positions);
   for (let i = 0; i < n; i++) {
     for (let q = 0; q < positions; q++) {
