@@ -9,7 +9,7 @@ import { measure, table, ms, ratio, weightsDiff, type Contender } from "./harnes
 import { NETS, oursClassifierStep, copyFloor, oursMatmul, oursOptimizerUpdate, oursTrainStep, oursTrainedWeights, oursUpdate } from "./ours.ts";
 import { TFJS_OPTIMIZERS, onBackend, tfjsClassifierStep, tfjsOptimizerUpdate, tfjsTrainStep, tfjsUpdate } from "./tfjs.ts";
 import { OPTIMIZERS, type OptimizerName } from "../src/optimizers/index.js";
-import { Adam, SGD, loadFashionMnist } from "../src/index.js";
+import { Adam, SGD, loadFashionMnist, standardizeImages } from "../src/index.js";
 import { jaxClassifierStep, jaxDevice, jaxTrainStep } from "./jaxjs.ts";
 
 /** State arrays per parameter of each optimizer: the bytes its step moves are (3 + 2 * states) floats. */
@@ -158,7 +158,8 @@ console.log("\nThe Fashion-MNIST example's step (784-256-10 relu, Dropout 0.2, s
   "rmsprop), ms\n");
 const classifierBatch = await (async () => {
   const { train } = await loadFashionMnist();
-  return { images: train.images.subarray(0, 64 * 784).map((v) => (v - 0.286) / 0.353), labels: train.labels.subarray(0, 64) };
+  const batch = { count: 64, images: train.images.slice(0, 64 * 784), labels: train.labels.subarray(0, 64) };
+  return standardizeImages(batch);
 })();
 {
   const batch = classifierBatch;

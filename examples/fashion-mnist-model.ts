@@ -6,12 +6,6 @@ import {
 
 export const PIXELS = 784;
 
-/** Standardizes pixels in place with the training set's mean and standard deviation (0.2860, 0.3530). */
-export function standardize(set: ImageSet): ImageSet {
-  for (let i = 0; i < set.images.length; i++) set.images[i] = (set.images[i] - 0.286) / 0.353;
-  return set;
-}
-
 /** 784-256-10, relu, Dropout 0.2, softmax cross-entropy, RMSPropGraves on global state; every seed fixed. */
 export function classifier(batch: number) {
   const net = new Sequential([

@@ -9,15 +9,15 @@
 //   --trace FILE (write the run's trace: npx portable-optim compare a.json b.json finds where two runs part)
 // The weights fingerprint it prints is the same on every device and thread count.
 import { writeFileSync } from "node:fs";
-import { init, currentDevice, loadFashionMnist, FASHION_MNIST_DIR } from "portable-optim";
+import { init, currentDevice, loadFashionMnist, standardizeImages, FASHION_MNIST_DIR } from "portable-optim";
 import { argument, deviceFromArgs, fingerprint } from "./cli.ts";
-import { classifier, standardize } from "./fashion-mnist-model.ts";
+import { classifier } from "./fashion-mnist-model.ts";
 
 const epochs = Number(argument("epochs") ?? 5);
 const batch = Number(argument("batch") ?? 64);
 await init(deviceFromArgs());
 const { train, test } = await loadFashionMnist(argument("data") ?? FASHION_MNIST_DIR);
-[train, test].forEach(standardize);
+[train, test].forEach(standardizeImages);
 const count = Math.min(train.count, Number(argument("limit") ?? train.count));
 const model = classifier(batch);
 const tracePath = argument("trace");

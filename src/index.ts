@@ -22,7 +22,10 @@ export {
 } from "./trace.js";
 export { VERSION } from "./version.js";
 export { loadIdx, parseIdx, IdxFormatError, type IdxArray } from "./data/idx.js";
-export { loadFashionMnist, FASHION_MNIST_DIR, FASHION_MNIST_CLASSES, type ImageSet } from "./data/fashionMnist.js";
+export {
+  loadFashionMnist, standardizeImages, FASHION_MNIST_DIR, FASHION_MNIST_CLASSES, FASHION_MNIST_MEAN, FASHION_MNIST_STD,
+  type ImageSet,
+} from "./data/fashionMnist.js";
 export {
   Optimizer, type SetupOptions, type OptimizerState, type OptimizerHook, type NonFinitePolicy, type OptimizerOptions,
 } from "./optimizers/Optimizer.js";

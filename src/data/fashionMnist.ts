@@ -15,6 +15,16 @@ export interface ImageSet {
   readonly labels: Int32Array;
 }
 
+/** The training images' pixel mean and standard deviation, pixels in [0, 1]. */
+export const FASHION_MNIST_MEAN = 0.286;
+export const FASHION_MNIST_STD = 0.353;
+
+/** Standardizes a set's pixels in place, (pixel - FASHION_MNIST_MEAN) / FASHION_MNIST_STD; returns the set. */
+export function standardizeImages(set: ImageSet): ImageSet {
+  for (let i = 0; i < set.images.length; i++) set.images[i] = (set.images[i] - FASHION_MNIST_MEAN) / FASHION_MNIST_STD;
+  return set;
+}
+
 /** Images IDX [n, 28, 28] ubyte and labels IDX [n] ubyte as an ImageSet; `what` names the pair in errors. */
 export function imageSet(images: IdxArray, labels: IdxArray, what: string): ImageSet {
   const [n, rows, cols] = images.dims;
