@@ -8,6 +8,10 @@ export { matmul, matmulFlush, packB } from "./matmul";
 export { columnSums, columnSumsFlush } from "./columnSums";
 export { mseError, mseErrorFlush } from "./mse";
 export { softmax, softmaxFlush, crossEntropy, crossEntropyFlush, dropout, dropoutFlush } from "./rows";
+export {
+  im2row, row2im, row2imFlush, transpose, transposeFlush, pool, poolFlush, poolBackward, poolBackwardFlush,
+  channelSums, channelSumsFlush, batchNorm, batchNormFlush, batchNormBackward, batchNormBackwardFlush,
+} from "./windows";
 export { fill } from "./fill";
 export { copy } from "./copy";
 export { countNonFinite } from "./countNonFinite";

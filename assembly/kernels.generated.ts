@@ -859,3 +859,135 @@ export function mseGradientFlush(pred: usize, target: usize, grad: usize, n: i32
     store<f32>(grad + o, t1);
   }
 }
+
+/** mean = sum / elements. */
+export function batchNormMean(sum: usize, mean: usize, n: i32, elements: f32): void {
+  batchNormMeanBody(sum, mean, n, elements, false);
+}
+
+/** batchNormMean under subnormals "flush". */
+export function batchNormMeanFlush(sum: usize, mean: usize, n: i32, elements: f32): void {
+  batchNormMeanBody(sum, mean, n, elements, true);
+}
+
+@inline function batchNormMeanBody(sum: usize, mean: usize, n: i32, elements: f32, flush: bool): void {
+  const s_elements = fl(elements, flush);
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vs_elements = f32x4.splat(s_elements);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      const v_sum = vload(sum + o, flush);
+      const t0 = vdiv(v_sum, vs_elements, flush);
+      v128.store(mean + o, t0);
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const v_sum = fload(sum + o, flush);
+    const t0 = fdiv(v_sum, s_elements, flush);
+    store<f32>(mean + o, t0);
+  }
+}
+
+/** invStd = 1 / sqrt(squares / elements + epsilon); running mean and unbiased variance moved by factor. */
+export function batchNormStatistics(mean: usize, squares: usize, runMean: usize, runVar: usize, invStd: usize, n: i32, elements: f32, unbiased: f32, epsilon: f32, factor: f32, keep: f32): void {
+  batchNormStatisticsBody(mean, squares, runMean, runVar, invStd, n, elements, unbiased, epsilon, factor, keep, false);
+}
+
+/** batchNormStatistics under subnormals "flush". */
+export function batchNormStatisticsFlush(mean: usize, squares: usize, runMean: usize, runVar: usize, invStd: usize, n: i32, elements: f32, unbiased: f32, epsilon: f32, factor: f32, keep: f32): void {
+  batchNormStatisticsBody(mean, squares, runMean, runVar, invStd, n, elements, unbiased, epsilon, factor, keep, true);
+}
+
+@inline function batchNormStatisticsBody(mean: usize, squares: usize, runMean: usize, runVar: usize, invStd: usize, n: i32, elements: f32, unbiased: f32, epsilon: f32, factor: f32, keep: f32, flush: bool): void {
+  const s_elements = fl(elements, flush);
+  const s_unbiased = fl(unbiased, flush);
+  const s_epsilon = fl(epsilon, flush);
+  const s_factor = fl(factor, flush);
+  const s_keep = fl(keep, flush);
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vs_elements = f32x4.splat(s_elements);
+    const vs_unbiased = f32x4.splat(s_unbiased);
+    const vs_epsilon = f32x4.splat(s_epsilon);
+    const vs_factor = f32x4.splat(s_factor);
+    const vs_keep = f32x4.splat(s_keep);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      const v_mean = vload(mean + o, flush);
+      const v_squares = vload(squares + o, flush);
+      const v_runMean = vload(runMean + o, flush);
+      const v_runVar = vload(runVar + o, flush);
+      const t0 = vmul(vs_keep, v_runMean, flush);
+      const t1 = vmul(vs_factor, v_mean, flush);
+      const t2 = vadd(t0, t1, flush);
+      const t3 = vmul(vs_keep, v_runVar, flush);
+      const t4 = vdiv(v_squares, vs_unbiased, flush);
+      const t5 = vmul(vs_factor, t4, flush);
+      const t6 = vadd(t3, t5, flush);
+      const t7 = vdiv(v_squares, vs_elements, flush);
+      const t8 = vadd(t7, vs_epsilon, flush);
+      const t9 = vsqrt(t8, flush);
+      const t10 = vdiv(f32x4.splat(reinterpret<f32>(0x3f800000) /* 1 */), t9, flush);
+      v128.store(runMean + o, t2);
+      v128.store(runVar + o, t6);
+      v128.store(invStd + o, t10);
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const v_mean = fload(mean + o, flush);
+    const v_squares = fload(squares + o, flush);
+    const v_runMean = fload(runMean + o, flush);
+    const v_runVar = fload(runVar + o, flush);
+    const t0 = fmul(s_keep, v_runMean, flush);
+    const t1 = fmul(s_factor, v_mean, flush);
+    const t2 = fadd(t0, t1, flush);
+    const t3 = fmul(s_keep, v_runVar, flush);
+    const t4 = fdiv(v_squares, s_unbiased, flush);
+    const t5 = fmul(s_factor, t4, flush);
+    const t6 = fadd(t3, t5, flush);
+    const t7 = fdiv(v_squares, s_elements, flush);
+    const t8 = fadd(t7, s_epsilon, flush);
+    const t9 = fsqrt(t8, flush);
+    const t10 = fdiv(reinterpret<f32>(0x3f800000) /* 1 */, t9, flush);
+    store<f32>(runMean + o, t2);
+    store<f32>(runVar + o, t6);
+    store<f32>(invStd + o, t10);
+  }
+}
+
+/** invStd = 1 / sqrt(variance + epsilon). */
+export function batchNormInvStd(variance: usize, invStd: usize, n: i32, epsilon: f32): void {
+  batchNormInvStdBody(variance, invStd, n, epsilon, false);
+}
+
+/** batchNormInvStd under subnormals "flush". */
+export function batchNormInvStdFlush(variance: usize, invStd: usize, n: i32, epsilon: f32): void {
+  batchNormInvStdBody(variance, invStd, n, epsilon, true);
+}
+
+@inline function batchNormInvStdBody(variance: usize, invStd: usize, n: i32, epsilon: f32, flush: bool): void {
+  const s_epsilon = fl(epsilon, flush);
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vs_epsilon = f32x4.splat(s_epsilon);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      const v_variance = vload(variance + o, flush);
+      const t0 = vadd(v_variance, vs_epsilon, flush);
+      const t1 = vsqrt(t0, flush);
+      const t2 = vdiv(f32x4.splat(reinterpret<f32>(0x3f800000) /* 1 */), t1, flush);
+      v128.store(invStd + o, t2);
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const v_variance = fload(variance + o, flush);
+    const t0 = fadd(v_variance, s_epsilon, flush);
+    const t1 = fsqrt(t0, flush);
+    const t2 = fdiv(reinterpret<f32>(0x3f800000) /* 1 */, t1, flush);
+    store<f32>(invStd + o, t2);
+  }
+}

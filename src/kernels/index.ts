@@ -9,6 +9,7 @@ import { adadelta, adagrad, adam, momentumSGD, nesterovSGD, rmsprop, sgd, smorms
 import { exp, log, relu, reluBackward, sigmoid, sigmoidBackward, tanh, tanhBackward } from "./activations.js";
 import { addScaled } from "./addScaled.js";
 import { mseGradient } from "./mseGradient.js";
+import { batchNormInvStd, batchNormMean, batchNormStatistics } from "./batchNorm.js";
 import type { ElementwiseDefinition } from "./vocabulary.js";
 
 export const DEFINITIONS = {
@@ -17,6 +18,7 @@ export const DEFINITIONS = {
   reluBackward, tanhBackward, sigmoidBackward,
   addScaled,
   mseGradient,
+  batchNormMean, batchNormStatistics, batchNormInvStd,
 } as const satisfies Record<string, ElementwiseDefinition>;
 
 export type ElementwiseName = keyof typeof DEFINITIONS;

@@ -80,6 +80,48 @@ export interface DropoutDraw {
   keep: number;
 }
 
+/**
+ * A sliding window over [n, maps, height, width] arrays (NCHW), as Conv2D and the pools
+ * use it: output (oh, ow) covers input rows oh*strideH - padH + r*dilationH for kernel
+ * rows r = 0 .. kernelH - 1, and columns alike; cells outside the input are padding.
+ */
+export interface WindowShape {
+  n: number;
+  maps: number;
+  height: number;
+  width: number;
+  kernelH: number;
+  kernelW: number;
+  strideH: number;
+  strideW: number;
+  padH: number;
+  padW: number;
+  dilationH: number;
+  dilationW: number;
+  outH: number;
+  outW: number;
+}
+
+/** How pool() combines a window: its first maximum, or its sum divided by the window's size (with or without padding). */
+export type PoolMode = "max" | "avgWithPad" | "avgNoPad";
+
+/**
+ * The elements of an [n, channels, positions] array by channel (BatchNorm2D's layout,
+ * positions = height * width): element (i, c, q) at (i*channels + c)*positions + q.
+ */
+export interface ChannelShape {
+  n: number;
+  channels: number;
+  positions: number;
+}
+
+/**
+ * What channelSums() adds per channel c, over i = 0 .. n - 1 then q = 0 .. positions - 1
+ * from +0: "sum", a; "centeredSquares", (a - mean_c)^2; "normalizedProducts",
+ * b * ((a - mean_c) * invStd_c).
+ */
+export type ChannelSum = "sum" | "centeredSquares" | "normalizedProducts";
+
 /** The kernels written by hand per device: products and reductions, whose blocking is the device's own. */
 export interface HandWrittenKernels {
   matmul(a: DeviceArray, b: DeviceArray, out: DeviceArray, bias: DeviceArray | null, shape: MatmulShape): void;
@@ -115,6 +157,43 @@ export interface HandWrittenKernels {
    * is a multiple of 4.
    */
   fingerprint(a: DeviceArray, out: DeviceArray): void;
+  /**
+   * Conv2D's patches as rows: cols[(i*outH + oh)*outW + ow][(c*kernelH + r)*kernelW + s] =
+   * x[i][c][oh*strideH - padH + r*dilationH][ow*strideW - padW + s*dilationW], +0 in the padding.
+   */
+  im2row(x: DeviceArray, cols: DeviceArray, shape: WindowShape): void;
+  /**
+   * The inverse's sum: x[i][c][h][w] = the cols entries im2row() would copy from there,
+   * summed from +0 over kernel positions (r, s) in row-major order.
+   */
+  row2im(cols: DeviceArray, x: DeviceArray, shape: WindowShape): void;
+  /** y[b][j][i] = x[b][i][j] (+ bias[j]) for x of shape [batches, rows, cols]. */
+  transpose(x: DeviceArray, y: DeviceArray, bias: DeviceArray | null, batches: number, rows: number, cols: number): void;
+  /**
+   * Each window's first maximum (padding excluded; the first NaN if there is one, else
+   * the first of equal largest values in row-major window order), its index h*width + w
+   * within its map into `indices`; or its sum from +0 in row-major order divided by
+   * kernelH*kernelW ("avgWithPad") or by the count of its cells inside the input ("avgNoPad").
+   */
+  pool(x: DeviceArray, y: DeviceArray, indices: DeviceArray | null, shape: WindowShape, mode: PoolMode): void;
+  /**
+   * dx[i][c][h][w] = the sum from +0, over kernel positions (r, s) in row-major order
+   * whose window contains (h, w), of dy ("max": where that window's index is h*width + w)
+   * or of dy divided by the window's divisor (the averages).
+   */
+  poolBackward(dy: DeviceArray, dx: DeviceArray, indices: DeviceArray | null, shape: WindowShape, mode: PoolMode): void;
+  /** out[c] = the ChannelSum `sum` over channel c of a (b, mean, invStd as it needs them, else null). */
+  channelSums(a: DeviceArray, b: DeviceArray | null, mean: DeviceArray | null, invStd: DeviceArray | null, out: DeviceArray,
+    shape: ChannelShape, sum: ChannelSum): void;
+  /** BatchNorm2D's forward per element: y = ((x - mean_c) * invStd_c) * scale_c + bias_c. */
+  batchNorm(x: DeviceArray, mean: DeviceArray, invStd: DeviceArray, scale: DeviceArray, bias: DeviceArray, y: DeviceArray,
+    shape: ChannelShape): void;
+  /**
+   * BatchNorm2D's input gradient per element, with xhat = (x - mean_c) * invStd_c and
+   * count = n * positions as a float32: dx = ((dy - dbias_c / count) - xhat * (dscale_c / count)) * (scale_c * invStd_c).
+   */
+  batchNormBackward(x: DeviceArray, dy: DeviceArray, mean: DeviceArray, invStd: DeviceArray, scale: DeviceArray,
+    dscale: DeviceArray, dbias: DeviceArray, dx: DeviceArray, shape: ChannelShape): void;
   fill(a: DeviceArray, value: number): void;
   copy(src: DeviceArray, dst: DeviceArray): void;
 }

@@ -8,6 +8,7 @@ import { matmul } from "./matmul.js";
 import { columnSums } from "./columnSums.js";
 import { mseError } from "./mse.js";
 import { crossEntropy, dropout, softmax } from "./rows.js";
+import { batchNorm, batchNormBackward, channelSums, im2row, pool, poolBackward, row2im, transpose } from "./windows.js";
 import { fingerprint } from "./fingerprint.js";
 
 class JsBuffer implements DeviceBuffer {
@@ -50,6 +51,20 @@ export class JsDevice implements Device {
         weights && this.view(weights), this.view(grad), this.view(losses), shape, subnormals),
       dropout: (x, y, draw) => dropout(this.view(x), this.view(y), draw, subnormals),
       fingerprint: (a, out) => fingerprint(this.view(a), this.view(out)),
+      im2row: (x, cols, shape) => im2row(this.view(x), this.view(cols), shape),
+      row2im: (cols, x, shape) => row2im(this.view(cols), this.view(x), shape, subnormals),
+      transpose: (x, y, bias, batches, rows, cols) =>
+        transpose(this.view(x), this.view(y), bias && this.view(bias), batches, rows, cols, subnormals),
+      pool: (x, y, indices, shape, mode) => pool(this.view(x), this.view(y), indices && this.view(indices), shape, mode, subnormals),
+      poolBackward: (dy, dx, indices, shape, mode) =>
+        poolBackward(this.view(dy), this.view(dx), indices && this.view(indices), shape, mode, subnormals),
+      channelSums: (a, b, mean, invStd, out, shape, sum) => channelSums(this.view(a), b && this.view(b), mean && this.view(mean),
+        invStd && this.view(invStd), this.view(out), shape, sum, subnormals),
+      batchNorm: (x, mean, invStd, scale, bias, y, shape) => batchNorm(this.view(x), this.view(mean), this.view(invStd),
+        this.view(scale), this.view(bias), this.view(y), shape, subnormals),
+      batchNormBackward: (x, dy, mean, invStd, scale, dscale, dbias, dx, shape) => batchNormBackward(this.view(x),
+        this.view(dy), this.view(mean), this.view(invStd), this.view(scale), this.view(dscale), this.view(dbias), this.view(dx),
+        shape, subnormals),
       countNonFinite: (a) => this.view(a).reduce((count, x) => count + (Number.isFinite(x) ? 0 : 1), 0),
       fill: (a, value) => this.view(a).fill(value),
       copy: (src, dst) => this.view(dst).set(this.view(src)),

@@ -462,6 +462,60 @@ function mseGradientKernel(arrays: Float32Array[], scalars: readonly number[], f
   }
 }
 
+/** mean = sum / elements: arrays sum, mean; scalars elements. */
+function batchNormMeanKernel(arrays: Float32Array[], scalars: readonly number[], f: Round): void {
+  const [sum, mean] = arrays;
+  const s_elements = f(scalars[0]);
+  for (let i = 0; i < mean.length; i++) {
+    const v_sum = f(sum[i]);
+    const t0 = f(v_sum / s_elements);
+    mean[i] = t0;
+  }
+}
+
+/** invStd = 1 / sqrt(squares / elements + epsilon); running mean and unbiased variance moved by factor: arrays mean, squares, runMean, runVar, invStd; scalars elements, unbiased, epsilon, factor, keep. */
+function batchNormStatisticsKernel(arrays: Float32Array[], scalars: readonly number[], f: Round): void {
+  const [mean, squares, runMean, runVar, invStd] = arrays;
+  const s_elements = f(scalars[0]);
+  const s_unbiased = f(scalars[1]);
+  const s_epsilon = f(scalars[2]);
+  const s_factor = f(scalars[3]);
+  const s_keep = f(scalars[4]);
+  for (let i = 0; i < runMean.length; i++) {
+    const v_mean = f(mean[i]);
+    const v_squares = f(squares[i]);
+    const v_runMean = f(runMean[i]);
+    const v_runVar = f(runVar[i]);
+    const t0 = f(s_keep * v_runMean);
+    const t1 = f(s_factor * v_mean);
+    const t2 = f(t0 + t1);
+    const t3 = f(s_keep * v_runVar);
+    const t4 = f(v_squares / s_unbiased);
+    const t5 = f(s_factor * t4);
+    const t6 = f(t3 + t5);
+    const t7 = f(v_squares / s_elements);
+    const t8 = f(t7 + s_epsilon);
+    const t9 = f(Math.sqrt(t8));
+    const t10 = f(1 /* 0x3f800000 */ / t9);
+    runMean[i] = t2;
+    runVar[i] = t6;
+    invStd[i] = t10;
+  }
+}
+
+/** invStd = 1 / sqrt(variance + epsilon): arrays variance, invStd; scalars epsilon. */
+function batchNormInvStdKernel(arrays: Float32Array[], scalars: readonly number[], f: Round): void {
+  const [variance, invStd] = arrays;
+  const s_epsilon = f(scalars[0]);
+  for (let i = 0; i < invStd.length; i++) {
+    const v_variance = f(variance[i]);
+    const t0 = f(v_variance + s_epsilon);
+    const t1 = f(Math.sqrt(t0));
+    const t2 = f(1 /* 0x3f800000 */ / t1);
+    invStd[i] = t2;
+  }
+}
+
 /** Every kernel by name: arrays in the definition's order (inputs, updates, outputs), then its scalars. */
 export const kernels = {
   rmspropGraves: rmspropGravesKernel,
@@ -483,4 +537,7 @@ export const kernels = {
   sigmoidBackward: sigmoidBackwardKernel,
   addScaled: addScaledKernel,
   mseGradient: mseGradientKernel,
+  batchNormMean: batchNormMeanKernel,
+  batchNormStatistics: batchNormStatisticsKernel,
+  batchNormInvStd: batchNormInvStdKernel,
 };

@@ -4,6 +4,7 @@ import { allArrays } from "../../kernels/vocabulary.js";
 import { MIN_PART_ELEMENTS, type WasmContext } from "./exports.js";
 import { matmul } from "./matmul.js";
 import { FINGERPRINT_CHUNK } from "../../kernels/fingerprint.js";
+import { windowKernels } from "./windows.js";
 
 /**
  * An elementwise kernel rendered to assembly/kernels.generated.ts: its export (pointers,
@@ -29,6 +30,7 @@ export function wasmKernels(ctx: WasmContext): KernelTable {
     [name, elementwise(ctx, name as ElementwiseName)])) as Record<ElementwiseName, ElementwiseKernel>;
   return {
     ...rendered,
+    ...windowKernels(ctx),
     matmul: (a, b, out, bias, shape) => matmul(ctx, a, b, out, bias, shape),
     columnSums: (a, out, rows, cols) => void ctx.runParts(ctx.kernelName("columnSums"), [[ctx.ptr(a), ctx.ptr(out), rows, cols]]),
     // One part: splitting would change the order of the sum.

@@ -6,6 +6,7 @@ import type { WebGL2Device } from "./index.js";
 import { aligned, sameLanes, type TextureBuffer } from "./passes.js";
 import { matmul } from "./matmul.js";
 import { FINGERPRINT_CHUNK } from "../../kernels/fingerprint.js";
+import { windowKernels } from "./windows.js";
 
 /** Elements counted per output element of glsl/countNonFinite.glsl: a fragment counts four such chunks. */
 const CHUNK = 1024;
@@ -81,6 +82,7 @@ export function webgl2Kernels(device: WebGL2Device): KernelTable {
     [name, elementwise(device, DEFINITIONS[name as ElementwiseName])])) as Record<ElementwiseName, ElementwiseKernel>;
   return {
     ...rendered,
+    ...windowKernels(device),
     matmul: (a, b, out, bias, shape) => matmul(device, a, b, out, bias, shape),
     columnSums: (a, out, rows, cols) => device.passes.run({
       program: "columnSums", inputs: { a }, outputs: [out], count: cols, uniforms: { rows, cols },

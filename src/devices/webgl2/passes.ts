@@ -59,17 +59,24 @@ export function sameLanes(output: DeviceArray, ...inputs: DeviceArray[]): boolea
 
 /**
  * Expands each line `INPUT(x)` of a pass into the uniforms run() binds for input x
- * and the macro X that bundles them (see glsl/common.glsl), and a line `INCLUDE(math)`
- * into glsl/generated/math.glsl, the math functions rendered from src/kernels/math.ts.
+ * and the macro X that bundles them (see glsl/common.glsl), and a line `INCLUDE(name)`
+ * into an include: glsl/generated/math.glsl, the math functions rendered from
+ * src/kernels/math.ts, or glsl/window.glsl, the sliding window of Conv2D and the pools.
  */
 function expand(fragment: string): string {
   return fragment.replace(/^INPUT\((\w+)\)$/gm, (_, x: string) => `uniform sampler2D u_${x};\n` +
     `uniform int u_${x}Offset, u_${x}Shift, u_${x}Last;\n#define ${x.toUpperCase()} u_${x}, u_${x}Shift, u_${x}Last`)
-    .replace(/^INCLUDE\(math\)$/m, () => glsl.math);
+    .replace(/^INCLUDE\((\w+)\)$/gm, (_, name: string) => {
+      if (!INCLUDES.has(name)) throw new Error(`INCLUDE(${name}): no such include (${[...INCLUDES].join(", ")})`);
+      return glsl[name as keyof typeof glsl];
+    });
 }
 
+/** What a pass may INCLUDE. */
+const INCLUDES = new Set(["math", "window"]);
+
 /** glsl/ files that are not passes: the vertex shader and what passes include. */
-const NOT_PASSES = new Set(["fullscreen", "common", "math"]);
+const NOT_PASSES = new Set(["fullscreen", "common", ...INCLUDES]);
 
 /** Elements per texel: RGBA32F textures, so that one fetch brings four values. */
 export const LANES = 4;

@@ -1,0 +1,292 @@
+// The sliding-window kernels of Conv2D and the pools and BatchNorm2D's per-channel
+// kernels: the operations and orders of src/devices/js/windows.ts (see HandWrittenKernels
+// in src/runtime/Device.ts), scalar code. Each call computes a range of whole outputs
+// (rows of cols, maps, channels or elements), so the threads' parts split anywhere.
+// A window is passed as its fields: maps, height, width, kernel, stride, pad and
+// dilation (rows, then columns), and the output's height and width.
+import { fl, fload, fadd, fsub, fmul, fdiv } from "./vocabulary";
+
+/** The input row of kernel offset r of output o, -1 in the padding. */
+@inline function source(o: i32, r: i32, stride: i32, pad: i32, dilation: i32, size: i32): i32 {
+  const at = o * stride - pad + r * dilation;
+  return at >= 0 && at < size ? at : -1;
+}
+
+/** The output whose kernel offset r reads input row h, -1 if none does. */
+@inline function window(h: i32, r: i32, stride: i32, pad: i32, dilation: i32, outSize: i32): i32 {
+  const t = h + pad - r * dilation;
+  if (t < 0 || t % stride != 0) return -1;
+  const o = t / stride;
+  return o < outSize ? o : -1;
+}
+
+/** Rows row0 .. row1 - 1 of cols (a row per output position (i, oh, ow)): a copy, no arithmetic. */
+export function im2row(x: usize, cols: usize, row0: i32, row1: i32, maps: i32, height: i32, width: i32, kh: i32, kw: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, outH: i32, outW: i32): void {
+  let at = cols + (<usize>row0 * <usize>(maps * kh * kw) << 2);
+  for (let row = row0; row < row1; row++) {
+    const i = row / (outH * outW);
+    const oh = (row / outW) % outH;
+    const ow = row % outW;
+    for (let c = 0; c < maps; c++) {
+      const map = (i * maps + c) * height;
+      for (let r = 0; r < kh; r++) {
+        const h = source(oh, r, sh, ph, dh, height);
+        for (let q = 0; q < kw; q++) {
+          const w = source(ow, q, sw, pw, dw, width);
+          store<f32>(at, h >= 0 && w >= 0 ? load<f32>(x + (<usize>((map + h) * width + w) << 2)) : 0);
+          at += 4;
+        }
+      }
+    }
+  }
+}
+
+export function row2im(cols: usize, x: usize, map0: i32, map1: i32, maps: i32, height: i32, width: i32, kh: i32, kw: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, outH: i32, outW: i32): void {
+  row2imBody(cols, x, map0, map1, maps, height, width, kh, kw, sh, sw, ph, pw, dh, dw, outH, outW, false);
+}
+
+/** row2im under subnormals "flush". */
+export function row2imFlush(cols: usize, x: usize, map0: i32, map1: i32, maps: i32, height: i32, width: i32, kh: i32, kw: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, outH: i32, outW: i32): void {
+  row2imBody(cols, x, map0, map1, maps, height, width, kh, kw, sh, sw, ph, pw, dh, dw, outH, outW, true);
+}
+
+/** Maps map0 .. map1 - 1 of x (map = i * maps + c). */
+@inline function row2imBody(cols: usize, x: usize, map0: i32, map1: i32, maps: i32, height: i32, width: i32, kh: i32, kw: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, outH: i32, outW: i32, flush: bool): void {
+  const k = maps * kh * kw;
+  for (let m = map0; m < map1; m++) {
+    const i = m / maps;
+    const c = m % maps;
+    for (let h = 0; h < height; h++) {
+      for (let w = 0; w < width; w++) {
+        let acc: f32 = 0;
+        for (let r = 0; r < kh; r++) {
+          const oh = window(h, r, sh, ph, dh, outH);
+          if (oh < 0) continue;
+          for (let q = 0; q < kw; q++) {
+            const ow = window(w, q, sw, pw, dw, outW);
+            if (ow < 0) continue;
+            const at = <usize>(((i * outH + oh) * outW + ow) * k + (c * kh + r) * kw + q);
+            acc = fadd(acc, fload(cols + (at << 2), flush), flush);
+          }
+        }
+        store<f32>(x + (<usize>((m * height + h) * width + w) << 2), acc);
+      }
+    }
+  }
+}
+
+export function transpose(x: usize, y: usize, bias: usize, batch0: i32, batch1: i32, rows: i32, cols: i32): void {
+  transposeBody(x, y, bias, batch0, batch1, rows, cols, false);
+}
+
+/** transpose under subnormals "flush". */
+export function transposeFlush(x: usize, y: usize, bias: usize, batch0: i32, batch1: i32, rows: i32, cols: i32): void {
+  transposeBody(x, y, bias, batch0, batch1, rows, cols, true);
+}
+
+/** Batches batch0 .. batch1 - 1; bias is 0 when there is none (a copy then). */
+@inline function transposeBody(x: usize, y: usize, bias: usize, batch0: i32, batch1: i32, rows: i32, cols: i32,
+  flush: bool): void {
+  for (let b = batch0; b < batch1; b++) {
+    const base = <usize>(b * rows * cols);
+    for (let j = 0; j < cols; j++) {
+      const add = bias ? fload(bias + (<usize>j << 2), flush) : 0;
+      for (let i = 0; i < rows; i++) {
+        const v = load<f32>(x + ((base + <usize>(i * cols + j)) << 2));
+        store<f32>(y + ((base + <usize>(j * rows + i)) << 2), bias ? fadd(fl(v, flush), add, flush) : v);
+      }
+    }
+  }
+}
+
+// Pool modes, as src/devices/wasm/kernels.ts passes them.
+const MAX = 0;
+const AVG_NO_PAD = 2;
+
+/** The divisor of window (oh, ow) of an average: its size, or its cells inside the input. */
+@inline function divisor(oh: i32, ow: i32, height: i32, width: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32,
+  mode: i32): f32 {
+  if (mode != AVG_NO_PAD) return <f32>(kh * kw);
+  let count = 0;
+  for (let r = 0; r < kh; r++) {
+    for (let q = 0; q < kw; q++) {
+      if (source(oh, r, sh, ph, 1, height) >= 0 && source(ow, q, sw, pw, 1, width) >= 0) count++;
+    }
+  }
+  return <f32>count;
+}
+
+export function pool(x: usize, y: usize, indices: usize, map0: i32, map1: i32, height: i32, width: i32, kh: i32, kw: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, outH: i32, outW: i32, mode: i32): void {
+  poolBody(x, y, indices, map0, map1, height, width, kh, kw, sh, sw, ph, pw, outH, outW, mode, false);
+}
+
+/** pool under subnormals "flush". */
+export function poolFlush(x: usize, y: usize, indices: usize, map0: i32, map1: i32, height: i32, width: i32, kh: i32, kw: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, outH: i32, outW: i32, mode: i32): void {
+  poolBody(x, y, indices, map0, map1, height, width, kh, kw, sh, sw, ph, pw, outH, outW, mode, true);
+}
+
+@inline function poolBody(x: usize, y: usize, indices: usize, map0: i32, map1: i32, height: i32, width: i32, kh: i32, kw: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, outH: i32, outW: i32, mode: i32, flush: bool): void {
+  for (let m = map0; m < map1; m++) {
+    const map = x + (<usize>(m * height * width) << 2);
+    for (let oh = 0; oh < outH; oh++) {
+      for (let ow = 0; ow < outW; ow++) {
+        let best: f32 = 0;
+        let index = -1;
+        let acc: f32 = 0;
+        for (let r = 0; r < kh; r++) {
+          const h = source(oh, r, sh, ph, 1, height);
+          if (h < 0) continue;
+          for (let q = 0; q < kw; q++) {
+            const w = source(ow, q, sw, pw, 1, width);
+            if (w < 0) continue;
+            const v = fload(map + (<usize>(h * width + w) << 2), flush);
+            if (mode != MAX) acc = fadd(acc, v, flush);
+            else if (index < 0 || (!isNaN(best) && (isNaN(v) || v > best))) {
+              best = v;
+              index = h * width + w;
+            }
+          }
+        }
+        const out = <usize>((m * outH + oh) * outW + ow) << 2;
+        if (mode == MAX) {
+          store<f32>(y + out, best);
+          store<f32>(indices + out, <f32>index);
+        } else {
+          store<f32>(y + out, fdiv(acc, divisor(oh, ow, height, width, kh, kw, sh, sw, ph, pw, mode), flush));
+        }
+      }
+    }
+  }
+}
+
+export function poolBackward(dy: usize, dx: usize, indices: usize, map0: i32, map1: i32, height: i32, width: i32, kh: i32,
+  kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, outH: i32, outW: i32, mode: i32): void {
+  poolBackwardBody(dy, dx, indices, map0, map1, height, width, kh, kw, sh, sw, ph, pw, outH, outW, mode, false);
+}
+
+/** poolBackward under subnormals "flush". */
+export function poolBackwardFlush(dy: usize, dx: usize, indices: usize, map0: i32, map1: i32, height: i32, width: i32, kh: i32,
+  kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, outH: i32, outW: i32, mode: i32): void {
+  poolBackwardBody(dy, dx, indices, map0, map1, height, width, kh, kw, sh, sw, ph, pw, outH, outW, mode, true);
+}
+
+@inline function poolBackwardBody(dy: usize, dx: usize, indices: usize, map0: i32, map1: i32, height: i32, width: i32, kh: i32,
+  kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, outH: i32, outW: i32, mode: i32, flush: bool): void {
+  for (let m = map0; m < map1; m++) {
+    for (let h = 0; h < height; h++) {
+      for (let w = 0; w < width; w++) {
+        let acc: f32 = 0;
+        for (let r = 0; r < kh; r++) {
+          const oh = window(h, r, sh, ph, 1, outH);
+          if (oh < 0) continue;
+          for (let q = 0; q < kw; q++) {
+            const ow = window(w, q, sw, pw, 1, outW);
+            if (ow < 0) continue;
+            const out = <usize>((m * outH + oh) * outW + ow) << 2;
+            if (mode == MAX) {
+              if (load<f32>(indices + out) == <f32>(h * width + w)) acc = fadd(acc, fload(dy + out, flush), flush);
+            } else {
+              const d = divisor(oh, ow, height, width, kh, kw, sh, sw, ph, pw, mode);
+              acc = fadd(acc, fdiv(fload(dy + out, flush), d, flush), flush);
+            }
+          }
+        }
+        store<f32>(dx + (<usize>((m * height + h) * width + w) << 2), acc);
+      }
+    }
+  }
+}
+
+// channelSums' sums, as src/devices/wasm/kernels.ts passes them.
+const CENTERED_SQUARES = 1;
+const NORMALIZED_PRODUCTS = 2;
+
+export function channelSums(a: usize, b: usize, mean: usize, invStd: usize, out: usize, c0: i32, c1: i32, n: i32,
+  channels: i32, positions: i32, sum: i32): void {
+  channelSumsBody(a, b, mean, invStd, out, c0, c1, n, channels, positions, sum, false);
+}
+
+/** channelSums under subnormals "flush". */
+export function channelSumsFlush(a: usize, b: usize, mean: usize, invStd: usize, out: usize, c0: i32, c1: i32, n: i32,
+  channels: i32, positions: i32, sum: i32): void {
+  channelSumsBody(a, b, mean, invStd, out, c0, c1, n, channels, positions, sum, true);
+}
+
+/** Channels c0 .. c1 - 1. */
+@inline function channelSumsBody(a: usize, b: usize, mean: usize, invStd: usize, out: usize, c0: i32, c1: i32, n: i32,
+  channels: i32, positions: i32, sum: i32, flush: bool): void {
+  for (let c = c0; c < c1; c++) {
+    const m = sum != 0 ? fload(mean + (<usize>c << 2), flush) : 0;
+    const s = sum == NORMALIZED_PRODUCTS ? fload(invStd + (<usize>c << 2), flush) : 0;
+    let acc: f32 = 0;
+    for (let i = 0; i < n; i++) {
+      const base = <usize>((i * channels + c) * positions) << 2;
+      for (let q = 0; q < positions; q++) {
+        const at = base + (<usize>q << 2);
+        const v = fload(a + at, flush);
+        let term = v;
+        if (sum == CENTERED_SQUARES) {
+          const d = fsub(v, m, flush);
+          term = fmul(d, d, flush);
+        } else if (sum == NORMALIZED_PRODUCTS) {
+          term = fmul(fload(b + at, flush), fmul(fsub(v, m, flush), s, flush), flush);
+        }
+        acc = fadd(acc, term, flush);
+      }
+    }
+    store<f32>(out + (<usize>c << 2), acc);
+  }
+}
+
+export function batchNorm(x: usize, mean: usize, invStd: usize, scale: usize, bias: usize, y: usize, e0: i32, e1: i32,
+  channels: i32, positions: i32): void {
+  batchNormBody(x, mean, invStd, scale, bias, y, e0, e1, channels, positions, false);
+}
+
+/** batchNorm under subnormals "flush". */
+export function batchNormFlush(x: usize, mean: usize, invStd: usize, scale: usize, bias: usize, y: usize, e0: i32, e1: i32,
+  channels: i32, positions: i32): void {
+  batchNormBody(x, mean, invStd, scale, bias, y, e0, e1, channels, positions, true);
+}
+
+/** Elements e0 .. e1 - 1. */
+@inline function batchNormBody(x: usize, mean: usize, invStd: usize, scale: usize, bias: usize, y: usize, e0: i32, e1: i32,
+  channels: i32, positions: i32, flush: bool): void {
+  for (let e = e0; e < e1; e++) {
+    const c = <usize>((e / positions) % channels) << 2;
+    const at = <usize>e << 2;
+    const xhat = fmul(fsub(fload(x + at, flush), fload(mean + c, flush), flush), fload(invStd + c, flush), flush);
+    store<f32>(y + at, fadd(fmul(xhat, fload(scale + c, flush), flush), fload(bias + c, flush), flush));
+  }
+}
+
+export function batchNormBackward(x: usize, dy: usize, mean: usize, invStd: usize, scale: usize, dscale: usize, dbias: usize,
+  dx: usize, e0: i32, e1: i32, channels: i32, positions: i32, count: f32): void {
+  batchNormBackwardBody(x, dy, mean, invStd, scale, dscale, dbias, dx, e0, e1, channels, positions, count, false);
+}
+
+/** batchNormBackward under subnormals "flush". */
+export function batchNormBackwardFlush(x: usize, dy: usize, mean: usize, invStd: usize, scale: usize, dscale: usize,
+  dbias: usize, dx: usize, e0: i32, e1: i32, channels: i32, positions: i32, count: f32): void {
+  batchNormBackwardBody(x, dy, mean, invStd, scale, dscale, dbias, dx, e0, e1, channels, positions, count, true);
+}
+
+@inline function batchNormBackwardBody(x: usize, dy: usize, mean: usize, invStd: usize, scale: usize, dscale: usize,
+  dbias: usize, dx: usize, e0: i32, e1: i32, channels: i32, positions: i32, count: f32, flush: bool): void {
+  for (let e = e0; e < e1; e++) {
+    const c = <usize>((e / positions) % channels) << 2;
+    const at = <usize>e << 2;
+    const is = fload(invStd + c, flush);
+    const xhat = fmul(fsub(fload(x + at, flush), fload(mean + c, flush), flush), is, flush);
+    const centered = fsub(fsub(fload(dy + at, flush), fdiv(fload(dbias + c, flush), count, flush), flush),
+      fmul(xhat, fdiv(fload(dscale + c, flush), count, flush), flush), flush);
+    store<f32>(dx + at, fmul(centered, fmul(fload(scale + c, flush), is, flush), flush));
+  }
+}
