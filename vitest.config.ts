@@ -58,7 +58,7 @@ async function fashionMnistInNode(_context: unknown, limit: number) {
 const shared = ["test/rmspropGraves.test.ts", "test/network.test.ts", "test/training.test.ts", "test/errors.test.ts",
   "test/optimizer.test.ts", "test/leaks.test.ts", "test/fuzz.test.ts",
   "test/reproducibility.test.ts", "test/views.test.ts", "test/kernels.test.ts", "test/optimizers.test.ts", "test/weights.test.ts", "test/threads.test.ts",
-  "test/classifiers.test.ts", "test/graph.test.ts", "test/trace.test.ts"];
+  "test/classifiers.test.ts", "test/graph.test.ts", "test/trace.test.ts", "test/convolution.test.ts"];
 
 export default defineConfig({
   test: {

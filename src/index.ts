@@ -14,6 +14,11 @@ export { Graph, Add, MergeModule, type GraphOptions } from "./modules/Graph.js";
 export { Node } from "./modules/Node.js";
 export { Dropout, type DropoutOptions } from "./modules/Dropout.js";
 export { SoftMax } from "./modules/SoftMax.js";
+export { Conv2D, type Conv2DOptions } from "./modules/Conv2D.js";
+export { MaxPool2D, AvgPool2D, type AvgPool2DOptions } from "./modules/Pool2D.js";
+export { BatchNorm2D, type BatchNorm2DOptions } from "./modules/BatchNorm2D.js";
+export { Flatten, Reshape } from "./modules/Reshape.js";
+export type { Pair } from "./modules/window.js";
 export { MSE } from "./costs/MSE.js";
 export { CrossEntropy, type CrossEntropyOptions, type Labels } from "./costs/CrossEntropy.js";
 export {

@@ -1,4 +1,5 @@
 import type { Variable } from "../Variable.js";
+import type { DeviceArray } from "../runtime/DeviceArray.js";
 import { Module } from "./Module.js";
 
 /**
@@ -26,6 +27,14 @@ export abstract class Container extends Module {
       for (const [variable, names] of module.getVarTable()) {
         table.set(variable, [...(table.get(variable) ?? []), ...names.map((name) => `${index}.${name}`)]);
       }
+    });
+    return table;
+  }
+
+  override getAttrTable(): Map<string, DeviceArray> {
+    const table = new Map<string, DeviceArray>();
+    this.children.forEach((module, index) => {
+      for (const [name, array] of module.getAttrTable()) table.set(`${index}.${name}`, array);
     });
     return table;
   }

@@ -35,6 +35,13 @@ export abstract class Module {
   /** The module's own variables by name (containers hold none of their own). */
   protected readonly vars = new Map<string, Variable>();
 
+  /**
+   * Arrays the module keeps beside its variables (PuzzleLib's setAttr: BatchNorm2D's
+   * running mean and variance): saved and loaded with the weights, never touched by an
+   * optimizer.
+   */
+  protected readonly attrs = new Map<string, DeviceArray>();
+
   /** PuzzleLib's mode flag: true in training (the default), false after evalMode(); Dropout reads it. */
   train = true;
 
@@ -83,6 +90,11 @@ export abstract class Module {
     return table;
   }
 
+  /** The module's attributes by name (a container's as `index.name`). */
+  getAttrTable(): Map<string, DeviceArray> {
+    return new Map(this.attrs);
+  }
+
   getVar(name: string): Variable {
     const variable = this.vars.get(name);
     if (!variable) throw this.unknownVar(name);
@@ -99,19 +111,18 @@ export abstract class Module {
 
   /**
    * The weights as a safetensors file: one float32 tensor per variable, named by its
-   * first name in getVarTable() (`0.W`, `0.b`, ...) with its shape, which Python's
+   * first name in getVarTable() (`0.W`, `0.b`, ...), and one per attribute (a
+   * BatchNorm2D's `1.mean`, `1.var`), each with its shape, which Python's
    * `safetensors` (and PyTorch through it) reads. Any device; load() on any other.
    */
   save(): Uint8Array {
     const tensors = new Map<string, Tensor>();
-    for (const [variable, [name]] of this.getVarTable()) {
-      tensors.set(name, { shape: variable.data.shape, data: variable.data.get() });
-    }
+    for (const [name, array] of this.savedArrays()) tensors.set(name, { shape: array.shape, data: array.get() });
     return encodeSafetensors(tensors, { format: WEIGHTS_FORMAT });
   }
 
   /**
-   * Sets every variable from what save() wrote (on any device). The whole file is checked
+   * Sets every variable and attribute from what save() wrote (on any device). The whole file is checked
    * first (format, names, shapes, dtypes); a StateFormatError names the problem and no
    * weight changes.
    */
@@ -121,8 +132,8 @@ export abstract class Module {
       throw new StateFormatError(`saved format is ${describe(metadata.format)}; expected ${describe(WEIGHTS_FORMAT)} ` +
         "(weights from Module.save(); optimizer state loads with optimizer.load())");
     }
-    const table = [...this.getVarTable()];
-    const names = table.map(([, [name]]) => name);
+    const table = this.savedArrays();
+    const names = table.map(([name]) => name);
     const missing = names.filter((name) => !tensors.has(name));
     const extra = [...tensors.keys()].filter((name) => !names.includes(name));
     if (missing.length || extra.length) {
@@ -130,20 +141,27 @@ export abstract class Module {
         [missing.length ? `missing ${missing.map(describe).join(", ")}` : "",
           extra.length ? `unknown ${extra.map(describe).join(", ")}` : ""].filter(Boolean).join("; "));
     }
-    for (const [variable, [name]] of table) {
+    for (const [name, array] of table) {
       const { shape } = tensors.get(name)!;
-      const expected = variable.data.shape;
+      const expected = array.shape;
       if (shape.length !== expected.length || shape.some((d, i) => d !== expected[i])) {
         throw new StateFormatError(`saved ${describe(name)} has shape ${describe([...shape])}; this module's is ` +
           describe([...expected]));
       }
     }
-    for (const [variable, [name]] of table) variable.data.set(tensors.get(name)!.data);
+    for (const [name, array] of table) array.set(tensors.get(name)!.data);
+  }
+
+  /** What save() writes: each variable's data by its first name, then the attributes. */
+  private savedArrays(): [string, DeviceArray][] {
+    return [...[...this.getVarTable()].map(([variable, [name]]): [string, DeviceArray] => [name, variable.data]),
+      ...this.getAttrTable()];
   }
 
   /** Frees the variables and every array the module made. */
   dispose(): void {
     for (const variable of this.getVarTable().keys()) variable.dispose();
+    for (const array of this.attrs.values()) array.dispose();
     for (const array of this.outputs.values()) array.dispose();
     this.outputs.clear();
   }
