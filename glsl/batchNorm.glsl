@@ -14,8 +14,6 @@ uniform float u_n;
 
 out vec4 o_out;
 
-#define GATHER(A, offset, index) vec4(fetch1(A, offset + index.x), fetch1(A, offset + index.y), fetch1(A, offset + index.z), fetch1(A, offset + index.w))
-
 void main() {
   int e = firstElement();
   ivec4 element = max(ivec4(e) + ivec4(0, 1, 2, 3), ivec4(0));

@@ -9,8 +9,6 @@ uniform int u_n, u_channels, u_positions;
 
 out vec4 o_out;
 
-#define GATHER(A, offset, index) vec4(fetch1(A, offset + index.x), fetch1(A, offset + index.y), fetch1(A, offset + index.z), fetch1(A, offset + index.w))
-
 void main() {
   ivec4 c = min(ivec4(firstElement()) + ivec4(0, 1, 2, 3), ivec4(u_channels - 1));
 #if defined(CENTERED_SQUARES) || defined(NORMALIZED_PRODUCTS)

@@ -46,6 +46,10 @@ vec4 fetch4(sampler2D s, int shift, int last, int index) {
 #endif
 }
 
+// The four elements offset + index.x .. offset + index.w of input A (a pass's macro X):
+// one fetch1 each, for lanes that read from scattered places (rows, channels).
+#define GATHER(A, offset, index) vec4(fetch1(A, offset + index.x), fetch1(A, offset + index.y), fetch1(A, offset + index.z), fetch1(A, offset + index.w))
+
 // The output element of this fragment's first component: its four are firstElement()
 // .. firstElement() + 3, which may reach below 0 or past u_count in a partly written texel.
 int firstElement() {

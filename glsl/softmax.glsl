@@ -12,8 +12,6 @@ uniform float u_n;
 
 out vec4 o_out;
 
-#define GATHER(A, offset, index) vec4(fetch1(A, offset + index.x), fetch1(A, offset + index.y), fetch1(A, offset + index.z), fetch1(A, offset + index.w))
-
 vec4 rowMax, rowSum;
 
 // rowMax and rowSum of the rows whose first elements are `base`.

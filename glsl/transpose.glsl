@@ -5,8 +5,6 @@ uniform int u_rows, u_cols;
 
 out vec4 o_out;
 
-#define GATHER(A, offset, index) vec4(fetch1(A, offset + index.x), fetch1(A, offset + index.y), fetch1(A, offset + index.z), fetch1(A, offset + index.w))
-
 void main() {
   ivec4 e = clamp(ivec4(firstElement()) + ivec4(0, 1, 2, 3), ivec4(0), ivec4(u_count - 1));
   int size = u_rows * u_cols;
