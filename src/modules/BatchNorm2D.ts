@@ -1,5 +1,5 @@
-import { DeviceArray } from "../runtime/DeviceArray.js";
-import type { ChannelShape } from "../runtime/Device.js";
+import type { DeviceArray } from "../runtime/DeviceArray.js";
+import type { ChannelShape, Device } from "../runtime/Device.js";
 import { checkArrays, checkShape } from "../runtime/checks.js";
 import { kernel } from "../runtime/kernels.js";
 import { toGpu, zeros } from "../gpuarray.js";
@@ -64,7 +64,7 @@ export class BatchNorm2D extends Module {
   }
 
   /** Per-map scratch arrays. */
-  private vector(slot: string, device: DeviceArray["device"]): DeviceArray {
+  private vector(slot: string, device: Device): DeviceArray {
     return this.output(slot, device, [this.maps]);
   }
 

@@ -48,5 +48,5 @@ export function windowShape(layer: string, x: DeviceArray, window: Window, maps:
   return { n, maps: inMaps, height, width, kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW, outH, outW };
 }
 
-/** "5×5", or "5" when both are the same ... for layer names in messages. */
+/** [5, 3] as "5×3": the window in layer names of messages. */
 export const showPair = ([a, b]: readonly [number, number]): string => `${a}×${b}`;

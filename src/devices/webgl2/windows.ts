@@ -13,38 +13,36 @@ const poolDefines = (mode: PoolMode) => ({ MAX: mode === "max", AVG_NO_PAD: mode
 
 /** The webgl2 device's sliding-window and per-channel kernels (glsl/im2row.glsl and the passes after it). */
 export function windowKernels(device: WebGL2Device): WindowKernels {
-  // The device makes its pass runner after its kernel table: look it up at each call.
-  const passes = { run: (pass: Parameters<WebGL2Device["passes"]["run"]>[0]) => device.passes.run(pass) };
   return {
-    im2row: (x, cols, s) => passes.run({ program: "im2row", inputs: { x }, outputs: [cols], uniforms: windowUniforms(s) }),
-    row2im: (cols, x, s) => passes.run({ program: "row2im", inputs: { cols }, outputs: [x], uniforms: windowUniforms(s) }),
-    transpose: (x, y, bias, batches, rows, cols) => passes.run({
+    im2row: (x, cols, s) => device.passes.run({ program: "im2row", inputs: { x }, outputs: [cols], uniforms: windowUniforms(s) }),
+    row2im: (cols, x, s) => device.passes.run({ program: "row2im", inputs: { cols }, outputs: [x], uniforms: windowUniforms(s) }),
+    transpose: (x, y, bias, batches, rows, cols) => device.passes.run({
       program: "transpose", inputs: bias ? { x, bias } : { x }, outputs: [y], count: batches * rows * cols,
       uniforms: { rows, cols }, defines: { HAS_BIAS: bias !== null },
     }),
     pool: (x, y, indices, s, mode) => {
-      passes.run({ program: "pool", inputs: { x }, outputs: [y], uniforms: windowUniforms(s), defines: poolDefines(mode) });
+      device.passes.run({ program: "pool", inputs: { x }, outputs: [y], uniforms: windowUniforms(s), defines: poolDefines(mode) });
       if (indices) {
-        passes.run({
+        device.passes.run({
           program: "pool", inputs: { x }, outputs: [indices], uniforms: windowUniforms(s),
           defines: { ...poolDefines(mode), WRITE_INDICES: true },
         });
       }
     },
-    poolBackward: (dy, dx, indices, s, mode) => passes.run({
+    poolBackward: (dy, dx, indices, s, mode) => device.passes.run({
       program: "poolBackward", inputs: indices ? { dy, indices } : { dy }, outputs: [dx], uniforms: windowUniforms(s),
       defines: poolDefines(mode),
     }),
-    channelSums: (a, b, mean, invStd, out, { n, channels, positions }, sum) => passes.run({
+    channelSums: (a, b, mean, invStd, out, { n, channels, positions }, sum) => device.passes.run({
       program: "channelSums",
       inputs: { a, ...(b ? { b } : {}), ...(mean ? { mean } : {}), ...(invStd ? { invStd } : {}) },
       outputs: [out], uniforms: { n, channels, positions },
       defines: { CENTERED_SQUARES: sum === "centeredSquares", NORMALIZED_PRODUCTS: sum === "normalizedProducts" },
     }),
-    batchNorm: (x, mean, invStd, scale, bias, y, { channels, positions }) => passes.run({
+    batchNorm: (x, mean, invStd, scale, bias, y, { channels, positions }) => device.passes.run({
       program: "batchNorm", inputs: { x, mean, invStd, scale, bias }, outputs: [y], uniforms: { channels, positions },
     }),
-    batchNormBackward: (x, dy, mean, invStd, scale, dscale, dbias, dx, { n, channels, positions }) => passes.run({
+    batchNormBackward: (x, dy, mean, invStd, scale, dscale, dbias, dx, { n, channels, positions }) => device.passes.run({
       program: "batchNorm", inputs: { x, dy, mean, invStd, scale, dscale, dbias }, outputs: [dx],
       uniforms: { channels, positions, n: Math.fround(n * positions) }, defines: { GRAD: true },
     }),
