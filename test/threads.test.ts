@@ -49,6 +49,44 @@ function runKernels(device: Device): Map<string, Float32Array | number> {
     results.set(`matmul ${form}`, out.get());
     [a.whole, b.whole, bias.whole, out].forEach((x) => x.dispose());
   }
+  // The sliding-window and per-channel kernels at a window with every field odd or uneven,
+  // sized so that each splits into parts (and takes more arguments than the other kernels).
+  const [maps, height, width] = [6, 37, 29];
+  const conv = { n: 16, maps, height, width, kernelH: 3, kernelW: 4, strideH: 2, strideW: 1, padH: 1, padW: 2,
+    dilationH: 1, dilationW: 2, outH: 19, outW: 27 };
+  const pooled = { ...conv, kernelH: 3, kernelW: 3, strideH: 2, strideW: 2, padH: 1, padW: 1, dilationW: 1, outH: 19, outW: 15 };
+  const x = view(16 * maps * height * width, 21);
+  const cols = DeviceArray.allocate(device, [16 * 19 * 27, maps * 12]);
+  kernel(device, "im2row")(x.view, cols, conv);
+  results.set("im2row", cols.get());
+  const dx = DeviceArray.allocate(device, x.view.shape);
+  kernel(device, "row2im")(cols, dx, conv);
+  results.set("row2im", dx.get());
+  const t = DeviceArray.allocate(device, cols.shape);
+  kernel(device, "transpose")(cols, t, null, 16, 19 * 27, maps * 12);
+  results.set("transpose", t.get());
+  const y = DeviceArray.allocate(device, [16, maps, 19, 15]);
+  const indices = DeviceArray.allocate(device, y.shape);
+  for (const mode of ["max", "avgNoPad"] as const) {
+    kernel(device, "pool")(x.view, y, mode === "max" ? indices : null, pooled, mode);
+    results.set(`pool ${mode}`, y.get());
+    kernel(device, "poolBackward")(y, dx, mode === "max" ? indices : null, pooled, mode);
+    results.set(`poolBackward ${mode}`, dx.get());
+  }
+  const channels = { n: 16, channels: maps, positions: height * width };
+  const stats = [0, 1, 2, 3, 4].map(() => DeviceArray.allocate(device, [maps]));
+  const [mean, invStd, scale, sums, products] = stats;
+  kernel(device, "channelSums")(x.view, null, null, null, mean, channels, "sum");
+  kernel(device, "channelSums")(x.view, null, mean, null, invStd, channels, "centeredSquares");
+  kernel(device, "channelSums")(x.view, dx, mean, invStd, products, channels, "normalizedProducts");
+  kernel(device, "channelSums")(dx, null, null, null, sums, channels, "sum");
+  stats.forEach((a, i) => results.set(`channelSums ${i}`, a.get()));
+  scale.set(randn([maps], 22));
+  kernel(device, "batchNorm")(x.view, mean, invStd, scale, sums, dx, channels);
+  results.set("batchNorm", dx.get());
+  kernel(device, "batchNormBackward")(x.view, dx, mean, invStd, scale, products, sums, t.view(0, x.view.shape), channels);
+  results.set("batchNormBackward", t.get());
+  [x.whole, cols, dx, t, y, indices, ...stats].forEach((a) => a.dispose());
   return results;
 }
 

@@ -85,6 +85,7 @@ export class ThreadPool {
   run(kernel: (...args: number[]) => unknown, name: string, parts: readonly (readonly number[])[]): number[] {
     const { ints, args, results } = this.views;
     if (parts.length > MAX_PARTS) throw new RangeError(`at most ${MAX_PARTS} parts`);
+    if (parts[0].length > MAX_ARGS) throw new RangeError(`${name} takes ${parts[0].length} arguments; a part holds at most ${MAX_ARGS}`);
     const index = this.kernelIndex.get(name)!;
     parts.forEach((part, i) => args.set(part, i * MAX_ARGS));
     const job = (this.job = (this.job + 1) >>> 0);
