@@ -24,23 +24,39 @@ export function matmulFlush(
   body(a, b, out, bias, m, k, n, aRow, aCol, bRow, bCol, true);
 }
 
+/** Terms per pass over out when k is long: a pass's rows of op(A) and op(B) stay in the L2 cache. */
+const K_CHUNK = 256;
+
 @inline function body(
   a: usize, b: usize, out: usize, bias: usize, m: i32, k: i32, n: i32,
   aRow: i32, aCol: i32, bRow: i32, bCol: i32, flush: bool
 ): void {
-  let i = 0;
-  if (ASC_FEATURE_SIMD && bCol == 1) {
-    for (; i + 4 <= m; i += 4) {
-      let j = 0;
-      for (; j + 8 <= n; j += 8) block4x8(a, b, out, bias, i, j, k, n, aRow, aCol, bRow, flush);
-      if (j + 4 <= n) {
-        block4x4(a, b, out, bias, i, j, k, n, aRow, aCol, bRow, flush);
-        j += 4;
+  const blocked = ASC_FEATURE_SIMD && bCol == 1 ? m & ~3 : 0;
+  if (blocked > 0) {
+    // A long k (Conv2D's weight gradient sums over every output position: k = N·outH·outW)
+    // runs in passes of K_CHUNK terms over all the blocks; each pass starts each output
+    // from what the previous one stored, so its terms are still added p = 0, 1, ..., k-1.
+    const chunk = k > 2 * K_CHUNK ? K_CHUNK : k;
+    let p0 = 0;
+    do {
+      const kc = min(chunk, k - p0);
+      const first = p0 == 0;
+      const add = p0 + kc == k ? bias : 0;
+      const pa = a + ((<usize>p0 * <usize>aCol) << 2);
+      const pb = b + ((<usize>p0 * <usize>bRow) << 2);
+      for (let i = 0; i < blocked; i += 4) {
+        let j = 0;
+        for (; j + 8 <= n; j += 8) block4x8(pa, pb, out, add, i, j, kc, n, aRow, aCol, bRow, first, flush);
+        if (j + 4 <= n) {
+          block4x4(pa, pb, out, add, i, j, kc, n, aRow, aCol, bRow, first, flush);
+          j += 4;
+        }
+        for (; j < n; j++) column4(pa, pb, out, add, i, j, kc, n, aRow, aCol, bRow, first, flush);
       }
-      for (; j < n; j++) column4(a, b, out, bias, i, j, k, n, aRow, aCol, bRow, flush);
-    }
+      p0 += kc;
+    } while (p0 < k);
   }
-  rowsTail(a, b, out, bias, i, m, 0, k, n, aRow, aCol, bRow, bCol, flush);
+  rowsTail(a, b, out, bias, blocked, m, 0, k, n, aRow, aCol, bRow, bCol, flush);
 }
 
 /**
@@ -49,10 +65,18 @@ export function matmulFlush(
  */
 @inline function block4x8(
   a: usize, b: usize, out: usize, bias: usize, i: i32, j: i32, k: i32, n: i32,
-  aRow: i32, aCol: i32, bRow: i32, flush: bool
+  aRow: i32, aCol: i32, bRow: i32, first: bool, flush: bool
 ): void {
+  const rowBytes = <usize>n << 2;
+  const o = out + ((<usize>i * <usize>n + <usize>j) << 2);
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  if (!first) {
+    c00 = v128.load(o); c01 = v128.load(o, 16);
+    c10 = v128.load(o + rowBytes); c11 = v128.load(o + rowBytes, 16);
+    c20 = v128.load(o + 2 * rowBytes); c21 = v128.load(o + 2 * rowBytes, 16);
+    c30 = v128.load(o + 3 * rowBytes); c31 = v128.load(o + 3 * rowBytes, 16);
+  }
   const rowStep = <usize>aRow << 2;
   const colStep = <usize>aCol << 2;
   const bStep = <usize>bRow << 2;
@@ -84,8 +108,6 @@ export function matmulFlush(
     c20 = vadd(c20, bias0, flush); c21 = vadd(c21, bias1, flush);
     c30 = vadd(c30, bias0, flush); c31 = vadd(c31, bias1, flush);
   }
-  const rowBytes = <usize>n << 2;
-  const o = out + ((<usize>i * <usize>n + <usize>j) << 2);
   v128.store(o, c00); v128.store(o, c01, 16);
   v128.store(o + rowBytes, c10); v128.store(o + rowBytes, c11, 16);
   v128.store(o + 2 * rowBytes, c20); v128.store(o + 2 * rowBytes, c21, 16);
@@ -95,9 +117,14 @@ export function matmulFlush(
 /** Rows i..i+3, columns j..j+3 of out: block4x8 with one vector of columns. */
 @inline function block4x4(
   a: usize, b: usize, out: usize, bias: usize, i: i32, j: i32, k: i32, n: i32,
-  aRow: i32, aCol: i32, bRow: i32, flush: bool
+  aRow: i32, aCol: i32, bRow: i32, first: bool, flush: bool
 ): void {
+  const rowBytes = <usize>n << 2;
+  const o = out + ((<usize>i * <usize>n + <usize>j) << 2);
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  if (!first) {
+    c0 = v128.load(o); c1 = v128.load(o + rowBytes); c2 = v128.load(o + 2 * rowBytes); c3 = v128.load(o + 3 * rowBytes);
+  }
   const rowStep = <usize>aRow << 2;
   const colStep = <usize>aCol << 2;
   const bStep = <usize>bRow << 2;
@@ -117,8 +144,6 @@ export function matmulFlush(
     c0 = vadd(c0, bias0, flush); c1 = vadd(c1, bias0, flush);
     c2 = vadd(c2, bias0, flush); c3 = vadd(c3, bias0, flush);
   }
-  const rowBytes = <usize>n << 2;
-  const o = out + ((<usize>i * <usize>n + <usize>j) << 2);
   v128.store(o, c0);
   v128.store(o + rowBytes, c1);
   v128.store(o + 2 * rowBytes, c2);
@@ -132,9 +157,17 @@ export function matmulFlush(
  */
 @inline function column4(
   a: usize, b: usize, out: usize, bias: usize, i: i32, j: i32, k: i32, n: i32,
-  aRow: i32, aCol: i32, bRow: i32, flush: bool
+  aRow: i32, aCol: i32, bRow: i32, first: bool, flush: bool
 ): void {
+  const rowBytes = <usize>n << 2;
+  const o = out + ((<usize>i * <usize>n + <usize>j) << 2);
   let acc = f32x4.splat(0);
+  if (!first) {
+    acc = v128.load32_lane(o, acc, 0);
+    acc = v128.load32_lane(o + rowBytes, acc, 1);
+    acc = v128.load32_lane(o + 2 * rowBytes, acc, 2);
+    acc = v128.load32_lane(o + 3 * rowBytes, acc, 3);
+  }
   const rowStep = <usize>aRow << 2;
   const colStep = <usize>aCol << 2;
   const bStep = <usize>bRow << 2;
@@ -155,8 +188,6 @@ export function matmulFlush(
     pb += bStep;
   }
   if (bias) acc = vadd(acc, flv(v128.load32_splat(bias + (<usize>j << 2)), flush), flush);
-  const rowBytes = <usize>n << 2;
-  const o = out + ((<usize>i * <usize>n + <usize>j) << 2);
   v128.store32_lane(o, acc, 0);
   v128.store32_lane(o + rowBytes, acc, 1);
   v128.store32_lane(o + 2 * rowBytes, acc, 2);

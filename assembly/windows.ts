@@ -4,6 +4,12 @@
 // (rows of cols, maps, channels or elements), so the threads' parts split anywhere.
 // A window is passed as its fields: maps, height, width, kernel, stride, pad and
 // dilation (rows, then columns), and the output's height and width.
+//
+// row2im and poolBackward scatter: they walk the outputs from the last to the first and
+// add each one's terms into the input positions it read, which gives every input
+// position its terms in the order the js reference gathers them (kernel row, then
+// kernel column, ascending: a later output reads a position through an earlier kernel
+// offset), while the outputs' rows are read in memory order.
 import { fl, fload, fadd, fsub, fmul, fdiv } from "./vocabulary";
 
 /** The input row of kernel offset r of output o, -1 in the padding. */
@@ -12,12 +18,19 @@ import { fl, fload, fadd, fsub, fmul, fdiv } from "./vocabulary";
   return at >= 0 && at < size ? at : -1;
 }
 
-/** The output whose kernel offset r reads input row h, -1 if none does. */
-@inline function window(h: i32, r: i32, stride: i32, pad: i32, dilation: i32, outSize: i32): i32 {
-  const t = h + pad - r * dilation;
-  if (t < 0 || t % stride != 0) return -1;
-  const o = t / stride;
-  return o < outSize ? o : -1;
+/** ceil(t / d) for d > 0. */
+@inline function ceilDiv(t: i32, d: i32): i32 {
+  return t > 0 ? (t + d - 1) / d : -(-t / d);
+}
+
+/** The first kernel offset of output o that reads inside the input (kernel offsets from 0). */
+@inline function firstInside(o: i32, stride: i32, pad: i32, dilation: i32): i32 {
+  return max(0, ceilDiv(pad - o * stride, dilation));
+}
+
+/** One past the last kernel offset of output o that reads inside the input (at most k). */
+@inline function endInside(o: i32, stride: i32, pad: i32, dilation: i32, size: i32, k: i32): i32 {
+  return min(k, ceilDiv(size + pad - o * stride, dilation));
 }
 
 /** Rows row0 .. row1 - 1 of cols (a row per output position (i, oh, ow)): a copy, no arithmetic. */
@@ -28,15 +41,22 @@ export function im2row(x: usize, cols: usize, row0: i32, row1: i32, maps: i32, h
     const i = row / (outH * outW);
     const oh = (row / outW) % outH;
     const ow = row % outW;
+    const q0 = firstInside(ow, sw, pw, dw);
+    const q1 = max(q0, endInside(ow, sw, pw, dw, width, kw));
+    const w0 = ow * sw - pw;
     for (let c = 0; c < maps; c++) {
       const map = (i * maps + c) * height;
       for (let r = 0; r < kh; r++) {
         const h = source(oh, r, sh, ph, dh, height);
-        for (let q = 0; q < kw; q++) {
-          const w = source(ow, q, sw, pw, dw, width);
-          store<f32>(at, h >= 0 && w >= 0 ? load<f32>(x + (<usize>((map + h) * width + w) << 2)) : 0);
-          at += 4;
+        if (h < 0) {
+          memory.fill(at, 0, <usize>kw << 2);
+          at += <usize>kw << 2;
+          continue;
         }
+        const line = x + (<usize>((map + h) * width + w0) << 2);
+        for (let q = 0; q < q0; q++, at += 4) store<f32>(at, 0);
+        for (let q = q0; q < q1; q++, at += 4) store<f32>(at, load<f32>(line + (<usize>(q * dw) << 2)));
+        for (let q = q1; q < kw; q++, at += 4) store<f32>(at, 0);
       }
     }
   }
@@ -53,27 +73,33 @@ export function row2imFlush(cols: usize, x: usize, map0: i32, map1: i32, maps: i
   row2imBody(cols, x, map0, map1, maps, height, width, kh, kw, sh, sw, ph, pw, dh, dw, outH, outW, true);
 }
 
-/** Maps map0 .. map1 - 1 of x (map = i * maps + c). */
+/** Maps map0 .. map1 - 1 of x (map = i * maps + c), scattered from the rows of cols, last row first. */
 @inline function row2imBody(cols: usize, x: usize, map0: i32, map1: i32, maps: i32, height: i32, width: i32, kh: i32, kw: i32,
   sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, outH: i32, outW: i32, flush: bool): void {
   const k = maps * kh * kw;
-  for (let m = map0; m < map1; m++) {
-    const i = m / maps;
-    const c = m % maps;
-    for (let h = 0; h < height; h++) {
-      for (let w = 0; w < width; w++) {
-        let acc: f32 = 0;
-        for (let r = 0; r < kh; r++) {
-          const oh = window(h, r, sh, ph, dh, outH);
-          if (oh < 0) continue;
-          for (let q = 0; q < kw; q++) {
-            const ow = window(w, q, sw, pw, dw, outW);
-            if (ow < 0) continue;
-            const at = <usize>(((i * outH + oh) * outW + ow) * k + (c * kh + r) * kw + q);
-            acc = fadd(acc, fload(cols + (at << 2), flush), flush);
+  const plane = height * width;
+  memory.fill(x + (<usize>(map0 * plane) << 2), 0, <usize>((map1 - map0) * plane) << 2);
+  for (let i = map0 / maps; i * maps < map1; i++) {
+    const c0 = max(map0 - i * maps, 0);
+    const c1 = min(map1 - i * maps, maps);
+    for (let oh = outH - 1; oh >= 0; oh--) {
+      const r0 = firstInside(oh, sh, ph, dh);
+      const r1 = endInside(oh, sh, ph, dh, height, kh);
+      for (let ow = outW - 1; ow >= 0; ow--) {
+        const q0 = firstInside(ow, sw, pw, dw);
+        const q1 = endInside(ow, sw, pw, dw, width, kw);
+        const row = cols + (<usize>(((i * outH + oh) * outW + ow) * k) << 2);
+        for (let c = c0; c < c1; c++) {
+          const map = x + (<usize>((i * maps + c) * plane) << 2);
+          for (let r = r0; r < r1; r++) {
+            const line = map + (<usize>((oh * sh - ph + r * dh) * width + ow * sw - pw) << 2);
+            const terms = row + (<usize>((c * kh + r) * kw) << 2);
+            for (let q = q0; q < q1; q++) {
+              const p = line + (<usize>(q * dw) << 2);
+              store<f32>(p, fadd(load<f32>(p), fload(terms + (<usize>q << 2), flush), flush));
+            }
           }
         }
-        store<f32>(x + (<usize>((m * height + h) * width + w) << 2), acc);
       }
     }
   }
@@ -136,29 +162,35 @@ export function poolFlush(x: usize, y: usize, indices: usize, map0: i32, map1: i
   for (let m = map0; m < map1; m++) {
     const map = x + (<usize>(m * height * width) << 2);
     for (let oh = 0; oh < outH; oh++) {
+      const r0 = firstInside(oh, sh, ph, 1);
+      const r1 = endInside(oh, sh, ph, 1, height, kh);
       for (let ow = 0; ow < outW; ow++) {
-        let best: f32 = 0;
-        let index = -1;
-        let acc: f32 = 0;
-        for (let r = 0; r < kh; r++) {
-          const h = source(oh, r, sh, ph, 1, height);
-          if (h < 0) continue;
-          for (let q = 0; q < kw; q++) {
-            const w = source(ow, q, sw, pw, 1, width);
-            if (w < 0) continue;
-            const v = fload(map + (<usize>(h * width + w) << 2), flush);
-            if (mode != MAX) acc = fadd(acc, v, flush);
-            else if (index < 0 || (!isNaN(best) && (isNaN(v) || v > best))) {
-              best = v;
-              index = h * width + w;
-            }
-          }
-        }
+        const q0 = firstInside(ow, sw, pw, 1);
+        const q1 = endInside(ow, sw, pw, 1, width, kw);
         const out = <usize>((m * outH + oh) * outW + ow) << 2;
         if (mode == MAX) {
+          // The first maximum in row-major order; a NaN wins and stays.
+          let best: f32 = 0;
+          let index = -1;
+          for (let r = r0; r < r1; r++) {
+            const h = oh * sh - ph + r;
+            for (let q = q0; q < q1; q++) {
+              const at = h * width + ow * sw - pw + q;
+              const v = fload(map + (<usize>at << 2), flush);
+              if (index < 0 || (best == best && (v != v || v > best))) {
+                best = v;
+                index = at;
+              }
+            }
+          }
           store<f32>(y + out, best);
           store<f32>(indices + out, <f32>index);
         } else {
+          let acc: f32 = 0;
+          for (let r = r0; r < r1; r++) {
+            const line = map + (<usize>((oh * sh - ph + r) * width + ow * sw - pw) << 2);
+            for (let q = q0; q < q1; q++) acc = fadd(acc, fload(line + (<usize>q << 2), flush), flush);
+          }
           store<f32>(y + out, fdiv(acc, divisor(oh, ow, height, width, kh, kw, sh, sw, ph, pw, mode), flush));
         }
       }
@@ -177,28 +209,35 @@ export function poolBackwardFlush(dy: usize, dx: usize, indices: usize, map0: i3
   poolBackwardBody(dy, dx, indices, map0, map1, height, width, kh, kw, sh, sw, ph, pw, outH, outW, mode, true);
 }
 
+/** Maps map0 .. map1 - 1 of dx, scattered from the outputs, last first. */
 @inline function poolBackwardBody(dy: usize, dx: usize, indices: usize, map0: i32, map1: i32, height: i32, width: i32, kh: i32,
   kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, outH: i32, outW: i32, mode: i32, flush: bool): void {
+  const plane = height * width;
+  memory.fill(dx + (<usize>(map0 * plane) << 2), 0, <usize>((map1 - map0) * plane) << 2);
   for (let m = map0; m < map1; m++) {
-    for (let h = 0; h < height; h++) {
-      for (let w = 0; w < width; w++) {
-        let acc: f32 = 0;
-        for (let r = 0; r < kh; r++) {
-          const oh = window(h, r, sh, ph, 1, outH);
-          if (oh < 0) continue;
-          for (let q = 0; q < kw; q++) {
-            const ow = window(w, q, sw, pw, 1, outW);
-            if (ow < 0) continue;
-            const out = <usize>((m * outH + oh) * outW + ow) << 2;
-            if (mode == MAX) {
-              if (load<f32>(indices + out) == <f32>(h * width + w)) acc = fadd(acc, fload(dy + out, flush), flush);
-            } else {
-              const d = divisor(oh, ow, height, width, kh, kw, sh, sw, ph, pw, mode);
-              acc = fadd(acc, fdiv(fload(dy + out, flush), d, flush), flush);
-            }
+    const map = dx + (<usize>(m * plane) << 2);
+    for (let oh = outH - 1; oh >= 0; oh--) {
+      const r0 = firstInside(oh, sh, ph, 1);
+      const r1 = endInside(oh, sh, ph, 1, height, kh);
+      for (let ow = outW - 1; ow >= 0; ow--) {
+        const out = <usize>((m * outH + oh) * outW + ow) << 2;
+        if (mode == MAX) {
+          const index = <i32>load<f32>(indices + out);
+          if (index < 0) continue;
+          const p = map + (<usize>index << 2);
+          store<f32>(p, fadd(load<f32>(p), fload(dy + out, flush), flush));
+          continue;
+        }
+        const q0 = firstInside(ow, sw, pw, 1);
+        const q1 = endInside(ow, sw, pw, 1, width, kw);
+        const term = fdiv(fload(dy + out, flush), divisor(oh, ow, height, width, kh, kw, sh, sw, ph, pw, mode), flush);
+        for (let r = r0; r < r1; r++) {
+          const line = map + (<usize>((oh * sh - ph + r) * width + ow * sw - pw) << 2);
+          for (let q = q0; q < q1; q++) {
+            const p = line + (<usize>q << 2);
+            store<f32>(p, fadd(load<f32>(p), term, flush));
           }
         }
-        store<f32>(dx + (<usize>((m * height + h) * width + w) << 2), acc);
       }
     }
   }
@@ -259,11 +298,20 @@ export function batchNormFlush(x: usize, mean: usize, invStd: usize, scale: usiz
 /** Elements e0 .. e1 - 1. */
 @inline function batchNormBody(x: usize, mean: usize, invStd: usize, scale: usize, bias: usize, y: usize, e0: i32, e1: i32,
   channels: i32, positions: i32, flush: bool): void {
-  for (let e = e0; e < e1; e++) {
+  let e = e0;
+  while (e < e1) {
+    // The run of elements of one (sample, channel) from e.
     const c = <usize>((e / positions) % channels) << 2;
-    const at = <usize>e << 2;
-    const xhat = fmul(fsub(fload(x + at, flush), fload(mean + c, flush), flush), fload(invStd + c, flush), flush);
-    store<f32>(y + at, fadd(fmul(xhat, fload(scale + c, flush), flush), fload(bias + c, flush), flush));
+    const end = min(e1, (e / positions + 1) * positions);
+    const m = fload(mean + c, flush);
+    const is = fload(invStd + c, flush);
+    const sc = fload(scale + c, flush);
+    const b = fload(bias + c, flush);
+    for (; e < end; e++) {
+      const at = <usize>e << 2;
+      const xhat = fmul(fsub(fload(x + at, flush), m, flush), is, flush);
+      store<f32>(y + at, fadd(fmul(xhat, sc, flush), b, flush));
+    }
   }
 }
 
@@ -278,15 +326,24 @@ export function batchNormBackwardFlush(x: usize, dy: usize, mean: usize, invStd:
   batchNormBackwardBody(x, dy, mean, invStd, scale, dscale, dbias, dx, e0, e1, channels, positions, count, true);
 }
 
+/** Elements e0 .. e1 - 1. */
 @inline function batchNormBackwardBody(x: usize, dy: usize, mean: usize, invStd: usize, scale: usize, dscale: usize,
   dbias: usize, dx: usize, e0: i32, e1: i32, channels: i32, positions: i32, count: f32, flush: bool): void {
-  for (let e = e0; e < e1; e++) {
+  let e = e0;
+  while (e < e1) {
+    // The run of elements of one (sample, channel) from e.
     const c = <usize>((e / positions) % channels) << 2;
-    const at = <usize>e << 2;
+    const end = min(e1, (e / positions + 1) * positions);
     const is = fload(invStd + c, flush);
-    const xhat = fmul(fsub(fload(x + at, flush), fload(mean + c, flush), flush), is, flush);
-    const centered = fsub(fsub(fload(dy + at, flush), fdiv(fload(dbias + c, flush), count, flush), flush),
-      fmul(xhat, fdiv(fload(dscale + c, flush), count, flush), flush), flush);
-    store<f32>(dx + at, fmul(centered, fmul(fload(scale + c, flush), is, flush), flush));
+    const m = fload(mean + c, flush);
+    const meanDy = fdiv(fload(dbias + c, flush), count, flush);
+    const meanDyXhat = fdiv(fload(dscale + c, flush), count, flush);
+    const factor = fmul(fload(scale + c, flush), is, flush);
+    for (; e < end; e++) {
+      const at = <usize>e << 2;
+      const xhat = fmul(fsub(fload(x + at, flush), m, flush), is, flush);
+      const centered = fsub(fsub(fload(dy + at, flush), meanDy, flush), fmul(xhat, meanDyXhat, flush), flush);
+      store<f32>(dx + at, fmul(centered, factor, flush));
+    }
   }
 }
