@@ -84,6 +84,7 @@ export default defineConfig({
         resolve: { alias: { "portable-optim": new URL("./src/index.ts", import.meta.url).pathname } },
         test: {
           name: "browser",
+          provide: { glStack: stack },
           include: [...shared, "test/browser/**/*.test.ts"],
           testTimeout: 300_000,
           hookTimeout: 300_000,

@@ -1,15 +1,42 @@
 // Shared by the Node and browser suites: the devices under test, bit comparison,
 // ULP distance, and a small training run used by several suites.
-import { expect } from "vitest";
+import { expect, inject } from "vitest";
 import {
   init, Sequential, WebGL2Device, ulpDistance, type Device, Linear, Activation, relu, tanh, sigmoid, RMSPropGraves, MSE, gpuarray, randn,
   type DeviceName, type Module, type Optimizer, type Precision,
 } from "../src/index.js";
 
-/** Devices every parameterized suite runs on here: the WASM builds and js in Node, plus webgl2 in a browser. */
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** The browser suite's GL stack (GL_STACK, see test/glStacks.ts), provided by vitest.config.ts. */
+    glStack: string;
+  }
+}
+
+const inBrowser = typeof window !== "undefined";
+
+/** The GL stack the browser suite runs on (swiftshader, llvmpipe, lavapipe, softpipe); undefined in Node. */
+export const GL_STACK: string | undefined = inBrowser ? inject("glStack") : undefined;
+
+/**
+ * Devices every parameterized suite runs on here: the WASM builds and js in Node, plus
+ * webgl2 in a browser. On Chromium's other GL stacks (llvmpipe, lavapipe) only webgl2: the
+ * WASM builds and js run there on the same V8 as in the default-stack run, so running them
+ * again would test nothing new. Firefox (softpipe) runs them all: SpiderMonkey is another engine.
+ */
 export function devicesUnderTest(): DeviceName[] {
-  const inBrowser = typeof window !== "undefined";
-  return inBrowser ? ["webgl2", "wasm-simd", "wasm", "js"] : ["wasm-simd", "wasm", "js"];
+  if (!inBrowser) return ["wasm-simd", "wasm", "js"];
+  return GL_STACK === "llvmpipe" || GL_STACK === "lavapipe" ? ["webgl2"] : ["webgl2", "wasm-simd", "wasm", "js"];
+}
+
+/**
+ * How many repetitions of a long loop (random cases, training steps) a suite runs on
+ * `device`: `n`, but a fifth on webgl2 under softpipe, which rasterizes every pass on one
+ * CPU thread without LLVM and takes about five times as long as the other stacks (its full
+ * count ran past the test timeout). The shorter loop runs the same kernels and compilers.
+ */
+export function repetitions(n: number, device: DeviceName): number {
+  return GL_STACK === "softpipe" && device === "webgl2" ? Math.ceil(n / 5) : n;
 }
 
 const u32 = (a: Float32Array) => new Uint32Array(a.buffer, a.byteOffset, a.length);

@@ -1,7 +1,7 @@
-import { describe, it, expect, beforeAll } from "vitest";
+import { describe, it, expect } from "vitest";
 import { getDevice, rmspropGravesKer, reference, DeviceArray, Random, randn, GRAVES_DEFAULTS } from "../src/index.js";
 import { gravesScalars } from "../src/optimizers/RMSPropGraves.js";
-import { devicesUnderTest, expectSameBits } from "./helpers.js";
+import { devicesUnderTest, expectSameBits, repetitions } from "./helpers.js";
 
 const STEPS = 100;
 const LENGTHS = [0, 1, 3, 4, 5, 1023, 1_048_579];
@@ -36,34 +36,41 @@ interface Run {
   d: Float32Array;
 }
 
-describe.each(LENGTHS)("rmspropGravesKer, length %i, 100 steps", (length) => {
+describe.each(LENGTHS)("rmspropGravesKer, length %i", (length) => {
   const pool = gradientPool(length, length + 1);
   const initial = randn([length], 7);
-  let expected: Run;
+  const expected = new Map<number, Run>();
 
-  beforeAll(() => {
+  /** The js reference after `steps` steps, computed once per step count. */
+  function expectedAfter(steps: number): Run {
+    const known = expected.get(steps);
+    if (known) return known;
     const w = initial.slice();
     const mg = new Float32Array(length);
     const ms = new Float32Array(length);
     const d = new Float32Array(length);
     const s = gravesScalars({ ...GRAVES_DEFAULTS, ...HYPER });
-    for (let step = 0; step < STEPS; step++) reference.elementwise("rmspropGraves", { param: w, grad: gradientAt(pool, length, step), mg, ms, delta: d }, s);
-    expected = { w, mg, ms, d };
-  });
+    for (let step = 0; step < steps; step++) reference.elementwise("rmspropGraves", { param: w, grad: gradientAt(pool, length, step), mg, ms, delta: d }, s);
+    const run = { w, mg, ms, d };
+    expected.set(steps, run);
+    return run;
+  }
 
-  it.each(devicesUnderTest())("is bit-identical to the js reference on %s", async (name) => {
+  it.each(devicesUnderTest().map((name) => [repetitions(STEPS, name), name] as const))(
+    "%i steps are bit-identical to the js reference on %s", async (steps, name) => {
     const device = await getDevice(name);
     const [w, g, mg, ms, d] = [0, 1, 2, 3, 4].map(() => DeviceArray.allocate(device, [length]));
     w.set(initial);
-    for (let step = 0; step < STEPS; step++) {
+    for (let step = 0; step < steps; step++) {
       g.set(gradientAt(pool, length, step));
       rmspropGravesKer(w, g, mg, ms, d, HYPER);
     }
-    expectSameBits(mg.get(), expected.mg, "mg");
-    expectSameBits(ms.get(), expected.ms, "ms");
-    expectSameBits(d.get(), expected.d, "delta");
-    expectSameBits(w.get(), expected.w, "param");
-    if (length > 0) expect(expected.w.some((v, i) => v !== initial[i])).toBe(true);
+    const want = expectedAfter(steps);
+    expectSameBits(mg.get(), want.mg, "mg");
+    expectSameBits(ms.get(), want.ms, "ms");
+    expectSameBits(d.get(), want.d, "delta");
+    expectSameBits(w.get(), want.w, "param");
+    if (length > 0) expect(want.w.some((v, i) => v !== initial[i])).toBe(true);
     for (const a of [w, g, mg, ms, d]) a.dispose();
   });
 });
