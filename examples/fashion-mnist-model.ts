@@ -1,23 +1,63 @@
-// The Fashion-MNIST example's model and training loop, shared by examples/fashion-mnist.ts
-// and the browser test that trains it on webgl2 (test/browser/fashionMnist.test.ts).
+// The Fashion-MNIST example's models and training loop, shared by examples/fashion-mnist.ts
+// and the browser test that trains them on webgl2 (test/browser/fashionMnist.test.ts).
 import {
-  gpuarray, Sequential, Linear, Activation, relu, Dropout, CrossEntropy, RMSPropGraves, Random, type ImageSet, type Trace,
+  gpuarray, Sequential, Linear, Activation, relu, Dropout, CrossEntropy, RMSPropGraves, Random,
+  Conv2D, MaxPool2D, BatchNorm2D, Flatten, type ImageSet, type Module, type Trace,
 } from "portable-optim";
 
 export const PIXELS = 784;
 
-/** 784-256-10, relu, Dropout 0.2, softmax cross-entropy, RMSPropGraves on global state; every seed fixed. */
-export function classifier(batch: number) {
-  const net = new Sequential([
-    new Linear(PIXELS, 256, { seed: 1 }),
-    new Activation(relu),
-    new Dropout({ p: 0.2, seed: 2 }),
-    new Linear(256, 10, { seed: 3 }),
-  ]);
-  const optimizer = new RMSPropGraves({ learnRate: 1e-4 });
+/** The example's two models. */
+export type ModelName = "mlp" | "cnn";
+
+interface Model {
+  net: Module;
+  /** One image's shape as the net takes it. */
+  image: number[];
+  learnRate: number;
+  /** Images per forward pass when testing (the CNN's patches of 1,000 images would take 300 MB). */
+  testChunk: number;
+}
+
+const MODELS: Record<ModelName, () => Model> = {
+  /** 784-256-10, relu, Dropout 0.2. */
+  mlp: () => ({
+    net: new Sequential([
+      new Linear(PIXELS, 256, { seed: 1 }),
+      new Activation(relu),
+      new Dropout({ p: 0.2, seed: 2 }),
+      new Linear(256, 10, { seed: 3 }),
+    ]),
+    image: [PIXELS], learnRate: 1e-4, testChunk: 1000,
+  }),
+  /**
+   * TF.js's MNIST CNN (conv 5×5 → max-pool → conv 5×5 → max-pool → dense) with twice its
+   * maps, "same" padding and BatchNorm2D after each convolution.
+   */
+  cnn: () => ({
+    net: new Sequential([
+      new Conv2D(1, 16, 5, { pad: 2, seed: 1 }),
+      new BatchNorm2D(16, { seed: 2 }),
+      new Activation(relu),
+      new MaxPool2D(2, 2),
+      new Conv2D(16, 32, 5, { pad: 2, seed: 3 }),
+      new BatchNorm2D(32, { seed: 4 }),
+      new Activation(relu),
+      new MaxPool2D(2, 2),
+      new Flatten(),
+      new Linear(32 * 7 * 7, 10, { seed: 5 }),
+    ]),
+    image: [1, 28, 28], learnRate: 1e-3, testChunk: 100,
+  }),
+};
+
+/** The model, softmax cross-entropy, RMSPropGraves on global state; every seed fixed. */
+export function classifier(batch: number, name: ModelName = "mlp") {
+  const { net, image, learnRate, testChunk } = MODELS[name]();
+  const optimizer = new RMSPropGraves({ learnRate });
   optimizer.setupOn(net, { useGlobalState: true });
   const loss = new CrossEntropy();
-  const data = gpuarray.zeros([batch, PIXELS]);
+  const data = gpuarray.zeros([batch, ...image]);
   const rows = new Float32Array(batch * PIXELS);
   const labels = new Int32Array(batch);
   const random = new Random(4);
@@ -58,19 +98,20 @@ export function classifier(batch: number) {
       }
       return sum / steps;
     },
-    /** Test accuracy in evaluation mode (no dropout), in batches of 1000. */
-    accuracy(test: ImageSet): number {
+    /** Test accuracy in evaluation mode (no dropout, BatchNorm2D's running statistics). */
+    accuracy(test: ImageSet, count = test.count): number {
+      if (count % testChunk !== 0) throw new Error(`test images: ${count} is not a multiple of ${testChunk}`);
       net.evalMode();
-      const chunk = 1000;
-      const images = gpuarray.zeros([chunk, PIXELS]);
+      const chunk = testChunk;
+      const images = gpuarray.zeros([chunk, ...image]);
       let wrong = 0;
-      for (let start = 0; start < test.count; start += chunk) {
+      for (let start = 0; start < count; start += chunk) {
         images.set(test.images.subarray(start * PIXELS, (start + chunk) * PIXELS));
         wrong += Math.round(chunk * loss.validate(net.forward(images), test.labels.subarray(start, start + chunk)));
       }
       images.dispose();
       net.trainMode();
-      return 1 - wrong / test.count;
+      return 1 - wrong / count;
     },
     /** Every variable's float32 values, in the net's order. */
     weights: (): Float32Array[] => [...net.getVarTable().keys()].map((v) => v.data.get()),

@@ -60,8 +60,22 @@ describe("examples", () => {
     ];
     const results = (lines: string[]) => lines.filter((l) => /^(test accuracy|weights fingerprint):/.test(l));
     expect(results(outputs[0])).toHaveLength(2);
-    expect(outputs[0][0]).toBe("device: wasm-simd (1 thread), 1024 training images, batch 64, 1 epochs");
+    expect(outputs[0][0]).toBe("mlp, device: wasm-simd (1 thread), 1024 training images, batch 64, 1 epochs");
     expect(outputs[0][1]).toMatch(/^epoch 1: \d+ samples\/s, error \d\.\d{4}, test accuracy \d+\.\d\d%$/);
+    for (const output of outputs) expect(results(output)).toEqual(results(outputs[0]));
+  });
+
+  it("fashion-mnist --model cnn: the same accuracy and weights fingerprint on wasm-simd (1 and 2 threads), wasm and js", () => {
+    const short = ["--model", "cnn", "--epochs", "1", "--limit", "256", "--test-limit", "500"];
+    const outputs = [
+      run(bin("tsx"), ["examples/fashion-mnist.ts", "--device", "wasm-simd", "--threads", "1", ...short]),
+      run(bin("tsx"), ["examples/fashion-mnist.ts", "--device", "wasm-simd", "--threads", "2", ...short]),
+      run(bin("tsx"), ["examples/fashion-mnist.ts", "--device", "wasm", ...short]),
+      run(bin("tsx"), ["examples/fashion-mnist.ts", "--device", "js", ...short]),
+    ];
+    const results = (lines: string[]) => lines.filter((l) => /^(test accuracy|weights fingerprint):/.test(l));
+    expect(outputs[0][0]).toBe("cnn, device: wasm-simd (1 thread), 256 training images, batch 64, 1 epochs");
+    expect(results(outputs[0])).toHaveLength(2);
     for (const output of outputs) expect(results(output)).toEqual(results(outputs[0]));
   });
 
