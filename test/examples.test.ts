@@ -103,6 +103,13 @@ describe("examples", () => {
     expect(accuracy).toBeGreaterThanOrEqual(88);
   });
 
+  it("fashion-mnist --model cnn: the whole training set for 3 epochs reaches 90% test accuracy", () => {
+    const output = run(bin("tsx"), ["examples/fashion-mnist.ts", "--device", "wasm-simd", "--model", "cnn", "--epochs", "3"]);
+    expect(output.filter((l) => l.startsWith("epoch "))).toHaveLength(3);
+    const accuracy = Number(output.find((l) => l.startsWith("test accuracy:"))!.match(/([\d.]+)%/)![1]);
+    expect(accuracy).toBeGreaterThanOrEqual(90);
+  }, 600_000); // about 2.5 minutes on this machine's two threads; more when other suites share them
+
   it("Deno 2 runs the built package and prints Node's numbers bit for bit", () => {
     const fromDeno = deno("seed", "wasm-simd");
     const fromNode = node("seed", "wasm-simd");
