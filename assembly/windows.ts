@@ -133,17 +133,12 @@ export function transposeFlush(x: usize, y: usize, bias: usize, batch0: i32, bat
 const MAX = 0;
 const AVG_NO_PAD = 2;
 
-/** The divisor of window (oh, ow) of an average: its size, or its cells inside the input. */
-@inline function divisor(oh: i32, ow: i32, height: i32, width: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32,
-  mode: i32): f32 {
-  if (mode != AVG_NO_PAD) return <f32>(kh * kw);
-  let count = 0;
-  for (let r = 0; r < kh; r++) {
-    for (let q = 0; q < kw; q++) {
-      if (source(oh, r, sh, ph, 1, height) >= 0 && source(ow, q, sw, pw, 1, width) >= 0) count++;
-    }
-  }
-  return <f32>count;
+/**
+ * The divisor of an average over a window whose inside spans kernel rows [r0, r1) and
+ * columns [q0, q1): its size, or (avgNoPad) its cells inside the input.
+ */
+@inline function divisor(r0: i32, r1: i32, q0: i32, q1: i32, kh: i32, kw: i32, mode: i32): f32 {
+  return <f32>(mode == AVG_NO_PAD ? max(0, r1 - r0) * max(0, q1 - q0) : kh * kw);
 }
 
 export function pool(x: usize, y: usize, indices: usize, map0: i32, map1: i32, height: i32, width: i32, kh: i32, kw: i32,
@@ -191,7 +186,7 @@ export function poolFlush(x: usize, y: usize, indices: usize, map0: i32, map1: i
             const line = map + (<usize>((oh * sh - ph + r) * width + ow * sw - pw) << 2);
             for (let q = q0; q < q1; q++) acc = fadd(acc, fload(line + (<usize>q << 2), flush), flush);
           }
-          store<f32>(y + out, fdiv(acc, divisor(oh, ow, height, width, kh, kw, sh, sw, ph, pw, mode), flush));
+          store<f32>(y + out, fdiv(acc, divisor(r0, r1, q0, q1, kh, kw, mode), flush));
         }
       }
     }
@@ -230,7 +225,7 @@ export function poolBackwardFlush(dy: usize, dx: usize, indices: usize, map0: i3
         }
         const q0 = firstInside(ow, sw, pw, 1);
         const q1 = endInside(ow, sw, pw, 1, width, kw);
-        const term = fdiv(fload(dy + out, flush), divisor(oh, ow, height, width, kh, kw, sh, sw, ph, pw, mode), flush);
+        const term = fdiv(fload(dy + out, flush), divisor(r0, r1, q0, q1, kh, kw, mode), flush);
         for (let r = r0; r < r1; r++) {
           const line = map + (<usize>((oh * sh - ph + r) * width + ow * sw - pw) << 2);
           for (let q = q0; q < q1; q++) {
