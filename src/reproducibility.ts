@@ -10,6 +10,10 @@ import { CrossEntropy } from "./costs/CrossEntropy.js";
 import { Activation } from "./modules/Activation.js";
 import { Dropout } from "./modules/Dropout.js";
 import { Add, Graph } from "./modules/Graph.js";
+import { Conv2D } from "./modules/Conv2D.js";
+import { BatchNorm2D } from "./modules/BatchNorm2D.js";
+import { AvgPool2D, MaxPool2D } from "./modules/Pool2D.js";
+import { Flatten } from "./modules/Reshape.js";
 import { dropoutKeys, keepThreshold } from "./kernels/random.js";
 import { RMSPropGraves } from "./optimizers/RMSPropGraves.js";
 import { OPTIMIZERS, type OptimizerName } from "./optimizers/index.js";
@@ -252,11 +256,47 @@ export const graphCheck: Check = async (device) => {
   }
 };
 
+/**
+ * A small convolutional classifier trained 10 steps: Conv2D (pad 1) → BatchNorm2D → relu →
+ * MaxPool2D → Conv2D (stride 2, dilation 2) → AvgPool2D (stride 1) → Flatten → Linear,
+ * softmax cross-entropy, RMSPropGraves; every error, the final weights and BatchNorm2D's
+ * running statistics.
+ */
+export const convolutionCheck: Check = async (device) => {
+  await init(currentAgain(device));
+  const net = new Sequential([
+    new Conv2D(2, 4, 3, { pad: 1, seed: 81 }), new BatchNorm2D(4, { seed: 82 }), new Activation("relu"), new MaxPool2D(2, 2),
+    new Conv2D(4, 6, 3, { stride: 2, pad: 2, dilation: 2, seed: 83 }), new AvgPool2D(2, 1), new Flatten(),
+    new Linear(6 * 2 * 2, 5, { seed: 84 }),
+  ]);
+  const optimizer = new RMSPropGraves({ learnRate: 0.01 });
+  optimizer.setupOn(net, { useGlobalState: true });
+  const loss = new CrossEntropy();
+  const data = gpuarray.toGpu(randn([4 * 2 * 11 * 11], 85), [4, 2, 11, 11]);
+  const labels = [0, 3, 1, 4];
+  try {
+    const errors = Float32Array.from({ length: 10 }, () => {
+      const [error, grad] = loss.compute(net.forward(data), labels);
+      optimizer.zeroGradParams();
+      net.backward(grad, { updGrad: false });
+      optimizer.update();
+      return error;
+    });
+    return {
+      errors, ...Object.fromEntries([...net.getVarTable()].map(([v, [name]]) => [name, v.data.get()])),
+      ...Object.fromEntries([...net.getAttrTable()].map(([name, array]) => [name, array.get()])),
+    };
+  } finally {
+    for (const thing of [data, optimizer, net, loss]) thing.dispose();
+  }
+};
+
 const CHECKS: Record<string, Check> = {
   ...Object.fromEntries(Object.keys(OPTIMIZERS).map((name) => [`${name}, 100 steps`, updateCheck(name as OptimizerName)])),
   ...passChecks,
   "seed example": seedExample,
   "graph with a fan-in": graphCheck,
+  "convolution net": convolutionCheck,
 };
 
 function compare(check: string, device: DeviceName, got: Arrays, reference: Arrays): ReproducibilityRow[] {

@@ -1,17 +1,21 @@
-// 10,000 training steps (a fifth on softpipe's webgl2) leave device memory flat, and dispose() gives it all back.
-import { describe, it, expect } from "vitest";
-import { init, WasmDevice, WebGL2Device, type Device } from "../src/index.js";
+// 10,000 training steps (a fifth on softpipe's webgl2) leave device memory flat, and dispose() gives it all back;
+// a CNN training step allocates nothing after the first.
+import { describe, it, expect, vi } from "vitest";
+import {
+  init, WasmDevice, WebGL2Device, type Device, Sequential, Conv2D, BatchNorm2D, Activation, relu, MaxPool2D, Flatten, Linear,
+  RMSPropGraves, CrossEntropy, gpuarray, randn,
+} from "../src/index.js";
 import { seedSetup } from "../src/reproducibility.js";
 import { devicesUnderTest, repetitions } from "./helpers.js";
 
 /** What a device holds: WebAssembly bytes in use and memory size, or live textures. js arrays are garbage-collected. */
-function holdings(device: Device): Record<string, number> {
+function holdings(device: Device, { releaseCaches = true } = {}): Record<string, number> {
   if (device instanceof WasmDevice) {
     const { usedBytes, memoryBytes } = device.memoryUsage();
     return { usedBytes, memoryPages: memoryBytes / 65536 };
   }
   if (device instanceof WebGL2Device) {
-    device.releaseCaches();
+    if (releaseCaches) device.releaseCaches();
     return { textures: device.textureCount };
   }
   throw new Error(`no memory counter for ${device.name}`);
@@ -30,5 +34,50 @@ describe.each(devicesUnderTest().filter((d) => d !== "js"))("no leaks on %s", (n
     expect(holdings(device)).toEqual(afterOne);
     seed.dispose();
     expect(holdings(device)).toEqual(start);
+  });
+});
+
+describe.each(devicesUnderTest())("a CNN training step allocates nothing after the first, on %s", (name) => {
+  it("the Fashion-MNIST example's CNN at batch 64: no allocate() call and the same device memory over steps 2 and 3", async () => {
+    const device = await init({ device: name });
+    // The example's CNN (examples/fashion-mnist-model.ts), built here from the source tree.
+    const net = new Sequential([
+      new Conv2D(1, 16, 5, { pad: 2, seed: 1 }), new BatchNorm2D(16, { seed: 2 }), new Activation(relu), new MaxPool2D(2, 2),
+      new Conv2D(16, 32, 5, { pad: 2, seed: 3 }), new BatchNorm2D(32, { seed: 4 }), new Activation(relu), new MaxPool2D(2, 2),
+      new Flatten(), new Linear(32 * 7 * 7, 10, { seed: 5 }),
+    ]);
+    const optimizer = new RMSPropGraves({ learnRate: 1e-3 });
+    optimizer.setupOn(net, { useGlobalState: true });
+    const loss = new CrossEntropy();
+    const data = gpuarray.zeros([64, 1, 28, 28]);
+    const images = randn([64 * 784], 5);
+    const labels = Int32Array.from({ length: 64 }, (_, i) => (i * 7) % 10);
+    const step = () => {
+      data.set(images);
+      const [, grad] = loss.compute(net.forward(data), labels, { queryError: false });
+      optimizer.zeroGradParams();
+      net.backward(grad, { updGrad: false });
+      optimizer.update();
+    };
+    const allocate = vi.spyOn(device, "allocate");
+    try {
+      step();
+      const first = allocate.mock.calls.length;
+      expect(first, "the first step allocates its outputs and patches").toBeGreaterThan(0);
+      // js arrays are garbage-collected: allocate() is its only counter.
+      const counters = () => (name === "js" ? {} : holdings(device, { releaseCaches: false }));
+      const held = counters();
+      step();
+      step();
+      expect(allocate.mock.calls.length - first, "allocate() calls after the first step").toBe(0);
+      expect(counters()).toEqual(held);
+      if (device instanceof WasmDevice) {
+        const { usedBytes, memoryBytes } = device.memoryUsage();
+        console.log(`CNN step on ${name}: ${(usedBytes / 2 ** 20).toFixed(1)} MiB in use, memory ${(memoryBytes / 2 ** 20).toFixed(1)} MiB`);
+      }
+    } finally {
+      allocate.mockRestore();
+      for (const thing of [data, optimizer, net, loss]) thing.dispose();
+    }
   });
 });
