@@ -9,7 +9,7 @@ import { renderAll } from "../src/kernels/render/index.js";
 import { renderAssemblyScript } from "../src/kernels/render/assemblyscript.js";
 import { DEFINITIONS } from "../src/kernels/index.js";
 import { EXP_COEFFICIENTS, LN2_HI, LN2_LO, LOG2E, LOG_COEFFICIENTS, TANH_COEFFICIENTS } from "../src/kernels/math.js";
-import { allArrays, float32Bits } from "../src/kernels/vocabulary.js";
+import { add, allArrays, elementwise, float32Bits } from "../src/kernels/vocabulary.js";
 import { Random, reference, ulpDistance } from "../src/index.js";
 import { dropOperation, evaluateJs, runJs } from "./renderedKernels.js";
 import { expectSameBits } from "./helpers.js";
@@ -22,6 +22,17 @@ describe("kernel definitions", () => {
     expect(files.size).toBe(4 + Object.keys(DEFINITIONS).length); // js, AssemblyScript, their math modules; a pass each
     for (const [path, text] of files) {
       expect(readFileSync(`${root}/${path}`, "utf8"), `${path} is stale or was edited by hand: run npm run render`).toBe(text);
+    }
+  });
+
+  it("a definition whose array or scalar name would collide with a renderer's identifiers is refused", () => {
+    const define = (array: string, scalar: string) => elementwise("probe", { doc: "y = x + s",
+      inputs: [array], outputs: ["y"], scalars: [scalar], body: (a, s) => ({ y: add(a[array], s[scalar]) }),
+    });
+    expect(() => define("x", "scale")).not.toThrow();
+    for (const [array, scalar] of [["x", "count"], ["out", "scale"], ["x", "zero"], ["result", "scale"], ["new", "scale"],
+      ["x", "Scale"], ["x_1", "scale"]]) {
+      expect(() => define(array, scalar), `${array}, ${scalar}`).toThrow(/kernel probe: ".+" cannot name an array or scalar/);
     }
   });
 

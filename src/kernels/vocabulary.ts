@@ -144,6 +144,19 @@ export const MAX_WRITTEN = 4;
 /** Runs of elements (see Run in src/runtime/Device.ts) one webgl2 draw call takes; more are drawn in several calls. */
 export const MAX_RUNS = 32;
 
+/**
+ * Names no array or scalar of a definition may have: the renderers derive identifiers from
+ * them (GLSL uniforms u_NAME and u_NAMEOffset, a macro NAME in upper case; JavaScript
+ * parameters NAME), which would collide with glsl/common.glsl's uniforms (u_count,
+ * u_outOffset, u_outShift, u_zero: an array `out` binds u_outOffset), the runs' uniforms
+ * (u_runs, u_runEnd), its macros (OPERAND, RESULT, GATHER, ADD_ROW) or a JavaScript word.
+ */
+const RESERVED = new Set(["count", "out", "outOffset", "outShift", "zero", "runs", "runEnd", "operand", "result", "gather",
+  "arguments", "await", "break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do",
+  "else", "enum", "eval", "export", "extends", "false", "finally", "for", "function", "if", "implements", "import", "in",
+  "instanceof", "interface", "let", "new", "null", "package", "private", "protected", "public", "return", "static",
+  "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void", "while", "with", "yield"]);
+
 /** Builds a definition: the body runs once here, on symbolic arrays and scalars. */
 export function elementwise<I extends string = never, U extends string = never, O extends string = never,
   S extends string = never>(name: string, spec: DefinitionSpec<I, U, O, S>): ElementwiseDefinition<I, U, O, S> {
@@ -153,6 +166,12 @@ export function elementwise<I extends string = never, U extends string = never, 
   const scalars = spec.scalars ?? [];
   const names = [...inputs, ...updates, ...outputs, ...scalars];
   if (new Set(names).size !== names.length) throw new Error(`kernel ${name}: a name is used twice in ${names.join(", ")}`);
+  for (const used of names) {
+    if (!/^[a-z][A-Za-z0-9]*$/.test(used) || RESERVED.has(used)) {
+      throw new Error(`kernel ${name}: ${JSON.stringify(used)} cannot name an array or scalar; expected a lowerCamelCase ` +
+        `identifier other than ${[...RESERVED].slice(0, 8).join(", ")} and JavaScript's reserved words`);
+    }
+  }
   if (updates.length + outputs.length === 0 || updates.length + outputs.length > MAX_WRITTEN) {
     throw new Error(`kernel ${name} writes ${updates.length + outputs.length} arrays; expected 1 to ${MAX_WRITTEN}`);
   }
