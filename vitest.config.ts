@@ -42,13 +42,14 @@ function adamRatesInNode(): number[] {
 
 /**
  * Runs in the Vitest Node process for a browser test: the Fashion-MNIST example's `model`
- * for one epoch over the first `limit` training images on wasm-simd (tested on the first
+ * at `batch` for one epoch over the first `limit` training images on wasm-simd (tested on the first
  * 1,000 test images), and those images' pixels (base64) and labels from Debian's files, for
  * the page to train on.
  */
-async function fashionMnistInNode(_context: unknown, limit: number, model: "mlp" | "cnn" = "mlp") {
+async function fashionMnistInNode(_context: unknown, limit: number, model: "mlp" | "cnn", batch: number) {
   const lines = execFileSync("node_modules/.bin/tsx", ["examples/fashion-mnist.ts", "--device", "wasm-simd", "--epochs", "1",
-    "--limit", String(limit), "--model", model, "--test-limit", "1000"], { encoding: "utf8" }).trim().split("\n");
+    "--limit", String(limit), "--model", model, "--batch", String(batch), "--test-limit", "1000"], { encoding: "utf8" })
+    .trim().split("\n");
   const dir = "/usr/share/datasets/fashion-mnist";
   const pixels = gunzipSync(readFileSync(`${dir}/train-images-idx3-ubyte.gz`)).subarray(16, 16 + limit * 784);
   const labels = [...gunzipSync(readFileSync(`${dir}/train-labels-idx1-ubyte.gz`)).subarray(8, 8 + limit)];

@@ -6,7 +6,7 @@ import {
   RMSPropGraves, CrossEntropy, gpuarray, randn,
 } from "../src/index.js";
 import { seedSetup } from "../src/reproducibility.js";
-import { devicesUnderTest, repetitions } from "./helpers.js";
+import { cnnBatch, devicesUnderTest, repetitions } from "./helpers.js";
 
 /** What a device holds: WebAssembly bytes in use and memory size, or live textures. js arrays are garbage-collected. */
 function holdings(device: Device, { releaseCaches = true } = {}): Record<string, number> {
@@ -38,7 +38,8 @@ describe.each(devicesUnderTest().filter((d) => d !== "js"))("no leaks on %s", (n
 });
 
 describe.each(devicesUnderTest())("a CNN training step allocates nothing after the first, on %s", (name) => {
-  it("the Fashion-MNIST example's CNN at batch 64: no allocate() call and the same device memory over steps 2 and 3", async () => {
+  const batch = cnnBatch(64, name);
+  it(`the Fashion-MNIST example's CNN at batch ${batch}: no allocate() call and the same device memory over steps 2 and 3`, async () => {
     const device = await init({ device: name });
     // The example's CNN (examples/fashion-mnist-model.ts), built here from the source tree.
     const net = new Sequential([
@@ -49,9 +50,9 @@ describe.each(devicesUnderTest())("a CNN training step allocates nothing after t
     const optimizer = new RMSPropGraves({ learnRate: 1e-3 });
     optimizer.setupOn(net, { useGlobalState: true });
     const loss = new CrossEntropy();
-    const data = gpuarray.zeros([64, 1, 28, 28]);
-    const images = randn([64 * 784], 5);
-    const labels = Int32Array.from({ length: 64 }, (_, i) => (i * 7) % 10);
+    const data = gpuarray.zeros([batch, 1, 28, 28]);
+    const images = randn([batch * 784], 5);
+    const labels = Int32Array.from({ length: batch }, (_, i) => (i * 7) % 10);
     const step = () => {
       data.set(images);
       const [, grad] = loss.compute(net.forward(data), labels, { queryError: false });
