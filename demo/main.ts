@@ -3,6 +3,7 @@ import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import {
   init, availableDevices, gpuarray, randn, Random, Sequential, Linear, Activation, tanh, relu, Dropout, MSE, CrossEntropy,
+  Conv2D, BatchNorm2D, MaxPool2D, Flatten,
   WebGL2Device, ulpDistance, reproducibilityReport, formatReport, PortableOptimError, loadIdx, standardizeImages, FASHION_MNIST_CLASSES, FASHION_MNIST_MEAN, FASHION_MNIST_STD,
   type DeviceArray, type DeviceName, type Module, type Optimizer, type ImageSet,
 } from "../src/index.js";
@@ -10,9 +11,13 @@ import { imageSet } from "../src/data/fashionMnist.js";
 import { argmax } from "../src/costs/CrossEntropy.js";
 import { OPTIMIZERS, type OptimizerName } from "../src/optimizers/index.js";
 
-type Task = "seed" | "fit" | "fashion";
-/** The classifier task: test accuracy on the first TEST_IMAGES test images every EVALUATE_EVERY steps; SHOWN of them drawn. */
+type Task = "seed" | "fit" | "fashion" | "cnn";
+/** The Fashion-MNIST tasks (an MLP, a CNN): classifiers trained on the real images. */
+const classifies = (task: Task) => task === "fashion" || task === "cnn";
+/** The classifier tasks: test accuracy on the first TEST_IMAGES test images every EVALUATE_EVERY steps; SHOWN of them drawn. */
 const TEST_IMAGES = 1000;
+/** Test images per forward pass: the CNN's patches of all TEST_IMAGES at once would take 400 MB. */
+const TEST_CHUNK = 100;
 const EVALUATE_EVERY = 100;
 const SHOWN = 16;
 const PIXELS = 784;
@@ -72,13 +77,14 @@ interface Trainer {
 
 async function makeTrainer(device: DeviceName, task: Task, hidden: number, batch: number): Promise<Trainer> {
   await init({ device });
-  if (task === "fashion") {
+  if (classifies(task)) {
     const { test } = await fashionMnist();
-    const data = gpuarray.zeros([batch, PIXELS]);
-    const testImages = gpuarray.toGpu(test.images.subarray(0, TEST_IMAGES * PIXELS), [TEST_IMAGES, PIXELS]);
-    // Hidden width 0: a linear classifier (multinomial logistic regression).
-    const net = new Sequential(hidden === 0 ? [new Linear(PIXELS, 10, { seed: 3 })] : [new Linear(PIXELS, hidden, { seed: 3 }),
-      new Activation(relu), new Dropout({ p: 0.2, seed: 4 }), new Linear(hidden, 10, { seed: 5 })]);
+    const image = task === "cnn" ? [1, 28, 28] : [PIXELS];
+    const data = gpuarray.zeros([batch, ...image]);
+    const testImages = gpuarray.toGpu(test.images.subarray(0, TEST_IMAGES * PIXELS), [TEST_IMAGES, ...image]);
+    const net = new Sequential(task === "cnn" ? cnnLayers(hidden) : hidden === 0
+      ? [new Linear(PIXELS, 10, { seed: 3 })] // hidden width 0: a linear classifier (multinomial logistic regression)
+      : [new Linear(PIXELS, hidden, { seed: 3 }), new Activation(relu), new Dropout({ p: 0.2, seed: 4 }), new Linear(hidden, 10, { seed: 5 })]);
     const optimizer = new OPTIMIZERS[optimizerName()](hyperParameters());
     optimizer.setupOn(net, { useGlobalState: true });
     const loss = new CrossEntropy();
@@ -103,6 +109,18 @@ async function makeTrainer(device: DeviceName, task: Task, hidden: number, batch
     device, net, optimizer, loss, data, target, testImages: null, errors: [], seconds: 0, accuracy: null, predicted: null,
     dispose: () => [data, target, optimizer, net, loss].forEach((x) => x.dispose()),
   };
+}
+
+/**
+ * The Fashion-MNIST example's CNN with `maps` maps in the first convolution (twice as many
+ * in the second): 5×5 convolutions with BatchNorm2D, relu and 2×2 max-pooling, then dense.
+ */
+function cnnLayers(maps: number) {
+  return [
+    new Conv2D(1, maps, 5, { pad: 2, seed: 3 }), new BatchNorm2D(maps, { seed: 4 }), new Activation(relu), new MaxPool2D(2, 2),
+    new Conv2D(maps, 2 * maps, 5, { pad: 2, seed: 5 }), new BatchNorm2D(2 * maps, { seed: 6 }), new Activation(relu),
+    new MaxPool2D(2, 2), new Flatten(), new Linear(2 * maps * 7 * 7, 10, { seed: 7 }),
+  ];
 }
 
 const optimizerName = () => $<HTMLSelectElement>("optimizer").value as OptimizerName;
@@ -136,7 +154,7 @@ function showHyperParameters(): void {
   }
 }
 
-const TASK_RATES: Record<Task, number> = { seed: 0.001, fit: 0.003, fashion: 0.0001 };
+const TASK_RATES: Record<Task, number> = { seed: 0.001, fit: 0.003, fashion: 0.0001, cnn: 0.001 };
 const taskLearnRate = () => TASK_RATES[$<HTMLSelectElement>("task").value as Task];
 
 /** The fit task's batch for a step: points drawn from the grid with the step as seed, the same on both devices. */
@@ -207,8 +225,8 @@ async function reset() {
     $("device-a").textContent = first;
     makePlots(demo.trainers.map((t) => t.device));
     $("field").hidden = demo.task !== "fit";
-    $("fashion").hidden = demo.task !== "fashion";
-    for (const cell of document.querySelectorAll<HTMLElement>(".accuracy")) cell.hidden = demo.task !== "fashion";
+    $("fashion").hidden = !classifies(demo.task);
+    for (const cell of document.querySelectorAll<HTMLElement>(".accuracy")) cell.hidden = !classifies(demo.task);
     if (demo.task === "fit") drawField($<HTMLCanvasElement>("target-image"), grid.values);
     demo.paused = false;
     demo.ready = true;
@@ -230,11 +248,20 @@ function fashionBatch(step: number, batch: number, train: ImageSet) {
   return { x, labels };
 }
 
-/** Each trainer's test accuracy on the first TEST_IMAGES test images, in evaluation mode (no dropout). */
+/**
+ * Each trainer's test accuracy on the first TEST_IMAGES test images, in evaluation mode (no
+ * dropout, BatchNorm2D's running statistics), TEST_CHUNK images per forward pass.
+ */
 function evaluate(test: ImageSet) {
   for (const t of demo.trainers) {
     t.net.evalMode();
-    const scores = t.net.forward(t.testImages!).get();
+    const images = t.testImages!;
+    const size = images.size / TEST_IMAGES;
+    const scores = new Float32Array(TEST_IMAGES * 10);
+    for (let start = 0; start < TEST_IMAGES; start += TEST_CHUNK) {
+      const chunk = images.view(start * size, [TEST_CHUNK, ...images.shape.slice(1)]);
+      scores.set(t.net.forward(chunk).get(), start * 10);
+    }
     t.net.trainMode();
     t.predicted = argmax(scores, { n: TEST_IMAGES, classes: 10, positions: 1 });
     t.accuracy = t.predicted.reduce((right, p, i) => right + (p === test.labels[i] ? 1 : 0), 0) / TEST_IMAGES;
@@ -326,7 +353,7 @@ function render() {
       row.append(Object.assign(document.createElement("td"), { textContent: text }));
     }
     row.append(Object.assign(document.createElement("td"), {
-      className: "accuracy", hidden: demo.task !== "fashion",
+      className: "accuracy", hidden: !classifies(demo.task),
       textContent: t.accuracy === null ? "" : `${(100 * t.accuracy).toFixed(1)}%`,
     }));
     return row;
@@ -342,7 +369,7 @@ function render() {
 async function frame() {
   if (!demo.paused && demo.trainers.length === 2) {
     try {
-      const data = demo.task === "fashion" ? await fashionMnist() : null;
+      const data = classifies(demo.task) ? await fashionMnist() : null;
       // Enough steps for about 30 ms of the slower device's time per frame.
       const perStep = Math.max(...demo.trainers.map((t) => (t.errors.length ? t.seconds / t.errors.length : 0.001)));
       const count = Math.max(1, Math.min(50, Math.round(0.03 / perStep)));
@@ -387,8 +414,8 @@ showHyperParameters();
 $("reset").addEventListener("click", () => void reset());
 $("task").addEventListener("change", () => {
   const task = $<HTMLSelectElement>("task").value as Task;
-  $<HTMLInputElement>("hidden").value = { seed: "0", fit: "32", fashion: "128" }[task];
-  $<HTMLInputElement>("batch").value = { seed: "16", fit: "64", fashion: "64" }[task];
+  $<HTMLInputElement>("hidden").value = { seed: "0", fit: "32", fashion: "128", cnn: "8" }[task];
+  $<HTMLInputElement>("batch").value = { seed: "16", fit: "64", fashion: "64", cnn: "32" }[task];
   const learnRate = document.getElementById("learnRate") as HTMLInputElement | null;
   if (learnRate) learnRate.value = String(taskLearnRate());
   void reset();

@@ -118,6 +118,25 @@ describe("the demo page", () => {
     expect(problems).toEqual([]);
   });
 
+  it("trains the Fashion-MNIST CNN on both devices: accuracy past 60%, the same bits", async () => {
+    await page.selectOption("#task", "cnn");
+    await page.waitForFunction(() => (window as unknown as { demo: { task: string; steps: number } }).demo.task === "cnn" &&
+      (window as unknown as { demo: { steps: number } }).demo.steps >= 1, null, { timeout: 120_000 });
+    await waitForSteps(100);
+    await page.evaluate(() => ((window as unknown as { demo: { paused: boolean } }).demo.paused = true));
+    const { trainers, ulps } = await read();
+    const accuracies = await page.evaluate(() =>
+      (window as unknown as { demo: { trainers: { accuracy: number | null }[] } }).demo.trainers.map((t) => t.accuracy));
+    expect(trainers.map((t) => t.device)).toEqual(["webgl2", "wasm-simd"]);
+    expect(accuracies[0]).toBe(accuracies[1]);
+    expect(accuracies[0]!).toBeGreaterThan(0.6);
+    expect(trainers[0].errors).toEqual(trainers[1].errors);
+    expect(Math.max(...ulps[1])).toBe(0);
+    expect(await page.$$eval("#gallery figcaption", (c) => c.length)).toBe(16);
+    await page.selectOption("#task", "fashion");
+    expect(problems).toEqual([]);
+  });
+
   it("reports a bad hyper-parameter on the page and keeps training", async () => {
     await page.fill("#alpha", "1.5");
     await page.dispatchEvent("#alpha", "change");
