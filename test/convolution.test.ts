@@ -20,8 +20,10 @@ const WINDOWS: Window[] = [
   [1, 2, 11, 10, 5, 3, 2, 3, 2, 1, 1, 2],
   [3, 1, 6, 6, 2, 2, 2, 2, 0, 0, 1, 1],
   [2, 5, 9, 8, 3, 2, 2, 1, 1, 0, 2, 1],
-  // Runs of 4 and more neighbouring columns (wasm-simd copies and adds them four at a time), cut by the padding.
+  // Runs of 4 and more neighbouring columns (wasm-simd copies and adds them four at a time, whole rows of
+  // the window as overlapping vectors), cut by the padding.
   [2, 2, 9, 13, 5, 9, 1, 2, 2, 4, 1, 1],
+  [1, 3, 8, 8, 4, 4, 1, 1, 1, 2, 1, 1],
 ];
 
 function shapeOf([n, maps, height, width, kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW]: Window,
