@@ -2,8 +2,9 @@
 // kernels: the operations and orders of src/devices/js/windows.ts (see HandWrittenKernels
 // in src/runtime/Device.ts), scalar code but for runs of neighbouring columns in
 // im2row and row2im, copied and added four at a time on wasm-simd (the example CNN's
-// second convolution at batch 64, one thread: im2row 8.2 -> 4.2 ms, row2im 12.8 -> 10.4 ms). Each call computes a range of whole outputs
-// (rows of cols, maps, channels or elements), so the threads' parts split anywhere.
+// second convolution at batch 64, one thread: im2row 8.2 -> 4.2 ms, row2im 12.8 -> 10.4
+// ms). Each call computes a range of whole outputs (rows of cols, maps, channels or
+// elements), so the threads' parts split anywhere.
 // A window is passed as its fields: maps, height, width, kernel, stride, pad and
 // dilation (rows, then columns), and the output's height and width.
 //
