@@ -13,7 +13,7 @@
 // position its terms in the order the js reference gathers them (kernel row, then
 // kernel column, ascending: a later output reads a position through an earlier kernel
 // offset), while the outputs' rows are read in memory order.
-import { fl, fload, fadd, fsub, fmul, fdiv, vadd, vload } from "./vocabulary";
+import { fl, fload, fadd, fsub, fmul, fdiv, flv, vadd, vload } from "./vocabulary";
 
 /** The input row of kernel offset r of output o, -1 in the padding. */
 @inline function source(o: i32, r: i32, stride: i32, pad: i32, dilation: i32, size: i32): i32 {
@@ -154,9 +154,45 @@ export function transposeFlush(x: usize, y: usize, bias: usize, batch0: i32, bat
 /** Batches batch0 .. batch1 - 1; bias is 0 when there is none (a copy then). */
 @inline function transposeBody(x: usize, y: usize, bias: usize, batch0: i32, batch1: i32, rows: i32, cols: i32,
   flush: bool): void {
+  const rowBytes = <usize>cols << 2;
+  const colBytes = <usize>rows << 2;
   for (let b = batch0; b < batch1; b++) {
     const base = <usize>(b * rows * cols);
-    for (let j = 0; j < cols; j++) {
+    let j0 = 0;
+    if (ASC_FEATURE_SIMD) {
+      // Blocks of 4 rows × 4 columns, transposed in registers (Conv2D's outputs and output
+      // gradients: [positions, maps] per sample, the maps a multiple of 4).
+      const rows4 = rows & ~3;
+      for (; j0 + 4 <= cols; j0 += 4) {
+        const add = bias ? vload(bias + (<usize>j0 << 2), flush) : f32x4.splat(0);
+        const a0 = f32x4.splat(f32x4.extract_lane(add, 0)), a1 = f32x4.splat(f32x4.extract_lane(add, 1));
+        const a2 = f32x4.splat(f32x4.extract_lane(add, 2)), a3 = f32x4.splat(f32x4.extract_lane(add, 3));
+        for (let i = 0; i < rows4; i += 4) {
+          const src = x + ((base + <usize>(i * cols + j0)) << 2);
+          const r0 = v128.load(src), r1 = v128.load(src + rowBytes);
+          const r2 = v128.load(src + 2 * rowBytes), r3 = v128.load(src + 3 * rowBytes);
+          const t0 = v128.shuffle<i32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<i32>(r2, r3, 0, 4, 1, 5);
+          const t2 = v128.shuffle<i32>(r0, r1, 2, 6, 3, 7), t3 = v128.shuffle<i32>(r2, r3, 2, 6, 3, 7);
+          let c0 = v128.shuffle<i64>(t0, t1, 0, 2), c1 = v128.shuffle<i64>(t0, t1, 1, 3);
+          let c2 = v128.shuffle<i64>(t2, t3, 0, 2), c3 = v128.shuffle<i64>(t2, t3, 1, 3);
+          if (bias) {
+            c0 = vadd(flv(c0, flush), a0, flush); c1 = vadd(flv(c1, flush), a1, flush);
+            c2 = vadd(flv(c2, flush), a2, flush); c3 = vadd(flv(c3, flush), a3, flush);
+          }
+          const dst = y + ((base + <usize>(j0 * rows + i)) << 2);
+          v128.store(dst, c0); v128.store(dst + colBytes, c1);
+          v128.store(dst + 2 * colBytes, c2); v128.store(dst + 3 * colBytes, c3);
+        }
+        for (let j = j0; j < j0 + 4; j++) {
+          const scalar = bias ? fload(bias + (<usize>j << 2), flush) : 0;
+          for (let i = rows4; i < rows; i++) {
+            const v = load<f32>(x + ((base + <usize>(i * cols + j)) << 2));
+            store<f32>(y + ((base + <usize>(j * rows + i)) << 2), bias ? fadd(fl(v, flush), scalar, flush) : v);
+          }
+        }
+      }
+    }
+    for (let j = j0; j < cols; j++) {
       const add = bias ? fload(bias + (<usize>j << 2), flush) : 0;
       for (let i = 0; i < rows; i++) {
         const v = load<f32>(x + ((base + <usize>(i * cols + j)) << 2));
