@@ -1,18 +1,19 @@
 // Runs in Chromium (bench/browser-run.ts serves it): the webgl2 update against TF.js's
 // webgl backend and against a texture copy of the same bytes, wasm-simd against TF.js
-// wasm, and training steps (the MLPs and the Fashion-MNIST classifier) on the matching backend pairs, jax-js's
+// wasm, and training steps (the MLPs, the Fashion-MNIST MLP and CNN) on the matching backend pairs, jax-js's
 // wasm and webgl steps and its devices' agreement against ours; on a cross-origin isolated
 // page, wasm-simd on threads against TF.js wasm on its threads.
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { getDevice, randn, SGD, WebGL2Device } from "../src/index.js";
 import { measure, type Contender } from "./harness.ts";
-import { NETS, copyFloor, oursClassifierStep, oursTrainStep, oursTrainedWeights, oursUpdate } from "./ours.ts";
-import { jaxDevice, jaxTrainStep } from "./jaxjs.ts";
-import { onBackend, tfjsClassifierStep, tfjsTrainStep, tfjsUpdate } from "./tfjs.ts";
+import { NETS, copyFloor, oursClassifierStep, oursCnnStep, oursTrainStep, oursTrainedWeights, oursUpdate } from "./ours.ts";
+import { jaxCnnStep, jaxDevice, jaxTrainStep } from "./jaxjs.ts";
+import { onBackend, tfjsClassifierStep, tfjsCnnStep, tfjsTrainStep, tfjsUpdate } from "./tfjs.ts";
 
 /** The Fashion-MNIST MLP's batch here: standard normal pixels (the page reads no files; the step's cost does not depend on them). */
 const CLASSIFIER_BATCH = { images: randn([64, 784], 5), labels: Int32Array.from({ length: 64 }, (_, i) => i % 10) };
 const CLASSIFIER = "Fashion-MNIST MLP 784-256-10, CrossEntropy, batch 64";
+const CNN = "Fashion-MNIST CNN, CrossEntropy, batch 64";
 
 setWasmPaths("/tfjs-wasm/");
 
@@ -63,6 +64,10 @@ async function main() {
     classifier.push(await onBackend(backend, () => tfjsClassifierStep(CLASSIFIER_BATCH.images, CLASSIFIER_BATCH.labels)));
   }
   training[CLASSIFIER] = Object.fromEntries(await measure(classifier, { rounds: 5 }));
+  // The CNN: TF.js's wasm backend cannot train it (no Conv2DBackpropFilter, tfjs#8474).
+  const cnn: Contender[] = [await oursCnnStep("webgl2", CLASSIFIER_BATCH), await oursCnnStep("webgl2", CLASSIFIER_BATCH, "fast"),
+    await oursCnnStep("wasm-simd", CLASSIFIER_BATCH), await onBackend("webgl", () => tfjsCnnStep(CLASSIFIER_BATCH.images, CLASSIFIER_BATCH.labels))];
+  training[CNN] = Object.fromEntries(await measure(cnn, { rounds: 3 }));
   return { renderer: webgl2.renderer, userAgent: navigator.userAgent, update, training, jax: await jaxSection() };
 }
 
@@ -84,6 +89,16 @@ async function jaxSection() {
       contenders.push({ name: `jax-js ${d}`, run: step.run, sync: step.sync });
     }
     steps[name] = Object.fromEntries(await measure(contenders, { rounds: 5 }));
+  }
+  {
+    const sgd = () => new SGD({ learnRate: 0.01 });
+    const contenders: Contender[] = [await oursCnnStep("webgl2", CLASSIFIER_BATCH, "keep", 1, sgd),
+      await oursCnnStep("wasm-simd", CLASSIFIER_BATCH, "keep", 1, sgd)];
+    for (const d of devices) {
+      const step = jaxCnnStep(d, CLASSIFIER_BATCH.images, CLASSIFIER_BATCH.labels, 0.01);
+      contenders.push({ name: `jax-js ${d}`, run: step.run, sync: step.sync });
+    }
+    steps[CNN] = Object.fromEntries(await measure(contenders, { rounds: 3 }));
   }
   const weights: Record<string, number[]> = {};
   for (const d of ["cpu" as const, ...devices]) {

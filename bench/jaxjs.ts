@@ -1,6 +1,7 @@
-// jax-js contenders: the same relu MLP, MSE and optimizer (SGD or Adam, written in its
-// ops) as one jit-compiled training step, valueAndGrad inside, on a named jax-js device.
-import { numpy as np, nn, jit, valueAndGrad, init, defaultDevice, tree, type Device } from "@jax-js/jax";
+// jax-js contenders: the same nets (relu MLPs with MSE, the Fashion-MNIST MLP and CNN with
+// softmax cross-entropy) and optimizer (SGD or Adam, written in its ops) as one jit-compiled
+// training step, valueAndGrad inside, on a named jax-js device.
+import { numpy as np, nn, lax, jit, valueAndGrad, init, defaultDevice, tree, type Device } from "@jax-js/jax";
 import { randn } from "../src/index.js";
 
 type Layer = { W: np.Array; b: np.Array };
@@ -116,5 +117,71 @@ export function jaxClassifierStep(device: Device, images: Float32Array, labels: 
       [last, params] = sgd(params, x, onehot.ref);
     },
     sync: async () => void (await params[0].W.ref.data()),
+  };
+}
+
+type ConvParams = { W: np.Array; b: np.Array };
+type NormParams = { scale: np.Array; bias: np.Array };
+type CnnParams = { conv1: ConvParams; norm1: NormParams; conv2: ConvParams; norm2: NormParams; dense: Layer };
+
+/** Glorot-uniform values of `count` weights with fan sum `fans`, from randn's seeded values. */
+const glorot = (shape: number[], fans: number, seed: number) => {
+  const bound = Math.sqrt(6 / fans);
+  return np.array(randn([shape.reduce((a, b) => a * b)], seed).map((v) => Math.tanh(v) * bound)).reshape(shape);
+};
+
+/** Training-mode batch normalization over the maps of an NCHW array (biased variance), then scale and bias. */
+function batchNorm(x: np.Array, { scale, bias }: NormParams): np.Array {
+  const mean = np.mean(x.ref, [0, 2, 3], { keepdims: true });
+  const centered = x.sub(mean);
+  const variance = np.mean(centered.ref.mul(centered.ref), [0, 2, 3], { keepdims: true });
+  return centered.div(np.sqrt(variance.add(1e-5))).mul(scale).add(bias);
+}
+
+/** 2×2 max-pooling with stride 2 of an NCHW array with even height and width. */
+function maxPool2(x: np.Array): np.Array {
+  const [n, c, h, w] = x.shape;
+  return np.max(x.reshape([n, c, h / 2, 2, w / 2, 2]), [3, 5]);
+}
+
+/**
+ * The Fashion-MNIST example's CNN in jax-js (Conv2D 1→16 5×5 pad 2, BatchNorm2D, relu,
+ * 2×2 max-pool, Conv2D 16→32 5×5 pad 2, BatchNorm2D, relu, max-pool, dense 1568→10; NCHW
+ * as ours), softmax cross-entropy through nn.logSoftmax against one-hot labels, SGD; the
+ * batch uploaded per step, jit-compiled with valueAndGrad inside.
+ */
+export function jaxCnnStep(device: Device, images: Float32Array, labels: Int32Array, learnRate: number) {
+  defaultDevice(device);
+  const n = labels.length;
+  let params: CnnParams = {
+    conv1: { W: glorot([16, 1, 5, 5], (1 + 16) * 25, 1), b: np.zeros([1, 16, 1, 1]) },
+    norm1: { scale: np.ones([1, 16, 1, 1]), bias: np.zeros([1, 16, 1, 1]) },
+    conv2: { W: glorot([32, 16, 5, 5], (16 + 32) * 25, 3), b: np.zeros([1, 32, 1, 1]) },
+    norm2: { scale: np.ones([1, 32, 1, 1]), bias: np.zeros([1, 32, 1, 1]) },
+    dense: { W: glorot([1568, 10], 1568 + 10, 5), b: np.zeros([10]) },
+  };
+  const onehot = nn.oneHot(np.array(labels, { dtype: np.int32 }), 10);
+  const same = [[2, 2], [2, 2]] as [number, number][];
+  const crossEntropy = (p: CnnParams, x: np.Array, y: np.Array) => {
+    let h = lax.conv(x, p.conv1.W, [1, 1], same).add(p.conv1.b);
+    h = maxPool2(np.maximum(batchNorm(h, p.norm1), 0));
+    h = lax.conv(h, p.conv2.W, [1, 1], same).add(p.conv2.b);
+    h = maxPool2(np.maximum(batchNorm(h, p.norm2), 0));
+    const scores = np.matmul(h.reshape([n, 1568]), p.dense.W).add(p.dense.b);
+    return nn.logSoftmax(scores).mul(y).sum().mul(-1 / n);
+  };
+  const sgd = jit((p: CnnParams, xs: np.Array, ys: np.Array) => {
+    const [loss, grads] = valueAndGrad(crossEntropy)(tree.ref(p), xs, ys);
+    return [loss, tree.map((w: np.Array, g: np.Array) => w.sub(g.mul(learnRate)), p, grads)] as [np.Array, CnnParams];
+  });
+  let last: np.Array | null = null;
+  return {
+    run: () => {
+      defaultDevice(device);
+      last?.dispose();
+      const x = np.array(images).reshape([n, 1, 28, 28]);
+      [last, params] = sgd(params, x, onehot.ref);
+    },
+    sync: async () => void (await params.dense.W.ref.data()),
   };
 }

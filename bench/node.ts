@@ -1,7 +1,8 @@
-// npm run bench: the Graves update, the matrix products and whole training steps, on 1,
-// 2 and all threads, against TensorFlow.js (wasm and cpu backends), a plain JavaScript
-// loop, the memory-bandwidth floor and a native C product, measured side by side in
-// this run. Prints tables, writes bench/results.json.
+// npm run bench: the Graves update, the matrix products and whole training steps (MLPs and
+// the Fashion-MNIST CNN, bench/cnn.ts), on 1, 2 and all threads, against TensorFlow.js
+// (wasm and cpu backends), jax-js (wasm), a plain JavaScript loop, the memory-bandwidth
+// floor and a native C product, measured side by side in this run. Prints tables, writes
+// bench/results.json.
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { randn } from "../src/index.js";
@@ -9,8 +10,9 @@ import { measure, table, ms, ratio, weightsDiff, type Contender } from "./harnes
 import { NETS, oursClassifierStep, copyFloor, oursMatmul, oursOptimizerUpdate, oursTrainStep, oursTrainedWeights, oursUpdate } from "./ours.ts";
 import { TFJS_OPTIMIZERS, onBackend, tfjsClassifierStep, tfjsOptimizerUpdate, tfjsTrainStep, tfjsUpdate } from "./tfjs.ts";
 import { OPTIMIZERS, type OptimizerName } from "../src/optimizers/index.js";
-import { Adam, SGD, loadFashionMnist, standardizeImages } from "../src/index.js";
+import { Adam, SGD } from "../src/index.js";
 import { jaxClassifierStep, jaxDevice, jaxTrainStep } from "./jaxjs.ts";
+import { cnnBenchmarks, fashionMnistBatch } from "./cnn.ts";
 
 /** State arrays per parameter of each optimizer: the bytes its step moves are (3 + 2 * states) floats. */
 const STATES: Record<OptimizerName, number> = {
@@ -156,11 +158,7 @@ results.trainingStep = steps;
 console.log("\nThe Fashion-MNIST example's step (784-256-10 relu, Dropout 0.2, softmax cross-entropy, RMSPropGraves, " +
   "batch 64 of real images uploaded per step; TF.js: the same net, its dropout, softmaxCrossEntropy and centered " +
   "rmsprop), ms\n");
-const classifierBatch = await (async () => {
-  const { train } = await loadFashionMnist();
-  const batch = { count: 64, images: train.images.slice(0, 64 * 784), labels: train.labels.subarray(0, 64) };
-  return standardizeImages(batch);
-})();
+const classifierBatch = await fashionMnistBatch();
 {
   const batch = classifierBatch;
   const contenders: Contender[] = [];
@@ -212,6 +210,9 @@ for (const [name, sizes, batch] of NETS) {
 }
 console.log(table(jaxRows));
 results.jax = jax;
+
+console.log();
+Object.assign(results, await cnnBenchmarks(classifierBatch, THREADS));
 
 console.log("\nThe same training run on two devices: 100 SGD steps of the 128-64-32-16 relu MLP, the first layer's " +
   "8,192 weights compared\n");

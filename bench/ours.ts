@@ -1,7 +1,8 @@
 // Our contenders, shared by the Node and the browser benchmarks.
 import {
   getDevice, init, DeviceArray, randn, rmspropGravesKer, gpuarray, Sequential, Linear, Activation, relu, RMSPropGraves, SGD,
-  MSE, CrossEntropy, Dropout, type DeviceName, type Optimizer, type Precision, type SubnormalMode,
+  MSE, CrossEntropy, Dropout, Conv2D, BatchNorm2D, MaxPool2D, Flatten, type DeviceName, type Optimizer, type Precision,
+  type SubnormalMode,
 } from "../src/index.js";
 import { kernel } from "../src/runtime/kernels.js";
 import { OPTIMIZERS, type OptimizerName } from "../src/optimizers/index.js";
@@ -162,6 +163,59 @@ export async function oursClassifierStep(device: DeviceName, batch: ClassifierBa
       optimizer.update();
     },
     sync: () => void net.getVar("0.W").data.view(0, [1]).get(),
+  };
+}
+
+/**
+ * One step of the Fashion-MNIST example's CNN (Conv2D 1→16 5×5 pad 2, BatchNorm2D, relu,
+ * MaxPool2D, Conv2D 16→32 5×5 pad 2, BatchNorm2D, relu, MaxPool2D, Flatten, Linear
+ * 1568→10; softmax cross-entropy, RMSPropGraves 1e-3 or `optimizer`) at the batch's size,
+ * the batch uploaded as the example does.
+ */
+export async function oursCnnStep(device: DeviceName, batch: ClassifierBatch, variant: Variant = "keep", threads = 1,
+  optimizer: () => Optimizer = () => new RMSPropGraves({ learnRate: 1e-3 })): Promise<Contender> {
+  await init({ device, ...options(variant), threads });
+  const n = batch.labels.length;
+  const data = gpuarray.zeros([n, 1, 28, 28]);
+  const net = new Sequential([
+    new Conv2D(1, 16, 5, { pad: 2, seed: 1 }), new BatchNorm2D(16, { seed: 2 }), new Activation(relu), new MaxPool2D(2, 2),
+    new Conv2D(16, 32, 5, { pad: 2, seed: 3 }), new BatchNorm2D(32, { seed: 4 }), new Activation(relu), new MaxPool2D(2, 2),
+    new Flatten(), new Linear(32 * 7 * 7, 10, { seed: 5 }),
+  ]);
+  const opt = optimizer();
+  opt.setupOn(net, { useGlobalState: true });
+  const loss = new CrossEntropy();
+  return {
+    name: threadsNamed(named(device, variant), threads),
+    run: () => {
+      data.set(batch.images);
+      const [, grad] = loss.compute(net.forward(data), batch.labels, { queryError: false });
+      opt.zeroGradParams();
+      net.backward(grad, { updGrad: false });
+      opt.update();
+    },
+    sync: () => void net.getVar("9.W").data.view(0, [1]).get(),
+  };
+}
+
+/**
+ * A Conv2D layer of the CNN at `batch` (5×5, pad 2, `size`×`size` input) on wasm-simd:
+ * its forward pass, and its backward pass (the input's, weights' and bias's gradients),
+ * as two contenders, with the multiply-adds each does (2·rows·k·outmaps per product).
+ */
+export async function oursConvPasses(inmaps: number, outmaps: number, size: number, batch: number, threads = 1) {
+  await init({ device: "wasm-simd", threads });
+  const conv = new Conv2D(inmaps, outmaps, 5, { pad: 2, seed: 1 });
+  const x = gpuarray.toGpu(randn([batch * inmaps * size * size], 2), [batch, inmaps, size, size]);
+  const dy = gpuarray.toGpu(randn([batch * outmaps * size * size], 3), [batch, outmaps, size, size]);
+  const y = conv.forward(x);
+  const flops = 2 * batch * size * size * inmaps * 25 * outmaps;
+  const name = `Conv2D ${inmaps}→${outmaps}`;
+  return {
+    flops,
+    forward: { name: `${name} forward`, run: () => void conv.forward(x), sync: () => void y.view(0, [1]).get() } as Contender,
+    backward: { name: `${name} backward`, run: () => void conv.backward(dy), sync: () => void conv.getVar("W").grad.view(0, [1]).get() } as Contender,
+    dispose: () => [conv, x, dy].forEach((a) => a.dispose()),
   };
 }
 

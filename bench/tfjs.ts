@@ -101,6 +101,44 @@ export function tfjsClassifierStep(images: Float32Array, labels: Int32Array) {
 }
 
 /**
+ * The Fashion-MNIST example's CNN in TF.js (conv 1→16 5×5 "same", batch norm over the
+ * batch, relu, 2×2 max-pool, conv 16→32 5×5, batch norm, relu, max-pool, dense 1568→10),
+ * softmax cross-entropy against one-hot labels, its centered RMSProp at 1e-3; NHWC, TF.js's
+ * own layout (ours and jax-js's are NCHW); the batch uploaded per step.
+ */
+export function tfjsCnnStep(images: Float32Array, labels: Int32Array) {
+  const n = labels.length;
+  const glorot = (shape: number[], fans: number) => tf.variable(tf.randomUniform(shape, -Math.sqrt(6 / fans), Math.sqrt(6 / fans)));
+  const conv = (inmaps: number, outmaps: number) => ({
+    W: glorot([5, 5, inmaps, outmaps], (inmaps + outmaps) * 25), b: tf.variable(tf.zeros([outmaps])),
+    scale: tf.variable(tf.ones([outmaps])), bias: tf.variable(tf.zeros([outmaps])),
+  });
+  const [conv1, conv2] = [conv(1, 16), conv(16, 32)];
+  const dense = { W: glorot([1568, 10], 1568 + 10), b: tf.variable(tf.zeros([10])) };
+  const block = (x: tf.Tensor4D, c: typeof conv1): tf.Tensor4D => {
+    const y = tf.add(tf.conv2d(x, c.W as tf.Tensor4D, 1, "same"), c.b) as tf.Tensor4D;
+    const { mean, variance } = tf.moments(y, [0, 1, 2]);
+    const normalized = tf.batchNorm(y, mean, variance, c.bias, c.scale, 1e-5) as tf.Tensor4D;
+    return tf.maxPool(tf.relu(normalized), 2, 2, "valid");
+  };
+  const optimizer = tf.train.rmsprop(1e-3, 0.95, 0.9, -1e-4, true);
+  const onehot = tf.oneHot(tf.tensor1d(labels, "int32"), 10);
+  let last: tf.Scalar | null = null;
+  return {
+    run: () => {
+      last?.dispose();
+      const x = tf.tensor4d(images, [n, 28, 28, 1]);
+      last = optimizer.minimize(() => tf.tidy(() => {
+        const h = tf.reshape(block(block(x, conv1), conv2), [n, 1568]);
+        return tf.losses.softmaxCrossEntropy(onehot, tf.add(tf.matMul(h, dense.W), dense.b)) as tf.Scalar;
+      }), true);
+      x.dispose();
+    },
+    sync: async () => void (await last?.data()),
+  };
+}
+
+/**
  * A TF.js contender on `backend`: every run first makes that backend current, since
  * the contenders of one measurement take turns.
  */
