@@ -56,6 +56,15 @@ async function fashionMnistInNode(_context: unknown, limit: number, model: "mlp"
   return { lines, pixels: Buffer.from(pixels).toString("base64"), labels };
 }
 
+/**
+ * Node suites that run the package in other processes (examples, the command line, the
+ * packed tarball, Python, the demo's browser page): TEST_THREADS, which sets the thread
+ * count of this process's devices only, changes nothing for them, so the TEST_THREADS
+ * passes of npm test leave them out (the examples test their thread counts themselves).
+ */
+const OTHER_PROCESSES = ["test/examples.test.ts", "test/cli.test.ts", "test/package.test.ts", "test/python.test.ts",
+  "test/demo.test.ts"];
+
 // Suites parameterized over devices run in both projects; Node-only ones spawn processes.
 const shared = ["test/rmspropGraves.test.ts", "test/network.test.ts", "test/training.test.ts", "test/errors.test.ts",
   "test/optimizer.test.ts", "test/leaks.test.ts", "test/fuzz.test.ts",
@@ -73,7 +82,7 @@ export default defineConfig({
           environment: "node",
           setupFiles: ["test/threadsSetup.ts"],
           include: ["test/**/*.test.ts"],
-          exclude: ["test/browser/**"],
+          exclude: ["test/browser/**", ...(process.env.TEST_THREADS ? OTHER_PROCESSES : [])],
           testTimeout: 300_000,
           hookTimeout: 300_000,
         },
