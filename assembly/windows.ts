@@ -2,7 +2,7 @@
 // kernels: the operations and orders of src/devices/js/windows.ts (see HandWrittenKernels
 // in src/runtime/Device.ts), scalar code but for runs of neighbouring columns in
 // im2row and row2im, copied and added four at a time on wasm-simd (the example CNN's
-// second convolution at batch 64, one thread: im2row 8.2 -> 4.2 ms, row2im 12.8 -> 10.4
+// second convolution at batch 64, one thread: im2row 8.2 -> 4.2 ms, row2im 12.8 -> 9.2
 // ms). Each call computes a range of whole outputs (rows of cols, maps, channels or
 // elements), so the threads' parts split anywhere.
 // A window is passed as its fields: maps, height, width, kernel, stride, pad and
@@ -118,6 +118,23 @@ export function row2imFlush(cols: usize, x: usize, map0: i32, map1: i32, maps: i
         const q0 = firstInside(ow, sw, pw, dw);
         const q1 = endInside(ow, sw, pw, dw, width, kw);
         const row = cols + (<usize>(((i * outH + oh) * outW + ow) * k) << 2);
+        if (ASC_FEATURE_SIMD && dw == 1 && kw >= 4 && q0 == 0 && q1 == kw) {
+          // The window's columns all inside the input: each kernel row's terms go to kw
+          // neighbouring positions, four at a time.
+          const lineStep = <usize>(dh * width) << 2;
+          const rowTerms = <usize>kw << 2;
+          const vectors = <usize>(kw & ~3) << 2;
+          for (let c = c0; c < c1; c++) {
+            let line = x + (<usize>(((i * maps + c) * height + oh * sh - ph + r0 * dh) * width + ow * sw - pw) << 2);
+            let terms = row + (<usize>((c * kh + r0) * kw) << 2);
+            for (let r = r0; r < r1; r++, line += lineStep, terms += rowTerms) {
+              let q: usize = 0;
+              for (; q < vectors; q += 16) v128.store(line + q, vadd(v128.load(line + q), vload(terms + q, flush), flush));
+              for (; q < rowTerms; q += 4) store<f32>(line + q, fadd(load<f32>(line + q), fload(terms + q, flush), flush));
+            }
+          }
+          continue;
+        }
         for (let c = c0; c < c1; c++) {
           const map = x + (<usize>((i * maps + c) * plane) << 2);
           for (let r = r0; r < r1; r++) {

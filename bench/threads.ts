@@ -1,0 +1,97 @@
+// npm run bench:threads: where the time of one training step goes on wasm-simd, per kernel,
+// on 1 and 2 threads (the big MLP's step and the Fashion-MNIST CNN's): each kernel's time
+// per step (medians of five interleaved rounds), its parts per call, and the time the
+// calling thread waits for the workers after its own parts (ThreadPool's waitForParts).
+import { fileURLToPath } from "node:url";
+import { WasmDevice, currentDevice, type DeviceName } from "../src/index.js";
+import type { ThreadPool } from "../src/workers/pool.js";
+import { table } from "./harness.ts";
+import { NETS, oursTrainStep, oursCnnStep, type ClassifierBatch } from "./ours.ts";
+import { fashionMnistBatch } from "./cnn.ts";
+
+interface Tally { ms: number; calls: number; parts: number; waitMs: number }
+
+/** Times every runParts() call of the current wasm device by kernel name while `run` runs `steps` times. */
+function profile(device: WasmDevice, run: () => void, steps: number): Map<string, Tally> {
+  const tallies = new Map<string, Tally>();
+  const original = device.runParts;
+  const pool = (device as unknown as { pool: ThreadPool | null }).pool;
+  const waitOriginal = pool ? (pool as unknown as { waitForParts(n: number): void }).waitForParts : null;
+  let waited = 0;
+  if (pool && waitOriginal) {
+    (pool as unknown as { waitForParts(n: number): void }).waitForParts = function (n: number) {
+      const start = performance.now();
+      waitOriginal.call(this, n);
+      waited += performance.now() - start;
+    };
+  }
+  device.runParts = function (name, parts) {
+    const before = waited;
+    const start = performance.now();
+    const result = original.call(this, name, parts);
+    const tally = tallies.get(name) ?? { ms: 0, calls: 0, parts: 0, waitMs: 0 };
+    tally.ms += performance.now() - start;
+    tally.calls++;
+    tally.parts += parts.length;
+    tally.waitMs += waited - before;
+    tallies.set(name, tally);
+    return result;
+  };
+  try {
+    for (let i = 0; i < steps; i++) run();
+  } finally {
+    device.runParts = original;
+    if (pool && waitOriginal) (pool as unknown as { waitForParts(n: number): void }).waitForParts = waitOriginal;
+  }
+  for (const tally of tallies.values()) {
+    tally.ms /= steps;
+    tally.calls /= steps;
+    tally.parts /= steps;
+    tally.waitMs /= steps;
+  }
+  return tallies;
+}
+
+type Make = (threads: number) => Promise<{ run(): void }>;
+
+async function kernelTable(title: string, make: Make, steps: number) {
+  console.log(`\n${title}: per kernel, ms per step (1 thread | 2 threads; parts per call and caller's wait on 2)\n`);
+  const runs = new Map<number, Map<string, Tally>[]>([[1, []], [2, []]]);
+  const totals = new Map<number, number[]>([[1, []], [2, []]]);
+  const contenders = new Map<number, { run(): void; device: WasmDevice }>();
+  for (const threads of [1, 2]) {
+    const step = await make(threads);
+    contenders.set(threads, { run: step.run, device: currentDevice() as WasmDevice });
+  }
+  for (let round = 0; round < 5; round++) {
+    for (const threads of [1, 2]) {
+      const { run, device } = contenders.get(threads)!;
+      run();
+      const start = performance.now();
+      runs.get(threads)!.push(profile(device, run, steps));
+      totals.get(threads)!.push((performance.now() - start) / steps);
+    }
+  }
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1];
+  const names = [...new Set(runs.get(1)!.flatMap((m) => [...m.keys()]))];
+  const rows = [["kernel", "1 thread", "2 threads", "2 / 1 speed-up", "parts per call", "calls", "wait on 2"]];
+  const stat = (threads: number, name: string, key: keyof Tally) => median(runs.get(threads)!.map((m) => m.get(name)?.[key] ?? 0));
+  names.sort((a, b) => stat(1, b, "ms") - stat(1, a, "ms"));
+  for (const name of names) {
+    const one = stat(1, name, "ms"), two = stat(2, name, "ms"), calls = stat(2, name, "calls");
+    rows.push([name, one.toFixed(3), two.toFixed(3), `${(one / two).toFixed(2)}x`, (stat(2, name, "parts") / calls).toFixed(1),
+      calls.toFixed(0), stat(2, name, "waitMs").toFixed(3)]);
+  }
+  const [one, two] = [median(totals.get(1)!), median(totals.get(2)!)];
+  rows.push(["whole step", one.toFixed(3), two.toFixed(3), `${(one / two).toFixed(2)}x`, "", "", ""]);
+  console.log(table(rows));
+}
+
+export async function threadBenchmarks(batch: ClassifierBatch) {
+  const [, sizes, n] = NETS[1];
+  const device: DeviceName = "wasm-simd";
+  await kernelTable(`The ${NETS[1][0]} step (MSE, RMSPropGraves)`, (threads) => oursTrainStep(device, sizes, n, "keep", threads), 20);
+  await kernelTable("The Fashion-MNIST CNN step, batch 64 (RMSPropGraves)", (threads) => oursCnnStep(device, batch, "keep", threads), 3);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await threadBenchmarks(await fashionMnistBatch());
