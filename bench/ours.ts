@@ -146,15 +146,19 @@ export interface ClassifierBatch {
 export async function oursClassifierStep(device: DeviceName, batch: ClassifierBatch, variant: Variant = "keep", threads = 1,
   { optimizer: makeOptimizer = (): Optimizer => new RMSPropGraves({ learnRate: 1e-4 }), dropout = true } = {}): Promise<Contender> {
   await init({ device, ...options(variant), threads });
-  const n = batch.labels.length;
-  const data = gpuarray.zeros([n, 784]);
   const net = new Sequential([new Linear(784, 256, { seed: 1 }), new Activation(relu),
     ...(dropout ? [new Dropout({ p: 0.2, seed: 2 })] : []), new Linear(256, 10, { seed: 3 })]);
-  const optimizer = makeOptimizer();
+  return classifierContender(threadsNamed(named(device, variant), threads), net, makeOptimizer(), batch, [784], "0.W");
+}
+
+/** A contender that trains `net` one step on `batch` (uploaded each step, images of `image` shape) with softmax cross-entropy. */
+function classifierContender(name: string, net: Sequential, optimizer: Optimizer, batch: ClassifierBatch, image: number[],
+  synced: string): Contender {
+  const data = gpuarray.zeros([batch.labels.length, ...image]);
   optimizer.setupOn(net, { useGlobalState: true });
   const loss = new CrossEntropy();
   return {
-    name: threadsNamed(named(device, variant), threads),
+    name,
     run: () => {
       data.set(batch.images);
       const [, grad] = loss.compute(net.forward(data), batch.labels, { queryError: false });
@@ -162,7 +166,7 @@ export async function oursClassifierStep(device: DeviceName, batch: ClassifierBa
       net.backward(grad, { updGrad: false });
       optimizer.update();
     },
-    sync: () => void net.getVar("0.W").data.view(0, [1]).get(),
+    sync: () => void net.getVar(synced).data.view(0, [1]).get(),
   };
 }
 
@@ -175,27 +179,12 @@ export async function oursClassifierStep(device: DeviceName, batch: ClassifierBa
 export async function oursCnnStep(device: DeviceName, batch: ClassifierBatch, variant: Variant = "keep", threads = 1,
   optimizer: () => Optimizer = () => new RMSPropGraves({ learnRate: 1e-3 })): Promise<Contender> {
   await init({ device, ...options(variant), threads });
-  const n = batch.labels.length;
-  const data = gpuarray.zeros([n, 1, 28, 28]);
   const net = new Sequential([
     new Conv2D(1, 16, 5, { pad: 2, seed: 1 }), new BatchNorm2D(16, { seed: 2 }), new Activation(relu), new MaxPool2D(2, 2),
     new Conv2D(16, 32, 5, { pad: 2, seed: 3 }), new BatchNorm2D(32, { seed: 4 }), new Activation(relu), new MaxPool2D(2, 2),
     new Flatten(), new Linear(32 * 7 * 7, 10, { seed: 5 }),
   ]);
-  const opt = optimizer();
-  opt.setupOn(net, { useGlobalState: true });
-  const loss = new CrossEntropy();
-  return {
-    name: threadsNamed(named(device, variant), threads),
-    run: () => {
-      data.set(batch.images);
-      const [, grad] = loss.compute(net.forward(data), batch.labels, { queryError: false });
-      opt.zeroGradParams();
-      net.backward(grad, { updGrad: false });
-      opt.update();
-    },
-    sync: () => void net.getVar("9.W").data.view(0, [1]).get(),
-  };
+  return classifierContender(threadsNamed(named(device, variant), threads), net, optimizer(), batch, [1, 28, 28], "9.W");
 }
 
 /**

@@ -19,6 +19,28 @@ const read = () => page.evaluate(() => {
 const waitForSteps = (n: number) => page.waitForFunction(
   (k) => ((window as unknown as { demo?: PageDemo }).demo?.steps ?? 0) >= k, n, { timeout: 120_000 });
 
+/**
+ * Picks classifier `task`, lets it train `steps` steps and pauses it; checks that both
+ * devices trained with the same errors and weights to the same test accuracy, past 60%,
+ * and returns the accuracies.
+ */
+async function trainClassifier(task: "fashion" | "cnn", steps: number) {
+  await page.selectOption("#task", task);
+  await page.waitForFunction((t) => (window as unknown as { demo: { task: string; steps: number } }).demo.task === t &&
+    (window as unknown as { demo: { steps: number } }).demo.steps >= 1, task, { timeout: 120_000 });
+  await waitForSteps(steps);
+  await page.evaluate(() => ((window as unknown as { demo: { paused: boolean } }).demo.paused = true));
+  const { trainers, ulps } = await read();
+  const accuracies = await page.evaluate(() =>
+    (window as unknown as { demo: { trainers: { accuracy: number | null }[] } }).demo.trainers.map((t) => t.accuracy));
+  expect(trainers.map((t) => t.device)).toEqual(["webgl2", "wasm-simd"]);
+  expect(accuracies[0]).toBe(accuracies[1]);
+  expect(accuracies[0]!).toBeGreaterThan(0.6);
+  expect(trainers[0].errors).toEqual(trainers[1].errors);
+  expect(Math.max(...ulps[1])).toBe(0);
+  return accuracies;
+}
+
 beforeAll(async () => {
   await buildDemo();
   server = await serveDemo(0);
@@ -95,19 +117,7 @@ describe("the demo page", () => {
   });
 
   it("trains the Fashion-MNIST classifier on both devices: accuracy rising past 60%, the same bits, a labelled gallery", async () => {
-    await page.selectOption("#task", "fashion");
-    await page.waitForFunction(() => (window as unknown as { demo: { task: string; steps: number } }).demo.task === "fashion" &&
-      (window as unknown as { demo: { steps: number } }).demo.steps >= 1, null, { timeout: 120_000 });
-    await waitForSteps(200);
-    await page.evaluate(() => ((window as unknown as { demo: { paused: boolean } }).demo.paused = true));
-    const { trainers, ulps } = await read();
-    const accuracies = await page.evaluate(() =>
-      (window as unknown as { demo: { trainers: { accuracy: number | null }[] } }).demo.trainers.map((t) => t.accuracy));
-    expect(trainers.map((t) => t.device)).toEqual(["webgl2", "wasm-simd"]);
-    expect(accuracies[0]).toBe(accuracies[1]);
-    expect(accuracies[0]!).toBeGreaterThan(0.6);
-    expect(trainers[0].errors).toEqual(trainers[1].errors);
-    expect(Math.max(...ulps[1])).toBe(0);
+    const accuracies = await trainClassifier("fashion", 200);
     const captions = await page.$$eval("#gallery figcaption", (c) => c.map((e) => e.textContent));
     expect(captions).toHaveLength(16);
     expect(captions.filter((c) => !c!.includes("(is ")).length).toBeGreaterThan(8);
@@ -119,19 +129,7 @@ describe("the demo page", () => {
   });
 
   it("trains the Fashion-MNIST CNN on both devices: accuracy past 60%, the same bits", async () => {
-    await page.selectOption("#task", "cnn");
-    await page.waitForFunction(() => (window as unknown as { demo: { task: string; steps: number } }).demo.task === "cnn" &&
-      (window as unknown as { demo: { steps: number } }).demo.steps >= 1, null, { timeout: 120_000 });
-    await waitForSteps(100);
-    await page.evaluate(() => ((window as unknown as { demo: { paused: boolean } }).demo.paused = true));
-    const { trainers, ulps } = await read();
-    const accuracies = await page.evaluate(() =>
-      (window as unknown as { demo: { trainers: { accuracy: number | null }[] } }).demo.trainers.map((t) => t.accuracy));
-    expect(trainers.map((t) => t.device)).toEqual(["webgl2", "wasm-simd"]);
-    expect(accuracies[0]).toBe(accuracies[1]);
-    expect(accuracies[0]!).toBeGreaterThan(0.6);
-    expect(trainers[0].errors).toEqual(trainers[1].errors);
-    expect(Math.max(...ulps[1])).toBe(0);
+    await trainClassifier("cnn", 100);
     expect(await page.$$eval("#gallery figcaption", (c) => c.length)).toBe(16);
     await page.selectOption("#task", "fashion");
     expect(problems).toEqual([]);
