@@ -175,11 +175,12 @@ export function transposeFlush(x: usize, y: usize, bias: usize, batch0: i32, bat
   const colBytes = <usize>rows << 2;
   for (let b = batch0; b < batch1; b++) {
     const base = <usize>(b * rows * cols);
+    // Columns below j0 have their rows below rows4 done by the vector blocks.
     let j0 = 0;
+    const rows4 = ASC_FEATURE_SIMD ? rows & ~3 : 0;
     if (ASC_FEATURE_SIMD) {
       // Blocks of 4 rows × 4 columns, transposed in registers (Conv2D's outputs and output
       // gradients: [positions, maps] per sample, the maps a multiple of 4).
-      const rows4 = rows & ~3;
       for (; j0 + 4 <= cols; j0 += 4) {
         const add = bias ? vload(bias + (<usize>j0 << 2), flush) : f32x4.splat(0);
         const a0 = f32x4.splat(f32x4.extract_lane(add, 0)), a1 = f32x4.splat(f32x4.extract_lane(add, 1));
@@ -200,18 +201,11 @@ export function transposeFlush(x: usize, y: usize, bias: usize, batch0: i32, bat
           v128.store(dst, c0); v128.store(dst + colBytes, c1);
           v128.store(dst + 2 * colBytes, c2); v128.store(dst + 3 * colBytes, c3);
         }
-        for (let j = j0; j < j0 + 4; j++) {
-          const scalar = bias ? fload(bias + (<usize>j << 2), flush) : 0;
-          for (let i = rows4; i < rows; i++) {
-            const v = load<f32>(x + ((base + <usize>(i * cols + j)) << 2));
-            store<f32>(y + ((base + <usize>(j * rows + i)) << 2), bias ? fadd(fl(v, flush), scalar, flush) : v);
-          }
-        }
       }
     }
-    for (let j = j0; j < cols; j++) {
+    for (let j = 0; j < cols; j++) {
       const add = bias ? fload(bias + (<usize>j << 2), flush) : 0;
-      for (let i = 0; i < rows; i++) {
+      for (let i = j < j0 ? rows4 : 0; i < rows; i++) {
         const v = load<f32>(x + ((base + <usize>(i * cols + j)) << 2));
         store<f32>(y + ((base + <usize>(j * rows + i)) << 2), bias ? fadd(fl(v, flush), add, flush) : v);
       }
