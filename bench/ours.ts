@@ -148,15 +148,16 @@ export async function oursClassifierStep(device: DeviceName, batch: ClassifierBa
   await init({ device, ...options(variant), threads });
   const net = new Sequential([new Linear(784, 256, { seed: 1 }), new Activation(relu),
     ...(dropout ? [new Dropout({ p: 0.2, seed: 2 })] : []), new Linear(256, 10, { seed: 3 })]);
-  return classifierContender(threadsNamed(named(device, variant), threads), net, makeOptimizer(), batch, [784], "0.W");
+  return classifierContender(threadsNamed(named(device, variant), threads), net, makeOptimizer(), batch, [784]);
 }
 
 /** A contender that trains `net` one step on `batch` (uploaded each step, images of `image` shape) with softmax cross-entropy. */
-function classifierContender(name: string, net: Sequential, optimizer: Optimizer, batch: ClassifierBatch, image: number[],
-  synced: string): Contender {
+function classifierContender(name: string, net: Sequential, optimizer: Optimizer, batch: ClassifierBatch, image: number[]):
+  Contender {
   const data = gpuarray.zeros([batch.labels.length, ...image]);
   optimizer.setupOn(net, { useGlobalState: true });
   const loss = new CrossEntropy();
+  const [first] = net.getVarTable().keys();
   return {
     name,
     run: () => {
@@ -166,7 +167,7 @@ function classifierContender(name: string, net: Sequential, optimizer: Optimizer
       net.backward(grad, { updGrad: false });
       optimizer.update();
     },
-    sync: () => void net.getVar(synced).data.view(0, [1]).get(),
+    sync: () => void first.data.view(0, [1]).get(),
   };
 }
 
@@ -184,7 +185,7 @@ export async function oursCnnStep(device: DeviceName, batch: ClassifierBatch, va
     new Conv2D(16, 32, 5, { pad: 2, seed: 3 }), new BatchNorm2D(32, { seed: 4 }), new Activation(relu), new MaxPool2D(2, 2),
     new Flatten(), new Linear(32 * 7 * 7, 10, { seed: 5 }),
   ]);
-  return classifierContender(threadsNamed(named(device, variant), threads), net, optimizer(), batch, [1, 28, 28], "9.W");
+  return classifierContender(threadsNamed(named(device, variant), threads), net, optimizer(), batch, [1, 28, 28]);
 }
 
 /**
@@ -192,8 +193,8 @@ export async function oursCnnStep(device: DeviceName, batch: ClassifierBatch, va
  * its forward pass, and its backward pass (the input's, weights' and bias's gradients),
  * as two contenders, with the multiply-adds each does (2·rows·k·outmaps per product).
  */
-export async function oursConvPasses(inmaps: number, outmaps: number, size: number, batch: number, threads = 1) {
-  await init({ device: "wasm-simd", threads });
+export async function oursConvPasses(inmaps: number, outmaps: number, size: number, batch: number) {
+  await init({ device: "wasm-simd", threads: 1 });
   const conv = new Conv2D(inmaps, outmaps, 5, { pad: 2, seed: 1 });
   const x = gpuarray.toGpu(randn([batch * inmaps * size * size], 2), [batch, inmaps, size, size]);
   const dy = gpuarray.toGpu(randn([batch * outmaps * size * size], 3), [batch, outmaps, size, size]);
