@@ -4,7 +4,8 @@
 // wasm and webgl steps and its devices' agreement against ours; on a cross-origin isolated
 // page, wasm-simd on threads against TF.js wasm on its threads.
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
-import { getDevice, randn, SGD, WebGL2Device } from "../src/index.js";
+import { getDevice, randn, SGD } from "../src/index.js";
+import { WebGL2Device } from "../src/devices/webgl2/index.js";
 import { measure, type Contender } from "./harness.ts";
 import { NETS, copyFloor, oursClassifierStep, oursCnnStep, oursTrainStep, oursTrainedWeights, oursUpdate } from "./ours.ts";
 import { jaxCnnStep, jaxDevice, jaxTrainStep } from "./jaxjs.ts";

@@ -3,7 +3,8 @@
 // per step (medians of five interleaved rounds), its parts per call, and the time the
 // calling thread waits for the workers after its own parts (ThreadPool's waitForParts).
 import { fileURLToPath } from "node:url";
-import { WasmDevice, currentDevice, type DeviceName } from "../src/index.js";
+import { currentDevice, type DeviceName } from "../src/index.js";
+import { WasmDevice } from "../src/devices/wasm/index.js";
 import type { ThreadPool } from "../src/workers/pool.js";
 import { table } from "./harness.ts";
 import { NETS, oursTrainStep, oursCnnStep, type ClassifierBatch } from "./ours.ts";

@@ -2,11 +2,12 @@
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import {
-  init, availableDevices, gpuarray, randn, Random, Sequential, Linear, Activation, tanh, relu, Dropout, MSE, CrossEntropy,
-  Conv2D, BatchNorm2D, MaxPool2D, Flatten,
-  WebGL2Device, ulpDistance, reproducibilityReport, formatReport, PortableOptimError, loadIdx, standardizeImages, FASHION_MNIST_CLASSES, FASHION_MNIST_MEAN, FASHION_MNIST_STD,
+  init, availableDevices, gpuarray, randn, Random, Sequential, Linear, Activation, tanh, relu, Dropout, MSE,
+  CrossEntropy, Conv2D, BatchNorm2D, MaxPool2D, Flatten, ulpDistance, reproducibilityReport, formatReport,
+  PortableOptimError, loadIdx, standardizeImages, FASHION_MNIST_CLASSES, FASHION_MNIST_MEAN, FASHION_MNIST_STD,
   type DeviceArray, type DeviceName, type Module, type Optimizer, type ImageSet,
 } from "../src/index.js";
+import { WebGL2Device } from "../src/devices/webgl2/index.js";
 import { imageSet } from "../src/data/fashionMnist.js";
 import { argmax } from "../src/costs/CrossEntropy.js";
 import { OPTIMIZERS, type OptimizerName } from "../src/optimizers/index.js";

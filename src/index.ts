@@ -3,6 +3,7 @@ export { init, currentDevice, availableDevices, getDevice, DEVICE_PREFERENCE } f
 export type { InitOptions, DeviceStatus } from "./runtime/registry.js";
 export type { Device, DeviceName, SubnormalMode, Precision } from "./runtime/Device.js";
 export { DeviceArray } from "./runtime/DeviceArray.js";
+/** Arrays on the current device: toGpu(values, shape), zeros(shape), empty(shape) (PuzzleLib's gpuarray). */
 export * as gpuarray from "./gpuarray.js";
 export { randn, Random } from "./random.js";
 export { Variable } from "./Variable.js";
@@ -46,10 +47,6 @@ export { Adam, type AdamOptions, type AdamHyperParameters } from "./optimizers/A
 export { AdaGrad, type AdaGradOptions, type AdaGradHyperParameters } from "./optimizers/AdaGrad.js";
 export { AdaDelta, type AdaDeltaOptions, type AdaDeltaHyperParameters } from "./optimizers/AdaDelta.js";
 export { SMORMS3, type SMORMS3Options, type SMORMS3HyperParameters } from "./optimizers/SMORMS3.js";
-export { JsDevice } from "./devices/js/index.js";
-export { WasmDevice } from "./devices/wasm/index.js";
-export { WebGL2Device, type StrictOperation } from "./devices/webgl2/index.js";
-export * as reference from "./devices/js/reference.js";
 export {
   PortableOptimError, InvalidArgumentError, ShapeMismatchError, DeviceMismatchError, DisposedError,
   DeviceUnavailableError, NotReadyError, WebGLError, NonFiniteGradientError, StateFormatError, ContextLostError, WorkerError,

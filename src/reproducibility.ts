@@ -45,6 +45,7 @@ export interface ReproducibilityRow {
   elements: number;
 }
 
+/** What reproducibilityReport() returns: the devices it ran and one row per check and device. */
 export interface ReproducibilityReport {
   rows: ReproducibilityRow[];
   /** The subnormal mode every device ran in (see init({ subnormals })). */

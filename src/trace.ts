@@ -58,6 +58,7 @@ export class Trace {
   private pendingError: string | undefined;
   private scratch: DeviceArray | null = null;
 
+  /** @internal Traces come from optimizer.trace(). */
   constructor(readonly header: Omit<TraceFile, "steps" | "format" | "version">,
     private readonly variables: readonly TracedVariable[] = [], private readonly device: Device | null = null) {}
 
@@ -67,7 +68,7 @@ export class Trace {
     this.pendingError = float32Bits(value).toString(16).padStart(8, "0");
   }
 
-  /** Records step `t` from the variables' current arrays: what update() calls after each step. */
+  /** @internal Records step `t` from the variables' current arrays: what update() calls after each step. */
   record(t: number): void {
     const device = this.device!;
     const arrays = this.variables.flatMap((v) => [v.grad, v.data]);
@@ -96,6 +97,7 @@ export class Trace {
     this.steps.push(step);
   }
 
+/** The trace as a JSON-ready TraceFile (what JSON.stringify(trace) writes). */
   toJSON(): TraceFile {
     return { format: TRACE_FORMAT, version: VERSION, ...this.header, steps: this.steps };
   }
@@ -163,6 +165,7 @@ export interface TraceDivergence {
   element?: { index: number; a: number; b: number; ulp: number };
 }
 
+/** What compareTraces() returns: identical, or where the runs first part. */
 export interface TraceComparison {
   identical: boolean;
   /** Steps compared (the shorter trace's length). */
@@ -172,6 +175,7 @@ export interface TraceComparison {
   message: string;
 }
 
+/** Options of compareTraces() and expectSameTrace(). */
 export interface CompareOptions {
   /**
    * Reruns a side to the step of the divergence and returns the named array there (the

@@ -1,9 +1,10 @@
 import { describe, it, expect } from "vitest";
 import {
-  init, currentDevice, getDevice, gpuarray, randn, rmspropGravesKer, RMSPropGraves, Linear, Sequential, Variable,
-  DeviceArray, InvalidArgumentError, ShapeMismatchError, DeviceMismatchError, DisposedError, DeviceUnavailableError,
-  NotReadyError, PortableOptimError, MSE, WebGL2Device,
+  init, currentDevice, getDevice, gpuarray, randn, rmspropGravesKer, RMSPropGraves, Linear, Sequential,
+  Variable, DeviceArray, InvalidArgumentError, ShapeMismatchError, DeviceMismatchError, DisposedError,
+  DeviceUnavailableError, NotReadyError, PortableOptimError, MSE,
 } from "../src/index.js";
+import { WebGL2Device } from "../src/devices/webgl2/index.js";
 import { devicesUnderTest } from "./helpers.js";
 
 const BAD_HYPER: [string, unknown, RegExp][] = [

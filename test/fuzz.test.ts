@@ -2,7 +2,8 @@
 // reference: sizes 0 to 100,000, hyper-parameters across their valid ranges,
 // gradients from 1e-30 to 1e30 with subnormals, zeros and both signs.
 import { describe, it, expect } from "vitest";
-import { getDevice, DeviceArray, Random, reference } from "../src/index.js";
+import { getDevice, DeviceArray, Random } from "../src/index.js";
+import * as reference from "../src/devices/js/reference.js";
 import { runElementwise } from "../src/runtime/kernels.js";
 import { gravesScalars } from "../src/optimizers/RMSPropGraves.js";
 import { devicesUnderTest, expectSameBits, flushesSubnormals, repetitions } from "./helpers.js";

@@ -2,9 +2,10 @@
 // ULP distance, and a small training run used by several suites.
 import { expect, inject } from "vitest";
 import {
-  init, Sequential, WebGL2Device, ulpDistance, type Device, Linear, Activation, relu, tanh, sigmoid, RMSPropGraves, MSE, gpuarray, randn,
-  type DeviceName, type Module, type Optimizer, type Precision,
+  init, Sequential, ulpDistance, type Device, Linear, Activation, relu, tanh, sigmoid, RMSPropGraves, MSE,
+  gpuarray, randn, type DeviceName, type Module, type Optimizer, type Precision,
 } from "../src/index.js";
+import { WebGL2Device } from "../src/devices/webgl2/index.js";
 
 declare module "vitest" {
   export interface ProvidedContext {

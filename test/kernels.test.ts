@@ -3,9 +3,8 @@
 // NaN, infinities, subnormals, 1e-30 to 1e30), unaligned views, and several runs of
 // scalars in one call. A kernel added to the table is tested here with no new test.
 import { describe, it, expect } from "vitest";
-import {
-  DeviceArray, getDevice, JsDevice, KernelUnavailableError, Module, Random, RMSPropGraves, Variable, type Device,
-} from "../src/index.js";
+import { DeviceArray, getDevice, KernelUnavailableError, Module, Random, RMSPropGraves, Variable, type Device } from "../src/index.js";
+import { JsDevice } from "../src/devices/js/index.js";
 import { runElementwise } from "../src/runtime/kernels.js";
 import { DEFINITIONS, type ElementwiseName } from "../src/kernels/index.js";
 import { allArrays, writtenArrays } from "../src/kernels/vocabulary.js";

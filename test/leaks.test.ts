@@ -2,9 +2,11 @@
 // a CNN training step allocates nothing after the first.
 import { describe, it, expect, vi } from "vitest";
 import {
-  init, WasmDevice, WebGL2Device, type Device, Sequential, Conv2D, BatchNorm2D, Activation, relu, MaxPool2D, Flatten, Linear,
+  init, type Device, Sequential, Conv2D, BatchNorm2D, Activation, relu, MaxPool2D, Flatten, Linear,
   RMSPropGraves, CrossEntropy, gpuarray, randn,
 } from "../src/index.js";
+import { WasmDevice } from "../src/devices/wasm/index.js";
+import { WebGL2Device } from "../src/devices/webgl2/index.js";
 import { seedSetup } from "../src/reproducibility.js";
 import { cnnBatch, devicesUnderTest, repetitions } from "./helpers.js";
 

@@ -2,9 +2,10 @@
 // gradients, save/load across devices, and the bad input of each.
 import { describe, it, expect } from "vitest";
 import {
-  init, gpuarray, randn, reference, Sequential, Linear, Activation, tanh, RMSPropGraves, WeightDecay, MSE,
+  init, gpuarray, randn, Sequential, Linear, Activation, tanh, RMSPropGraves, WeightDecay, MSE,
   NonFiniteGradientError, StateFormatError, InvalidArgumentError, type DeviceName, type Module, type Device,
 } from "../src/index.js";
+import * as reference from "../src/devices/js/reference.js";
 import { kernel } from "../src/runtime/kernels.js";
 import { gravesScalars, GRAVES_DEFAULTS } from "../src/optimizers/RMSPropGraves.js";
 import { devicesUnderTest, expectSameBits } from "./helpers.js";

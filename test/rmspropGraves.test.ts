@@ -1,5 +1,6 @@
 import { describe, it, expect } from "vitest";
-import { getDevice, rmspropGravesKer, reference, DeviceArray, Random, randn, GRAVES_DEFAULTS } from "../src/index.js";
+import { getDevice, rmspropGravesKer, DeviceArray, Random, randn, GRAVES_DEFAULTS } from "../src/index.js";
+import * as reference from "../src/devices/js/reference.js";
 import { gravesScalars } from "../src/optimizers/RMSPropGraves.js";
 import { devicesUnderTest, expectSameBits, repetitions } from "./helpers.js";
 

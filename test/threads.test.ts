@@ -4,8 +4,9 @@
 import { describe, it, expect } from "vitest";
 import {
   availableDevices, getDevice, init, DeviceArray, randn, gpuarray, Sequential, Linear, Activation, relu, tanh,
-  RMSPropGraves, MSE, InvalidArgumentError, WorkerError, WasmDevice, type Device,
+  RMSPropGraves, MSE, InvalidArgumentError, WorkerError, type Device,
 } from "../src/index.js";
+import { WasmDevice } from "../src/devices/wasm/index.js";
 import { kernel, runElementwise } from "../src/runtime/kernels.js";
 import { ThreadPool } from "../src/workers/pool.js";
 import { expectSameBits } from "./helpers.js";

@@ -8,6 +8,7 @@ import { InvalidArgumentError, InvalidLabelError, ShapeMismatchError, describe }
 /** Class labels: integers on the host, or a device array of floats holding them. */
 export type Labels = Int32Array | Uint8Array | readonly number[] | DeviceArray;
 
+/** Options of `new CrossEntropy(options)`. */
 export interface CrossEntropyOptions {
   /** The number of classes scores must have (PuzzleLib's maxlabels); by default any. */
   maxlabels?: number;
@@ -93,6 +94,7 @@ export class CrossEntropy {
     return wrong / predicted.length;
   }
 
+/** Frees the gradient, loss and label arrays this cost keeps between calls. */
   dispose(): void {
     for (const array of [this.grad, this.losses, this.labelArray, this.weightArray]) array?.dispose();
     this.grad = this.losses = this.labelArray = this.weightArray = null;

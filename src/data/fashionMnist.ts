@@ -17,6 +17,7 @@ export interface ImageSet {
 
 /** The training images' pixel mean and standard deviation, pixels in [0, 1]. */
 export const FASHION_MNIST_MEAN = 0.286;
+/** The training images' pixel standard deviation, pixels in [0, 1]. */
 export const FASHION_MNIST_STD = 0.353;
 
 /** Standardizes a set's pixels in place, (pixel - FASHION_MNIST_MEAN) / FASHION_MNIST_STD; returns the set. */

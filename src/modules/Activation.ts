@@ -7,8 +7,11 @@ import { Module, updGradOf, type BackwardOptions } from "./Module.js";
 /** The activations: each is a kernel `kind` and its gradient `${kind}Backward` (src/kernels/activations.ts). */
 export type ActivationKind = "relu" | "tanh" | "sigmoid";
 
+/** max(x, 0): `new Activation(relu)`. */
 export const relu: ActivationKind = "relu";
+/** The hyperbolic tangent: `new Activation(tanh)`. */
 export const tanh: ActivationKind = "tanh";
+/** 1 / (1 + exp(-x)): `new Activation(sigmoid)`. */
 export const sigmoid: ActivationKind = "sigmoid";
 
 const KINDS: readonly ActivationKind[] = [relu, tanh, sigmoid];
@@ -24,6 +27,7 @@ export class Activation extends Module {
     }
   }
 
+/** The activation applied to every element. */
   forward(data: DeviceArray): DeviceArray {
     const [x] = checkArrays("Activation.forward", { data });
     const y = this.output("y", x.device, x.shape);

@@ -8,6 +8,7 @@ import { Random } from "../random.js";
 import { Variable } from "../Variable.js";
 import { Module, updGradOf, type BackwardOptions } from "./Module.js";
 
+/** Options of `new BatchNorm2D(maps, options)`. */
 export interface BatchNorm2DOptions {
   /** Added to the variance, default 1e-5. */
   epsilon?: number;
@@ -68,6 +69,7 @@ export class BatchNorm2D extends Module {
     return this.output(slot, device, [this.maps]);
   }
 
+/** Normalizes each map of an [N, maps, H, W] array: by the batch's statistics in train mode (updating the running ones), by the running ones in eval mode. */
   forward(data: DeviceArray): DeviceArray {
     const scale = this.vars.get("scale")!.data;
     const bias = this.vars.get("bias")!.data;

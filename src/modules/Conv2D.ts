@@ -9,6 +9,7 @@ import { Variable } from "../Variable.js";
 import { Module, updGradOf, type BackwardOptions } from "./Module.js";
 import { pair, showPair, windowShape, type Pair, type Window } from "./window.js";
 
+/** Options of `new Conv2D(inmaps, outmaps, size, options)`; sizes are a number or [height, width]. */
 export interface Conv2DOptions {
   /** Default 1. */
   stride?: Pair;
@@ -74,6 +75,7 @@ export class Conv2D extends Module {
     return `Conv2D(${this.inmaps}→${this.outmaps}, ${showPair(this.window.kernel)})`;
   }
 
+/** The convolution of an [N, inmaps, H, W] array: [N, outmaps, outH, outW]. */
   forward(data: DeviceArray): DeviceArray {
     const W = this.vars.get("W")!.data;
     const b = this.vars.get("b")?.data ?? null;

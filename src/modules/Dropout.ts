@@ -6,6 +6,7 @@ import { dropoutKeys, keepThreshold } from "../kernels/random.js";
 import { InvalidArgumentError, NotReadyError, describe } from "../errors.js";
 import { Module, updGradOf, type BackwardOptions } from "./Module.js";
 
+/** Options of `new Dropout(options)`. */
 export interface DropoutOptions {
   /** The probability of dropping an element (default 0.5), in [0, 1). */
   p?: number;
@@ -42,6 +43,7 @@ export class Dropout extends Module {
     this.seed = seed ?? nextSeed++;
   }
 
+/** In train mode, each element zeroed with probability p and the rest scaled by 1 / (1 - p); in eval mode, the data unchanged. */
   forward(data: DeviceArray): DeviceArray {
     const [x] = checkArrays("Dropout.forward", { data });
     if (!this.train) {

@@ -7,6 +7,7 @@ import { Random } from "../random.js";
 import { Variable } from "../Variable.js";
 import { Module, updGradOf, type BackwardOptions } from "./Module.js";
 
+/** Options of `new Linear(insize, outsize, options)`. */
 export interface LinearOptions {
   /** Add the bias `b` (default true). */
   useBias?: boolean;
@@ -42,6 +43,7 @@ export class Linear extends Module {
     }
   }
 
+/** data · W + b for data of shape [batch, insize]: [batch, outsize]. */
   forward(data: DeviceArray): DeviceArray {
     const W = this.vars.get("W")!.data;
     const b = this.vars.get("b")?.data ?? null;

@@ -8,6 +8,7 @@ import { Node } from "./Node.js";
 /** The `format` metadata of weights files. */
 const WEIGHTS_FORMAT = "portable-optim.weights.v1";
 
+/** Options of `module.backward(grad, options)`. */
 export interface BackwardOptions {
   /**
    * Compute dE/d(input) (default true). PuzzleLib's `updGrad=False`: the first layer
@@ -71,6 +72,7 @@ export abstract class Module {
     return this;
   }
 
+/** The output for `data` (kept for backward()). */
   abstract forward(data: DeviceArray): DeviceArray;
 
   /**
@@ -95,12 +97,14 @@ export abstract class Module {
     return new Map(this.attrs);
   }
 
+/** The variable named `name` (as getVarTable() names it); an InvalidArgumentError listing the names otherwise. */
   getVar(name: string): Variable {
     const variable = this.vars.get(name);
     if (!variable) throw this.unknownVar(name);
     return variable;
   }
 
+/** Replaces the variable named `name` with `variable` of the same shape (shared weights, PuzzleLib's setVar). */
   setVar(name: string, variable: Variable): void {
     if (!this.vars.has(name)) throw this.unknownVar(name);
     if (!(variable instanceof Variable)) {

@@ -12,12 +12,14 @@ import { pair, showPair, windowShape, type Pair, type Window } from "./window.js
  * holds an input cell); outH = floor((H + 2*pad - size) / stride) + 1.
  */
 abstract class Pool2D extends Module {
+  /** @internal */
   protected readonly window: Window;
   private shape: WindowShape | null = null;
   private inputShape: readonly number[] = [];
   /** MaxPool2D's maxima indices, from forward. */
   private indices: DeviceArray | null = null;
 
+  /** @internal MaxPool2D and AvgPool2D choose the mode. */
   constructor(private readonly mode: PoolMode, size: Pair, stride: Pair, pad: Pair) {
     super();
     const name = this.constructor.name;
@@ -36,6 +38,7 @@ abstract class Pool2D extends Module {
     return `${this.constructor.name}(${showPair(this.window.kernel)})`;
   }
 
+/** The pooled maps of an [N, C, H, W] array: [N, C, outH, outW]. */
   forward(data: DeviceArray): DeviceArray {
     const [x] = checkArrays(`${this}.forward`, { data });
     const s = windowShape(String(this), x, this.window, null);
@@ -72,6 +75,7 @@ export class MaxPool2D extends Pool2D {
   }
 }
 
+/** Options of `new AvgPool2D(size, stride, pad, options)`. */
 export interface AvgPool2DOptions {
   /** Count the padding in the divisor (default true, PuzzleLib's and cuDNN's avgWithPad). */
   includePad?: boolean;

@@ -3,8 +3,11 @@ import { positive, type HyperParameter } from "./schema.js";
 
 const f = Math.fround;
 
+/** AdaDelta's hyper-parameters (the defaults are in the class's description). */
 export interface AdaDeltaHyperParameters {
+  /** The decay rate of the running averages. */
   rho: number;
+  /** The small constant that keeps the division finite (where it enters: the class's formula). */
   epsilon: number;
 }
 export interface AdaDeltaOptions extends Partial<AdaDeltaHyperParameters>, OptimizerOptions {}
@@ -26,7 +29,9 @@ const SPEC: OptimizerSpec<keyof AdaDeltaHyperParameters> = {
  * w = w - dx. Defaults rho 0.95, epsilon 1e-6.
  */
 export class AdaDelta extends Optimizer<keyof AdaDeltaHyperParameters> {
+  /** The decay rate of the running averages. Checked when set. */
   declare rho: number;
+  /** The small constant that keeps the division finite (where it enters: the class's formula). Checked when set. */
   declare epsilon: number;
 
   constructor(options: AdaDeltaOptions = {}) {

@@ -4,10 +4,15 @@ import { nonNegative, positive, rate } from "./schema.js";
 
 const f = Math.fround;
 
+/** Adam's hyper-parameters (the defaults are in the class's description). */
 export interface AdamHyperParameters {
+  /** The step size before bias correction. */
   alpha: number;
+  /** The decay rate of the mean of gradients. */
   beta1: number;
+  /** The decay rate of the mean of squared gradients. */
   beta2: number;
+  /** The small constant that keeps the division finite (where it enters: the class's formula). */
   epsilon: number;
 }
 export interface AdamOptions extends Partial<AdamHyperParameters>, OptimizerOptions {}
@@ -38,9 +43,13 @@ const SPEC: OptimizerSpec<keyof AdamHyperParameters> = {
  * the mean of its negated gradient, negated). Defaults alpha 1e-3, beta1 0.9, beta2 0.999, epsilon 1e-8.
  */
 export class Adam extends Optimizer<keyof AdamHyperParameters> {
+  /** The step size before bias correction. Checked when set. */
   declare alpha: number;
+  /** The decay rate of the mean of gradients. Checked when set. */
   declare beta1: number;
+  /** The decay rate of the mean of squared gradients. Checked when set. */
   declare beta2: number;
+  /** The small constant that keeps the division finite (where it enters: the class's formula). Checked when set. */
   declare epsilon: number;
 
   constructor(options: AdamOptions = {}) {

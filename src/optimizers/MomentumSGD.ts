@@ -3,8 +3,11 @@ import { nonNegative, rate } from "./schema.js";
 
 const f = Math.fround;
 
+/** MomentumSGD's hyper-parameters (the defaults are in the class's description). */
 export interface MomentumSGDHyperParameters {
+  /** The learning rate (times each variable's learnRate). */
   learnRate: number;
+  /** The momentum rate (times each variable's momRate). */
   momRate: number;
 }
 export interface MomentumSGDOptions extends Partial<MomentumSGDHyperParameters>, OptimizerOptions {}
@@ -25,7 +28,9 @@ const SPEC: OptimizerSpec<keyof MomentumSGDHyperParameters> = {
  * `mom` is the step, PuzzleLib's value. Defaults learnRate 1e-3, momRate 0.9.
  */
 export class MomentumSGD extends Optimizer<keyof MomentumSGDHyperParameters> {
+  /** The learning rate (times each variable's learnRate). Checked when set. */
   declare learnRate: number;
+  /** The momentum rate (times each variable's momRate). Checked when set. */
   declare momRate: number;
 
   constructor(options: MomentumSGDOptions = {}) {

@@ -3,8 +3,11 @@ import { nonNegative, rate } from "./schema.js";
 
 const f = Math.fround;
 
+/** NesterovSGD's hyper-parameters (the defaults are in the class's description). */
 export interface NesterovSGDHyperParameters {
+  /** The learning rate (times each variable's learnRate). */
   learnRate: number;
+  /** The momentum rate (times each variable's momRate). */
   momRate: number;
 }
 export interface NesterovSGDOptions extends Partial<NesterovSGDHyperParameters>, OptimizerOptions {}
@@ -27,7 +30,9 @@ const SPEC: OptimizerSpec<keyof NesterovSGDHyperParameters> = {
  * mom = momRate*mom - lr*g, with PuzzleLib's multipliers. Defaults learnRate 1e-3, momRate 0.9.
  */
 export class NesterovSGD extends Optimizer<keyof NesterovSGDHyperParameters> {
+  /** The learning rate (times each variable's learnRate). Checked when set. */
   declare learnRate: number;
+  /** The momentum rate (times each variable's momRate). Checked when set. */
   declare momRate: number;
 
   constructor(options: NesterovSGDOptions = {}) {

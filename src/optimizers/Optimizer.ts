@@ -13,6 +13,7 @@ import type { Variable } from "../Variable.js";
 import { checkOptions, checkValue, type Schema } from "./schema.js";
 import { decodeSafetensors, encodeSafetensors, type Tensor } from "./safetensors.js";
 
+/** Options of `optimizer.setupOn(module, options)`. */
 export interface SetupOptions {
   /**
    * Keep all parameters in one flat array and all gradients in another; the
@@ -27,6 +28,7 @@ const NON_FINITE_POLICIES: readonly NonFinitePolicy[] = ["throw", "skip", "off"]
 
 /** Runs on every variable's gradient before each update (PuzzleLib's optimizer hooks). */
 export interface OptimizerHook {
+/** Called by update() for every variable before the step, with its first name; may change the gradient in place. */
   apply(variable: Variable, name: string): void;
 }
 
@@ -124,6 +126,7 @@ export abstract class Optimizer<H extends string = string> {
   private stopListening: (() => void) | null = null;
   private tracer: Trace | null = null;
 
+  /** @internal Each optimizer of the family passes its kernel and hyper-parameter schema. */
   protected constructor(private readonly spec: OptimizerSpec<H>, options: Partial<Record<H, number>> & OptimizerOptions = {}) {
     this.values = checkOptions(spec.hyperParameters, options, spec.name, OPTION_KEYS);
     for (const name of Object.keys(spec.hyperParameters) as H[]) {
@@ -157,6 +160,7 @@ export abstract class Optimizer<H extends string = string> {
     return this.nonFiniteValue;
   }
 
+/** Sets the policy; anything but "throw", "skip" or "off" is an InvalidArgumentError. */
   set nonFinite(value: NonFinitePolicy) {
     if (!NON_FINITE_POLICIES.includes(value)) {
       throw new InvalidArgumentError(`nonFinite is ${describe(value)}; expected one of ${NON_FINITE_POLICIES.map(describe).join(", ")}`);
@@ -175,6 +179,7 @@ export abstract class Optimizer<H extends string = string> {
     return this.snapshotEveryValue;
   }
 
+/** Sets the interval; anything but a positive integer is an InvalidArgumentError. */
   set snapshotEvery(value: number) {
     if (!Number.isSafeInteger(value) || value < 1) {
       throw new InvalidArgumentError(`snapshotEvery is ${describe(value)}; expected a positive integer`);
@@ -209,6 +214,7 @@ export abstract class Optimizer<H extends string = string> {
     else throw new InvalidArgumentError(`addHook() got ${describe(hook)}; expected a function or an object with apply(variable, name)`);
   }
 
+/** Takes the module's variables and makes their state (zeros). With `useGlobalState` all parameters, gradients and state live in flat arrays and update() is one kernel call. */
   setupOn(module: Module, { useGlobalState = false }: SetupOptions = {}): void {
     if (this.slots) {
       throw new NotReadyError("setupOn() was already called on this optimizer; create a new optimizer for another module");

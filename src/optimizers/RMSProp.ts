@@ -3,9 +3,13 @@ import { nonNegative, positive, rate } from "./schema.js";
 
 const f = Math.fround;
 
+/** RMSProp's hyper-parameters (the defaults are in the class's description). */
 export interface RMSPropHyperParameters {
+  /** The learning rate (times each variable's learnRate). */
   learnRate: number;
+  /** The decay rate of the mean of squared gradients. */
   factor: number;
+  /** The small constant that keeps the division finite (where it enters: the class's formula). */
   epsilon: number;
 }
 export interface RMSPropOptions extends Partial<RMSPropHyperParameters>, OptimizerOptions {}
@@ -26,8 +30,11 @@ const SPEC: OptimizerSpec<keyof RMSPropHyperParameters> = {
  * Keras put it inside). Defaults learnRate 1e-3, factor 0.9, epsilon 1e-5.
  */
 export class RMSProp extends Optimizer<keyof RMSPropHyperParameters> {
+  /** The learning rate (times each variable's learnRate). Checked when set. */
   declare learnRate: number;
+  /** The decay rate of the mean of squared gradients. Checked when set. */
   declare factor: number;
+  /** The small constant that keeps the division finite (where it enters: the class's formula). Checked when set. */
   declare epsilon: number;
 
   constructor(options: RMSPropOptions = {}) {

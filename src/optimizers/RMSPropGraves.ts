@@ -7,9 +7,13 @@ const f = Math.fround;
 
 /** RMSPropGraves's hyper-parameters; see its doc comment for their meaning. */
 export interface GravesHyperParameters {
+  /** The learning rate (times each variable's learnRate). */
   learnRate: number;
+  /** The decay rate of the running means of gradients and squared gradients. */
   alpha: number;
+  /** The momentum rate (times each variable's momRate). */
   momRate: number;
+  /** The small constant that keeps the division finite (where it enters: the class's formula). */
   epsilon: number;
 }
 
@@ -55,9 +59,13 @@ export interface RMSPropGravesOptions extends Partial<GravesHyperParameters>, Op
  * Defaults are Graves': learnRate 1e-4, alpha 0.95, momRate 0.9, epsilon 1e-4.
  */
 export class RMSPropGraves extends Optimizer<keyof GravesHyperParameters> {
+  /** The learning rate (times each variable's learnRate). Checked when set. */
   declare learnRate: number;
+  /** The decay rate of the running means of gradients and squared gradients. Checked when set. */
   declare alpha: number;
+  /** The momentum rate (times each variable's momRate). Checked when set. */
   declare momRate: number;
+  /** The small constant that keeps the division finite (where it enters: the class's formula). Checked when set. */
   declare epsilon: number;
 
   constructor(options: RMSPropGravesOptions = {}) {

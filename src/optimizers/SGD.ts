@@ -3,7 +3,9 @@ import { nonNegative } from "./schema.js";
 
 const f = Math.fround;
 
+/** SGD's hyper-parameters (the defaults are in the class's description). */
 export interface SGDHyperParameters {
+  /** The learning rate (times each variable's learnRate). */
   learnRate: number;
 }
 export interface SGDOptions extends Partial<SGDHyperParameters>, OptimizerOptions {}
@@ -21,6 +23,7 @@ const SPEC: OptimizerSpec<keyof SGDHyperParameters> = {
  * rounded to float32 once, as PuzzleLib passes it). Default learnRate 1e-3.
  */
 export class SGD extends Optimizer<keyof SGDHyperParameters> {
+  /** The learning rate (times each variable's learnRate). Checked when set. */
   declare learnRate: number;
 
   constructor(options: SGDOptions = {}) {

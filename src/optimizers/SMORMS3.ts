@@ -3,8 +3,11 @@ import { nonNegative, positive } from "./schema.js";
 
 const f = Math.fround;
 
+/** SMORMS3's hyper-parameters (the defaults are in the class's description). */
 export interface SMORMS3HyperParameters {
+  /** The learning rate (times each variable's learnRate). */
   learnRate: number;
+  /** The small constant that keeps the division finite (where it enters: the class's formula). */
   epsilon: number;
 }
 export interface SMORMS3Options extends Partial<SMORMS3HyperParameters>, OptimizerOptions {}
@@ -24,7 +27,9 @@ const SPEC: OptimizerSpec<keyof SMORMS3HyperParameters> = {
  * dE/dw (PuzzleLib's negated). Defaults learnRate 1e-3, epsilon 1e-16.
  */
 export class SMORMS3 extends Optimizer<keyof SMORMS3HyperParameters> {
+  /** The learning rate (times each variable's learnRate). Checked when set. */
   declare learnRate: number;
+  /** The small constant that keeps the division finite (where it enters: the class's formula). Checked when set. */
   declare epsilon: number;
 
   constructor(options: SMORMS3Options = {}) {

@@ -2,6 +2,7 @@ import type { DeviceArray } from "./DeviceArray.js";
 import type { ElementwiseName } from "../kernels/index.js";
 import { KernelUnavailableError, describe } from "../errors.js";
 
+/** The devices: `webgl2` (WebGL2 fragment passes), `wasm-simd` and `wasm` (WebAssembly with and without 128-bit SIMD), `js` (the float32 reference). */
 export type DeviceName = "webgl2" | "wasm-simd" | "wasm" | "js";
 
 /**
@@ -214,20 +215,22 @@ export interface Device {
   readonly subnormals: SubnormalMode;
   /** Threads that run this device's kernels: see init({ threads }) for wasm-simd and wasm; 1 on js and webgl2. */
   readonly threads: number;
-  /** The kernels this device has; runtime/kernels.ts's kernel() names what is missing. */
+  /** @internal The kernels this device has; runtime/kernels.ts's kernel() names what is missing. */
   readonly kernels: Partial<KernelTable>;
-  /** A zero-filled buffer of `size` floats. */
+  /** @internal A zero-filled buffer of `size` floats. */
   allocate(size: number): DeviceBuffer;
+  /** @internal */
   release(buffer: DeviceBuffer): void;
+  /** @internal */
   upload(dst: DeviceArray, values: Float32Array): void;
-  /** The values, read synchronously (a GPU device waits for its queue). */
+  /** @internal The values, read synchronously (a GPU device waits for its queue). */
   download(src: DeviceArray): Float32Array;
-  /** The values, once the device has them: without blocking the thread where the device can. */
+  /** @internal The values, once the device has them: without blocking the thread where the device can. */
   read(src: DeviceArray): Promise<Float32Array>;
 
-  /** Devices that can lose their memory (webgl2): keep these arrays' values on the host. */
+  /** @internal Devices that can lose their memory (webgl2): keep these arrays' values on the host. */
   snapshot?(arrays: readonly DeviceArray[]): void;
-  /** Devices that can lose their memory: called once it is back, from the last snapshot. */
+  /** @internal Devices that can lose their memory: called once it is back, from the last snapshot. */
   onRestore?(listener: () => void): () => void;
 }
 

@@ -25,8 +25,10 @@ export class DeviceArray {
   readonly size: number;
   readonly shape: readonly number[];
 
+  /** @internal Arrays come from gpuarray.toGpu(), zeros(), empty() and view(). */
   constructor(
     readonly device: Device,
+    /** @internal */
     readonly buffer: DeviceBuffer,
     readonly offset: number,
     shape: readonly number[],
@@ -36,12 +38,13 @@ export class DeviceArray {
     this.size = shapeSize(shape);
   }
 
-  /** A new zero-filled array of `shape` on `device`. */
+  /** @internal A new zero-filled array of `shape` on `device`. */
   static allocate(device: Device, shape: readonly number[]): DeviceArray {
     const size = shapeSize(shape);
     return new DeviceArray(device, device.allocate(size), 0, shape, true);
   }
 
+/** Whether the storage was freed (by dispose() of the array that owns it). */
   get disposed(): boolean {
     return this.buffer.disposed;
   }
@@ -72,6 +75,7 @@ export class DeviceArray {
     return this.device.read(this);
   }
 
+/** Overwrites the values with `values`, which must have `size` elements. */
   set(values: ArrayLike<number>): void {
     this.assertAlive();
     if (values == null || typeof values.length !== "number") {
@@ -84,6 +88,7 @@ export class DeviceArray {
     this.device.upload(this, values instanceof Float32Array ? values : Float32Array.from(values));
   }
 
+/** Sets every element to `value`. */
   fill(value: number): void {
     this.assertAlive();
     if (typeof value !== "number") {
@@ -100,6 +105,7 @@ export class DeviceArray {
     }
   }
 
+/** @internal A DisposedError if the storage was freed. */
   assertAlive(): void {
     if (this.buffer.disposed) {
       throw new DisposedError(`array of shape ${describe([...this.shape])} on ${this.device.name} was disposed`);

@@ -39,6 +39,7 @@ const ENTRIES: Record<DeviceName, DeviceEntry> = {
 /** The order init() tries devices in when none is named: fastest first. */
 export const DEVICE_PREFERENCE: readonly DeviceName[] = ["webgl2", "wasm-simd", "wasm", "js"];
 
+/** One device as availableDevices() reports it. */
 export interface DeviceStatus {
   name: DeviceName;
   available: boolean;
@@ -92,6 +93,7 @@ export function isDeviceName(name: unknown): name is DeviceName {
   return typeof name === "string" && Object.prototype.hasOwnProperty.call(ENTRIES, name);
 }
 
+/** Options of init(). */
 export interface InitOptions {
   /** The device to use; by default the first of webgl2, wasm-simd, wasm, js that works here. */
   device?: DeviceName;

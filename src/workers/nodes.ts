@@ -6,6 +6,7 @@ import {
 } from "./nodeinfo.js";
 import { spawnModule, type SpawnedWorker } from "./spawn.js";
 
+/** Options of startNodes(). */
 export interface StartNodesOptions {
   /** How many nodes (workers): an integer from 1 to 64. */
   nodes: number;

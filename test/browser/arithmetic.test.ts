@@ -7,7 +7,8 @@
 // + - * are the GPU's own under a barrier, so a GPU that flushes subnormals may differ
 // there in "keep" mode (and only there).
 import { describe, it, expect } from "vitest";
-import { getDevice, DeviceArray, Random, WebGL2Device, type StrictOperation } from "../../src/index.js";
+import { getDevice, DeviceArray, Random } from "../../src/index.js";
+import { WebGL2Device, type StrictOperation } from "../../src/devices/webgl2/index.js";
 import { rounding } from "../../src/devices/js/rounding.js";
 import { expectSameBits } from "../helpers.js";
 

@@ -2,7 +2,8 @@
 // restores it, weights, optimizer state and t are the last snapshot's, and training
 // continues to the same bits as a run that was never interrupted.
 import { it, expect } from "vitest";
-import { init, ContextLostError, WebGL2Device, type Module, type Optimizer } from "../../src/index.js";
+import { init, ContextLostError, type Module, type Optimizer } from "../../src/index.js";
+import { WebGL2Device } from "../../src/devices/webgl2/index.js";
 import { seedSetup } from "../../src/reproducibility.js";
 import { expectSameBits } from "../helpers.js";
 

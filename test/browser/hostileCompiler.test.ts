@@ -3,7 +3,8 @@
 // Strict passes keep the js reference's bits; the same rewrites applied to the passes
 // without the strict vocabulary change them.
 import { describe, it, expect } from "vitest";
-import { compareTraces, getDevice, init, reproducibilityReport, WebGL2Device } from "../../src/index.js";
+import { compareTraces, getDevice, init, reproducibilityReport } from "../../src/index.js";
+import { WebGL2Device } from "../../src/devices/webgl2/index.js";
 import { seedSetup } from "../../src/reproducibility.js";
 import { PassRunner } from "../../src/devices/webgl2/passes.js";
 import { hostileCompile } from "./hostileCompiler.js";

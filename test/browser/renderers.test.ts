@@ -3,7 +3,8 @@
 // neither right kernel): the webgl2 pass comes from the definition, not from a copy.
 // test/render.test.ts does the same for the WebAssembly build.
 import { describe, it, expect } from "vitest";
-import { DeviceArray, getDevice, Random, WebGL2Device } from "../../src/index.js";
+import { DeviceArray, getDevice, Random } from "../../src/index.js";
+import { WebGL2Device } from "../../src/devices/webgl2/index.js";
 import { DEFINITIONS } from "../../src/kernels/index.js";
 import { renderGlsl } from "../../src/kernels/render/glsl.js";
 import { allArrays } from "../../src/kernels/vocabulary.js";

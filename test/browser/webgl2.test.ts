@@ -1,8 +1,9 @@
 import { describe, it, expect } from "vitest";
 import {
-  availableDevices, currentDevice, init, getDevice, gpuarray, reproducibilityReport, WebGL2Device, WebGLError,
+  availableDevices, currentDevice, init, getDevice, gpuarray, reproducibilityReport, WebGLError,
   InvalidArgumentError,
 } from "../../src/index.js";
+import { WebGL2Device } from "../../src/devices/webgl2/index.js";
 import { kernel } from "../../src/runtime/kernels.js";
 
 describe("the webgl2 device in Chromium", () => {
