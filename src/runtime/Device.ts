@@ -228,6 +228,8 @@ export interface Device {
   /** @internal The values, once the device has them: without blocking the thread where the device can. */
   read(src: DeviceArray): Promise<Float32Array>;
 
+  /** Devices that keep spare memory for reuse (webgl2's ping-pong textures): frees it; arrays stay valid. */
+  releaseCaches?(): void;
   /** @internal Devices that can lose their memory (webgl2): keep these arrays' values on the host. */
   snapshot?(arrays: readonly DeviceArray[]): void;
   /** @internal Devices that can lose their memory: called once it is back, from the last snapshot. */
