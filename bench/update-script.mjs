@@ -1,5 +1,5 @@
-// The update at 1M parameters the way a user measures it from the README: 20 calls, one read-back, TF.js
-// between rounds. node bench/update-script.mjs [threads]   (npm run bench runs it; README "Benchmarks")
+// The update at 1M parameters the way a user measures it from the docs: 20 calls, one read-back, TF.js
+// between rounds. node bench/update-script.mjs [threads]   (npm run bench runs it; docs/benchmarks.md)
 import { init, gpuarray, randn, rmspropGravesKer } from "portable-optim";
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";

@@ -97,7 +97,7 @@ async function makeTrainer(device: DeviceName, task: Task, hidden: number, batch
   const [inputs, outputs] = task === "seed" ? [128, 1] : [2, 1];
   const data = task === "seed" ? gpuarray.toGpu(randn([batch, inputs], 1), [batch, inputs]) : gpuarray.zeros([batch, inputs]);
   const target = task === "seed" ? gpuarray.toGpu(randn([batch, outputs], 2), [batch, outputs]) : gpuarray.zeros([batch, outputs]);
-  // hidden 0 with the seed task is exactly the README's seed example.
+  // hidden 0 with the seed task is exactly the seed example (examples/seed.ts).
   const net = new Sequential(hidden === 0 ? [new Linear(inputs, outputs, { seed: 3 })] : [
     new Linear(inputs, hidden, { seed: 3 }), new Activation(tanh),
     new Linear(hidden, hidden, { seed: 4 }), new Activation(tanh),

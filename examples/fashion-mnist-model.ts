@@ -65,7 +65,7 @@ export function classifier(batch: number, name: ModelName = "mlp") {
   let trace: Trace | null = null;
   return {
     net, loss,
-    /** Records a trace of the training from here on (see the README's "Traces"), errors included. */
+    /** Records a trace of the training from here on (see docs/traces.md), errors included. */
     trace(): Trace {
       trace = optimizer.trace();
       return trace;

@@ -71,7 +71,7 @@ int firstElement() {
 // Subnormals: with FLUSH defined (init({ subnormals: "flush" })) every operation
 // treats subnormal operands as zero and flushes a subnormal result to a zero of its
 // sign, on every GPU, as the CPU devices then do. Without it the arithmetic is IEEE
-// as far as the GPU keeps subnormals (most flush them in + - *, see the README).
+// as far as the GPU keeps subnormals (most flush them in + - *, see docs/devices.md).
 //
 // With FAST defined (init({ precision: "fast" })) pin() is the identity and fdiv and
 // fsqrt are the GPU's own: the passes as the compiler wants them, bit-identical only

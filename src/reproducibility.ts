@@ -181,7 +181,7 @@ const passChecks: Record<string, Check> = {
   }),
 };
 
-/** The seed example of the README on the current device, one training step at a time. */
+/** The seed example (examples/seed.ts) on the current device, one training step at a time. */
 export function seedSetup() {
   const data = gpuarray.toGpu(randn([16, 128], 1), [16, 128]);
   const target = gpuarray.toGpu(randn([16, 1], 2), [16, 1]);

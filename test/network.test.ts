@@ -68,7 +68,7 @@ describe.each(devicesUnderTest())("network kernels on %s", (name) => {
       // Three scales of A and B: plain; subnormal A with B near 2^24 (normal products in
       // "keep", zeros where operands are flushed); both near 2^-70 (subnormal products).
       // A GPU that flushes subnormals cannot keep them: "keep" there has the second scale
-      // out of reach (see the README), and zeros for the third's subnormal results.
+      // out of reach (see docs/devices.md), and zeros for the third's subnormal results.
       const flushes = subnormals === "keep" && flushesSubnormals(device);
       for (const [sa, sb] of [[1, 1], ...(flushes ? [] : [[2 ** -130, 2 ** 24]]), [2 ** -70, 2 ** -70]]) {
         for (const m of [1, 3, 4, 5, 8, 9]) {

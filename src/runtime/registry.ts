@@ -105,7 +105,7 @@ export interface InitOptions {
   subnormals?: SubnormalMode;
   /**
    * The webgl2 device's arithmetic: "strict" (default: the js reference's bits on any
-   * conforming GPU) or "fast" (the compiler's own; see the README for its price).
+   * conforming GPU) or "fast" (the compiler's own; see docs/devices.md for its price).
    * The CPU devices are exact either way.
    */
   precision?: Precision;

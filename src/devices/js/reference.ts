@@ -12,7 +12,7 @@ export { columnSums } from "./columnSums.js";
 export { mseError } from "./mse.js";
 
 /**
- * Elementwise kernel `name` (see src/kernels/ and the README's kernel table) over
+ * Elementwise kernel `name` (see src/kernels/ and docs/development.md) over
  * Float32Arrays of one length, in place: `arrays` by the definition's names, `scalars`
  * by name (rounded to float32 first, as the devices get them).
  */
