@@ -215,6 +215,8 @@ export interface Device {
   readonly subnormals: SubnormalMode;
   /** Threads that run this device's kernels: see init({ threads }) for wasm-simd and wasm; 1 on js and webgl2. */
   readonly threads: number;
+  /** webgl2: its arithmetic, "strict" or "fast" (see init({ precision })); absent on the CPU devices. */
+  readonly precision?: Precision;
   /** @internal The kernels this device has; runtime/kernels.ts's kernel() names what is missing. */
   readonly kernels: Partial<KernelTable>;
   /** @internal A zero-filled buffer of `size` floats. */
