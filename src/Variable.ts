@@ -22,12 +22,12 @@ export class Variable {
     this.grad = DeviceArray.allocate(data.device, data.shape);
   }
 
-/** The data's shape. */
+  /** The data's shape. */
   get shape(): readonly number[] {
     return this.data.shape;
   }
 
-/** Frees the data and gradient arrays. */
+  /** Frees the data and gradient arrays. */
   dispose(): void {
     this.data.dispose();
     this.grad.dispose();

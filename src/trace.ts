@@ -97,7 +97,7 @@ export class Trace {
     this.steps.push(step);
   }
 
-/** The trace as a JSON-ready TraceFile (what JSON.stringify(trace) writes). */
+  /** The trace as a JSON-ready TraceFile (what JSON.stringify(trace) writes). */
   toJSON(): TraceFile {
     return { format: TRACE_FORMAT, version: VERSION, ...this.header, steps: this.steps };
   }

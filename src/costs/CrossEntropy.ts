@@ -94,7 +94,7 @@ export class CrossEntropy {
     return wrong / predicted.length;
   }
 
-/** Frees the gradient, loss and label arrays this cost keeps between calls. */
+  /** Frees the gradient, loss and label arrays this cost keeps between calls. */
   dispose(): void {
     for (const array of [this.grad, this.losses, this.labelArray, this.weightArray]) array?.dispose();
     this.grad = this.losses = this.labelArray = this.weightArray = null;

@@ -25,7 +25,7 @@ export class MSE {
     return [queryError !== false ? kernel(p.device, "mseError")(p, t) : null, this.grad];
   }
 
-/** Frees the gradient array this cost keeps between calls. */
+  /** Frees the gradient array this cost keeps between calls. */
   dispose(): void {
     this.grad?.dispose();
     this.grad = null;

@@ -27,7 +27,7 @@ export class Activation extends Module {
     }
   }
 
-/** The activation applied to every element. */
+  /** The activation applied to every element. */
   forward(data: DeviceArray): DeviceArray {
     const [x] = checkArrays("Activation.forward", { data });
     const y = this.output("y", x.device, x.shape);

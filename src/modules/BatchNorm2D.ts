@@ -69,7 +69,7 @@ export class BatchNorm2D extends Module {
     return this.output(slot, device, [this.maps]);
   }
 
-/** Normalizes each map of an [N, maps, H, W] array: by the batch's statistics in train mode (updating the running ones), by the running ones in eval mode. */
+  /** Normalizes each map of an [N, maps, H, W] array: by the batch's statistics in train mode (updating the running ones), by the running ones in eval mode. */
   forward(data: DeviceArray): DeviceArray {
     const scale = this.vars.get("scale")!.data;
     const bias = this.vars.get("bias")!.data;

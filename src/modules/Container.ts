@@ -39,13 +39,13 @@ export abstract class Container extends Module {
     return table;
   }
 
-/** The variable `name`, a child's index then its own name (`0.W`). */
+  /** The variable `name`, a child's index then its own name (`0.W`). */
   override getVar(name: string): Variable {
     const [child, rest] = this.split(name);
     return child.getVar(rest);
   }
 
-/** Replaces the variable `name` (`0.W`) in the child that has it. */
+  /** Replaces the variable `name` (`0.W`) in the child that has it. */
   override setVar(name: string, variable: Variable): void {
     const [child, rest] = this.split(name);
     child.setVar(rest, variable);

@@ -75,7 +75,7 @@ export class Conv2D extends Module {
     return `Conv2D(${this.inmaps}→${this.outmaps}, ${showPair(this.window.kernel)})`;
   }
 
-/** The convolution of an [N, inmaps, H, W] array: [N, outmaps, outH, outW]. */
+  /** The convolution of an [N, inmaps, H, W] array: [N, outmaps, outH, outW]. */
   forward(data: DeviceArray): DeviceArray {
     const W = this.vars.get("W")!.data;
     const b = this.vars.get("b")?.data ?? null;

@@ -43,7 +43,7 @@ export class Dropout extends Module {
     this.seed = seed ?? nextSeed++;
   }
 
-/** In train mode, each element zeroed with probability p and the rest scaled by 1 / (1 - p); in eval mode, the data unchanged. */
+  /** In train mode, each element zeroed with probability p and the rest scaled by 1 / (1 - p); in eval mode, the data unchanged. */
   forward(data: DeviceArray): DeviceArray {
     const [x] = checkArrays("Dropout.forward", { data });
     if (!this.train) {

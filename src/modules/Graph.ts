@@ -8,9 +8,9 @@ import { Node } from "./Node.js";
 
 /** A module that takes the outputs of several parents: forward on all of them, backward gives one gradient per parent. */
 export abstract class MergeModule extends Module {
-/** The output for several inputs (a Graph node with several parents). */
+  /** The output for several inputs (a Graph node with several parents). */
   abstract forwardMany(inputs: readonly DeviceArray[]): DeviceArray;
-/** The gradient for each of the `inputs` inputs, from the output's gradient. */
+  /** The gradient for each of the `inputs` inputs, from the output's gradient. */
   abstract backwardMany(grad: DeviceArray, inputs: number): DeviceArray[];
 
   forward(data: DeviceArray): DeviceArray {
@@ -24,7 +24,7 @@ export abstract class MergeModule extends Module {
 
 /** y = x_0 + x_1 + ..., added in parent order (a residual connection's join); every input's gradient is dy. */
 export class Add extends MergeModule {
-/** The elementwise sum of the inputs, all of one shape. */
+  /** The elementwise sum of the inputs, all of one shape. */
   forwardMany(inputs: readonly DeviceArray[]): DeviceArray {
     const arrays = checkArrays("Add.forward", Object.fromEntries(inputs.map((x, i) => [`input ${i}`, x])));
     if (arrays.length === 0) throw new InvalidArgumentError("Add.forward got no inputs; expected one or more arrays of one shape");
@@ -34,7 +34,7 @@ export class Add extends MergeModule {
     return y;
   }
 
-/** The gradient for each of `inputs` inputs: the output's gradient itself. */
+  /** The gradient for each of `inputs` inputs: the output's gradient itself. */
   backwardMany(grad: DeviceArray, inputs: number): DeviceArray[] {
     const [dy] = checkArrays("Add.backward", { grad });
     return new Array<DeviceArray>(inputs).fill(dy);

@@ -43,7 +43,7 @@ export class Linear extends Module {
     }
   }
 
-/** data · W + b for data of shape [batch, insize]: [batch, outsize]. */
+  /** data · W + b for data of shape [batch, insize]: [batch, outsize]. */
   forward(data: DeviceArray): DeviceArray {
     const W = this.vars.get("W")!.data;
     const b = this.vars.get("b")?.data ?? null;

@@ -72,7 +72,7 @@ export abstract class Module {
     return this;
   }
 
-/** The output for `data` (kept for backward()). */
+  /** The output for `data` (kept for backward()). */
   abstract forward(data: DeviceArray): DeviceArray;
 
   /**
@@ -97,14 +97,14 @@ export abstract class Module {
     return new Map(this.attrs);
   }
 
-/** The variable named `name` (as getVarTable() names it); an InvalidArgumentError listing the names otherwise. */
+  /** The variable named `name` (as getVarTable() names it); an InvalidArgumentError listing the names otherwise. */
   getVar(name: string): Variable {
     const variable = this.vars.get(name);
     if (!variable) throw this.unknownVar(name);
     return variable;
   }
 
-/** Replaces the variable named `name` with `variable` of the same shape (shared weights, PuzzleLib's setVar). */
+  /** Replaces the variable named `name` with `variable` of the same shape (shared weights, PuzzleLib's setVar). */
   setVar(name: string, variable: Variable): void {
     if (!this.vars.has(name)) throw this.unknownVar(name);
     if (!(variable instanceof Variable)) {

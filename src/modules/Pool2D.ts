@@ -38,7 +38,7 @@ abstract class Pool2D extends Module {
     return `${this.constructor.name}(${showPair(this.window.kernel)})`;
   }
 
-/** The pooled maps of an [N, C, H, W] array: [N, C, outH, outW]. */
+  /** The pooled maps of an [N, C, H, W] array: [N, C, outH, outW]. */
   forward(data: DeviceArray): DeviceArray {
     const [x] = checkArrays(`${this}.forward`, { data });
     const s = windowShape(String(this), x, this.window, null);

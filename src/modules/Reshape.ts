@@ -34,7 +34,7 @@ export class Reshape extends Module {
     return inferred;
   }
 
-/** A view of the data in the new shape (no copy). */
+  /** A view of the data in the new shape (no copy). */
   forward(data: DeviceArray): DeviceArray {
     const [x] = checkArrays(`${this.constructor.name}.forward`, { data });
     this.inputShape = x.shape;

@@ -19,7 +19,7 @@ export class Sequential extends Container {
     return this.modules;
   }
 
-/** The data through every child in order. */
+  /** The data through every child in order. */
   forward(data: DeviceArray): DeviceArray {
     return this.modules.reduce((x, module) => module.forward(x), data);
   }

@@ -21,7 +21,7 @@ export function rowShape(what: string, name: string, shape: readonly number[]): 
  * the scores before it to CrossEntropy, which applies softmax itself.
  */
 export class SoftMax extends Module {
-/** The softmax of each row of a [batch, classes] array. */
+  /** The softmax of each row of a [batch, classes] array. */
   forward(data: DeviceArray): DeviceArray {
     const [x] = checkArrays("SoftMax.forward", { data });
     const y = this.output("y", x.device, x.shape);

@@ -28,7 +28,7 @@ const NON_FINITE_POLICIES: readonly NonFinitePolicy[] = ["throw", "skip", "off"]
 
 /** Runs on every variable's gradient before each update (PuzzleLib's optimizer hooks). */
 export interface OptimizerHook {
-/** Called by update() for every variable before the step, with its first name; may change the gradient in place. */
+  /** Called by update() for every variable before the step, with its first name; may change the gradient in place. */
   apply(variable: Variable, name: string): void;
 }
 
@@ -160,7 +160,7 @@ export abstract class Optimizer<H extends string = string> {
     return this.nonFiniteValue;
   }
 
-/** Sets the policy; anything but "throw", "skip" or "off" is an InvalidArgumentError. */
+  /** Sets the policy; anything but "throw", "skip" or "off" is an InvalidArgumentError. */
   set nonFinite(value: NonFinitePolicy) {
     if (!NON_FINITE_POLICIES.includes(value)) {
       throw new InvalidArgumentError(`nonFinite is ${describe(value)}; expected one of ${NON_FINITE_POLICIES.map(describe).join(", ")}`);
@@ -179,7 +179,7 @@ export abstract class Optimizer<H extends string = string> {
     return this.snapshotEveryValue;
   }
 
-/** Sets the interval; anything but a positive integer is an InvalidArgumentError. */
+  /** Sets the interval; anything but a positive integer is an InvalidArgumentError. */
   set snapshotEvery(value: number) {
     if (!Number.isSafeInteger(value) || value < 1) {
       throw new InvalidArgumentError(`snapshotEvery is ${describe(value)}; expected a positive integer`);
@@ -214,7 +214,7 @@ export abstract class Optimizer<H extends string = string> {
     else throw new InvalidArgumentError(`addHook() got ${describe(hook)}; expected a function or an object with apply(variable, name)`);
   }
 
-/** Takes the module's variables and makes their state (zeros). With `useGlobalState` all parameters, gradients and state live in flat arrays and update() is one kernel call. */
+  /** Takes the module's variables and makes their state (zeros). With `useGlobalState` all parameters, gradients and state live in flat arrays and update() is one kernel call. */
   setupOn(module: Module, { useGlobalState = false }: SetupOptions = {}): void {
     if (this.slots) {
       throw new NotReadyError("setupOn() was already called on this optimizer; create a new optimizer for another module");

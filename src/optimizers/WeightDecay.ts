@@ -15,7 +15,7 @@ export class WeightDecay implements OptimizerHook {
     }
   }
 
-/** Adds rate * w to the variable's gradient (times its `wc`). */
+  /** Adds rate * w to the variable's gradient (times its `wc`). */
   apply(variable: Variable, name: string): void {
     const { wc } = variable;
     if (typeof wc !== "number" || !Number.isFinite(wc) || wc < 0) {

@@ -44,7 +44,7 @@ export class DeviceArray {
     return new DeviceArray(device, device.allocate(size), 0, shape, true);
   }
 
-/** Whether the storage was freed (by dispose() of the array that owns it). */
+  /** Whether the storage was freed (by dispose() of the array that owns it). */
   get disposed(): boolean {
     return this.buffer.disposed;
   }
@@ -75,7 +75,7 @@ export class DeviceArray {
     return this.device.read(this);
   }
 
-/** Overwrites the values with `values`, which must have `size` elements. */
+  /** Overwrites the values with `values`, which must have `size` elements. */
   set(values: ArrayLike<number>): void {
     this.assertAlive();
     if (values == null || typeof values.length !== "number") {
@@ -88,7 +88,7 @@ export class DeviceArray {
     this.device.upload(this, values instanceof Float32Array ? values : Float32Array.from(values));
   }
 
-/** Sets every element to `value`. */
+  /** Sets every element to `value`. */
   fill(value: number): void {
     this.assertAlive();
     if (typeof value !== "number") {
@@ -105,7 +105,7 @@ export class DeviceArray {
     }
   }
 
-/** @internal A DisposedError if the storage was freed. */
+  /** @internal A DisposedError if the storage was freed. */
   assertAlive(): void {
     if (this.buffer.disposed) {
       throw new DisposedError(`array of shape ${describe([...this.shape])} on ${this.device.name} was disposed`);
