@@ -9,7 +9,8 @@ export { columnSums, columnSumsFlush } from "./columnSums";
 export { mseError, mseErrorFlush } from "./mse";
 export { softmax, softmaxFlush, crossEntropy, crossEntropyFlush, dropout, dropoutFlush } from "./rows";
 export {
-  im2row, row2im, row2imFlush, transpose, transposeFlush, pool, poolFlush, poolBackward, poolBackwardFlush,
+  im2row, row2im, row2imFlush, convForward, convForwardFlush, convInputGrad, convInputGradFlush,
+  transpose, transposeFlush, pool, poolFlush, poolBackward, poolBackwardFlush,
   channelSums, channelSumsFlush, batchNorm, batchNormFlush, batchNormBackward, batchNormBackwardFlush,
 } from "./windows";
 export { fill } from "./fill";

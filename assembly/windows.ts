@@ -14,6 +14,7 @@
 // kernel column, ascending: a later output reads a position through an earlier kernel
 // offset), while the outputs' rows are read in memory order.
 import { fl, fload, fadd, fsub, fmul, fdiv, flv, vadd, vload } from "./vocabulary";
+import { matmul, matmulFlush } from "./matmul";
 
 /** The input row of kernel offset r of output o, -1 in the padding. */
 @inline function source(o: i32, r: i32, stride: i32, pad: i32, dilation: i32, size: i32): i32 {
@@ -151,6 +152,114 @@ export function row2imFlush(cols: usize, x: usize, map0: i32, map1: i32, maps: i
             for (; q < q1; q++) {
               const p = line + (<usize>(q * dw) << 2);
               store<f32>(p, fadd(load<f32>(p), fload(terms + (<usize>q << 2), flush), flush));
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Conv2D's forward pass for samples n0 .. n1 - 1, fused: what im2row, matmul (cols · Wᵀ,
+ * op(B) packed row-major in `packed`) and transpose (+ bias) compute, a sample at a time
+ * through `t`, scratch for one sample's [outH·outW, outmaps] products. The sample's rows of
+ * cols (kept for the weights' gradient) are still in the L2 cache when the product reads them.
+ */
+export function convForward(x: usize, cols: usize, packed: usize, bias: usize, y: usize, t: usize, n0: i32, n1: i32,
+  maps: i32, outmaps: i32, height: i32, width: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32,
+  outH: i32, outW: i32): void {
+  convForwardBody(x, cols, packed, bias, y, t, n0, n1, maps, outmaps, height, width, kh, kw, sh, sw, ph, pw, dh, dw,
+    outH, outW, false);
+}
+
+/** convForward under subnormals "flush". */
+export function convForwardFlush(x: usize, cols: usize, packed: usize, bias: usize, y: usize, t: usize, n0: i32, n1: i32,
+  maps: i32, outmaps: i32, height: i32, width: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32,
+  outH: i32, outW: i32): void {
+  convForwardBody(x, cols, packed, bias, y, t, n0, n1, maps, outmaps, height, width, kh, kw, sh, sw, ph, pw, dh, dw,
+    outH, outW, true);
+}
+
+@inline function convForwardBody(x: usize, cols: usize, packed: usize, bias: usize, y: usize, t: usize, n0: i32, n1: i32,
+  maps: i32, outmaps: i32, height: i32, width: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32,
+  outH: i32, outW: i32, flush: bool): void {
+  const k = maps * kh * kw;
+  const positions = outH * outW;
+  for (let i = n0; i < n1; i++) {
+    im2row(x, cols, i * positions, (i + 1) * positions, maps, height, width, kh, kw, sh, sw, ph, pw, dh, dw, outH, outW);
+    const rows = cols + (<usize>(i * positions) * <usize>k << 2);
+    const out = y + (<usize>(i * outmaps * positions) << 2);
+    if (flush) {
+      matmulFlush(rows, packed, t, 0, positions, k, outmaps, k, 1, outmaps, 1);
+      transposeFlush(t, out, bias, 0, 1, positions, outmaps);
+    } else {
+      matmul(rows, packed, t, 0, positions, k, outmaps, k, 1, outmaps, 1);
+      transpose(t, out, bias, 0, 1, positions, outmaps);
+    }
+  }
+}
+
+/**
+ * Conv2D's input gradient for samples n0 .. n1 - 1, fused: what matmul (dcols = dy·W) then
+ * row2im compute, sample by sample through `terms`, scratch for one sample's dcols
+ * transposed ([maps·kh·kw, outH·outW], each term summed over the output maps from +0 by
+ * matmul as dcols would be). Each input position then takes its terms as row2im gathers
+ * them: from +0, kernel row then kernel column ascending (a (kernel row, column) pair
+ * reaches a position through one output at most), here one kernel offset's plane at a
+ * time, a row of it four positions at once where the stride is 1. The scratch stays in
+ * the L2 cache, where dcols for the whole batch (20 MB for the example's second
+ * convolution) streamed through memory twice.
+ */
+export function convInputGrad(dy: usize, w: usize, dx: usize, terms: usize, n0: i32, n1: i32, maps: i32, outmaps: i32,
+  height: i32, width: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, outH: i32, outW: i32): void {
+  convInputGradBody(dy, w, dx, terms, n0, n1, maps, outmaps, height, width, kh, kw, sh, sw, ph, pw, dh, dw, outH, outW, false);
+}
+
+/** convInputGrad under subnormals "flush". */
+export function convInputGradFlush(dy: usize, w: usize, dx: usize, terms: usize, n0: i32, n1: i32, maps: i32, outmaps: i32,
+  height: i32, width: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, outH: i32, outW: i32): void {
+  convInputGradBody(dy, w, dx, terms, n0, n1, maps, outmaps, height, width, kh, kw, sh, sw, ph, pw, dh, dw, outH, outW, true);
+}
+
+@inline function convInputGradBody(dy: usize, w: usize, dx: usize, terms: usize, n0: i32, n1: i32, maps: i32,
+  outmaps: i32, height: i32, width: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32,
+  outH: i32, outW: i32, flush: bool): void {
+  const k = maps * kh * kw;
+  const positions = outH * outW;
+  const plane = height * width;
+  for (let i = n0; i < n1; i++) {
+    // terms[j][p] = sum over o of W[o][j] * dy[i][o][p]: op(A) is W transposed, op(B) the sample's dy.
+    const sample = dy + (<usize>(i * outmaps * positions) << 2);
+    if (flush) matmulFlush(w, sample, terms, 0, k, outmaps, positions, 1, k, positions, 1);
+    else matmul(w, sample, terms, 0, k, outmaps, positions, 1, k, positions, 1);
+    const image = dx + (<usize>(i * maps * plane) << 2);
+    memory.fill(image, 0, <usize>(maps * plane) << 2);
+    for (let c = 0; c < maps; c++) {
+      const map = image + (<usize>(c * plane) << 2);
+      for (let r = 0; r < kh; r++) {
+        for (let q = 0; q < kw; q++) {
+          const from = terms + (<usize>(((c * kh + r) * kw + q) * positions) << 2);
+          // The outputs whose column reads inside the input through kernel column q.
+          const ow0 = max(0, ceilDiv(pw - q * dw, sw));
+          const ow1 = min(outW, ceilDiv(width + pw - q * dw, sw));
+          if (ow0 >= ow1) continue;
+          for (let oh = 0; oh < outH; oh++) {
+            const h = source(oh, r, sh, ph, dh, height);
+            if (h < 0) continue;
+            const line = map + (<usize>(h * width + ow0 * sw - pw + q * dw) << 2);
+            const src = from + (<usize>(oh * outW + ow0) << 2);
+            const count = ow1 - ow0;
+            let t = 0;
+            if (ASC_FEATURE_SIMD && sw == 1) {
+              for (; t + 4 <= count; t += 4) {
+                const p = line + (<usize>t << 2);
+                v128.store(p, vadd(v128.load(p), vload(src + (<usize>t << 2), flush), flush));
+              }
+            }
+            for (; t < count; t++) {
+              const p = line + (<usize>(t * sw) << 2);
+              store<f32>(p, fadd(load<f32>(p), fload(src + (<usize>t << 2), flush), flush));
             }
           }
         }

@@ -66,6 +66,27 @@ function runKernels(device: Device): Map<string, Float32Array | number> {
   const t = DeviceArray.allocate(device, cols.shape);
   kernel(device, "transpose")(cols, t, null, 16, 19 * 27, maps * 12);
   results.set("transpose", t.get());
+  // Conv2D's fused passes (the WebAssembly devices'), against the calls they fuse on js.
+  const [outmaps, k, rows] = [5, maps * 12, 16 * 19 * 27];
+  const [W, bias] = [view(outmaps * k, 23), view(outmaps, 24)];
+  const [forward, patches, sampleProducts] = [[16, outmaps, 19, 27], cols.shape, [rows, outmaps]].map((shape) =>
+    DeviceArray.allocate(device, shape));
+  if (device.kernels.convForward) device.kernels.convForward(x.view, W.view, bias.view, patches, forward, outmaps, conv);
+  else {
+    kernel(device, "im2row")(x.view, patches, conv);
+    kernel(device, "matmul")(patches, W.view, sampleProducts, null, { m: rows, k, n: outmaps, aRow: k, aCol: 1, bRow: 1, bCol: k });
+    kernel(device, "transpose")(sampleProducts, forward, bias.view, 16, 19 * 27, outmaps);
+  }
+  results.set("convForward", forward.get());
+  results.set("convForward's patches", patches.get());
+  if (device.kernels.convInputGrad) device.kernels.convInputGrad(forward, W.view, dx, outmaps, conv);
+  else {
+    kernel(device, "transpose")(forward, sampleProducts, null, 16, outmaps, 19 * 27);
+    kernel(device, "matmul")(sampleProducts, W.view, patches, null, { m: rows, k: outmaps, n: k, aRow: outmaps, aCol: 1, bRow: k, bCol: 1 });
+    kernel(device, "row2im")(patches, dx, conv);
+  }
+  results.set("convInputGrad", dx.get());
+  [W.whole, bias.whole, forward, patches, sampleProducts].forEach((a) => a.dispose());
   const y = DeviceArray.allocate(device, [16, maps, 19, 15]);
   const indices = DeviceArray.allocate(device, y.shape);
   for (const mode of ["max", "avgNoPad"] as const) {

@@ -84,11 +84,15 @@ export class Conv2D extends Module {
     const rows = s.n * s.outH * s.outW;
     const k = this.inmaps * s.kernelH * s.kernelW;
     const cols = this.output("cols", x.device, [rows, k]);
-    const t = this.output("t", x.device, [rows, this.outmaps]);
     const y = this.output("y", x.device, [s.n, this.outmaps, s.outH, s.outW]);
-    kernel(x.device, "im2row")(x, cols, s);
-    kernel(x.device, "matmul")(cols, W, t, null, { m: rows, k, n: this.outmaps, aRow: k, aCol: 1, bRow: 1, bCol: k });
-    kernel(x.device, "transpose")(t, y, b, s.n, s.outH * s.outW, this.outmaps);
+    if (x.device.kernels.convForward) {
+      x.device.kernels.convForward(x, W, b, cols, y, this.outmaps, s);
+    } else {
+      const t = this.output("t", x.device, [rows, this.outmaps]);
+      kernel(x.device, "im2row")(x, cols, s);
+      kernel(x.device, "matmul")(cols, W, t, null, { m: rows, k, n: this.outmaps, aRow: k, aCol: 1, bRow: 1, bCol: k });
+      kernel(x.device, "transpose")(t, y, b, s.n, s.outH * s.outW, this.outmaps);
+    }
     this.input = x;
     this.shape = s;
     this.cols = cols;
@@ -114,9 +118,13 @@ export class Conv2D extends Module {
     kernel(device, "transpose")(dWT, W.grad, null, 1, k, oc);
     if (b) kernel(device, "columnSums")(dyT, b.grad, rows, oc);
     if (!updGrad) return null;
+    const dx = this.output("dx", device, this.input.shape);
+    if (device.kernels.convInputGrad) {
+      device.kernels.convInputGrad(dy, W.data, dx, oc, s);
+      return dx;
+    }
     const dcols = this.output("dcols", device, [rows, k]);
     kernel(device, "matmul")(dyT, W.data, dcols, null, { m: rows, k: oc, n: k, aRow: oc, aCol: 1, bRow: k, bCol: 1 });
-    const dx = this.output("dx", device, this.input.shape);
     kernel(device, "row2im")(dcols, dx, s);
     return dx;
   }

@@ -168,6 +168,21 @@ export interface HandWrittenKernels {
    * summed from +0 over kernel positions (r, s) in row-major order.
    */
   row2im(cols: DeviceArray, x: DeviceArray, shape: WindowShape): void;
+  /**
+   * Optional, where a device fuses them: Conv2D's forward pass, exactly what im2row(x, cols),
+   * matmul(cols, Wᵀ, t) and transpose(t, y, bias) give (W [outmaps, maps·kernelH·kernelW],
+   * y [n, outmaps, outH, outW]); cols is written as im2row writes it. Devices without it get
+   * the three calls.
+   */
+  convForward?(x: DeviceArray, W: DeviceArray, bias: DeviceArray | null, cols: DeviceArray, y: DeviceArray, outmaps: number,
+    shape: WindowShape): void;
+  /**
+   * Optional, where a device fuses them: Conv2D's input gradient, exactly what
+   * matmul(dyT, W, dcols) then row2im(dcols, dx) give (dy of shape [n, outmaps, outH, outW],
+   * dyT its [n·outH·outW, outmaps] transpose, W [outmaps, maps·kernelH·kernelW]), without
+   * dcols. Devices without it get the two calls.
+   */
+  convInputGrad?(dy: DeviceArray, W: DeviceArray, dx: DeviceArray, outmaps: number, shape: WindowShape): void;
   /** y[b][j][i] = x[b][i][j] (+ bias[j]) for x of shape [batches, rows, cols]. */
   transpose(x: DeviceArray, y: DeviceArray, bias: DeviceArray | null, batches: number, rows: number, cols: number): void;
   /**

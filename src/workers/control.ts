@@ -22,7 +22,7 @@ export const CONTROL_INTS = 8;
 export const PART_BITS = 10;
 /** Most parts a job can have, and most arguments a kernel takes. */
 export const MAX_PARTS = 1 << PART_BITS;
-export const MAX_ARGS = 20;
+export const MAX_ARGS = 24;
 
 /** Bytes of the control block: the ints, then each part's arguments and result as float64. */
 export const CONTROL_BYTES = CONTROL_INTS * 4 + MAX_PARTS * (MAX_ARGS + 1) * 8;
