@@ -7,10 +7,15 @@ import { InvalidArgumentError, describe } from "./errors.js";
  * rate of a WeightDecay hook (Linear sets it to 0 for its bias).
  */
 export class Variable {
+  /** The values the optimizer updates. */
   data: DeviceArray;
+  /** dE/d(data), written by the module's backward(). */
   grad: DeviceArray;
+  /** Multiplies the optimizer's learning rate for this variable. */
   learnRate = 1;
+  /** Multiplies the optimizer's momentum rate for this variable. */
   momRate = 1;
+  /** Multiplies weight decay for this variable (0 for biases). */
   wc = 1;
 
   constructor(data: DeviceArray) {

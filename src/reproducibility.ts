@@ -30,8 +30,11 @@ export { ulpDistance };
 
 /** One array of one check on one device, compared with the js reference. */
 export interface ReproducibilityRow {
+  /** What was run ("update, 100 steps", "matmul", ...). */
   check: string;
+  /** The output array compared. */
   array: string;
+  /** The device compared with the js reference. */
   device: DeviceName;
   /** Largest distance from the js reference in ULPs, over the elements not counted in flushedSubnormals. */
   maxUlp: number;
@@ -42,16 +45,23 @@ export interface ReproducibilityRow {
    * gave zero: a GPU flushing subnormals, an absolute difference below 2^-126.
    */
   flushedSubnormals: number;
+  /** The array's elements. */
   elements: number;
 }
 
 /** What reproducibilityReport() returns: the devices it ran and one row per check and device. */
 export interface ReproducibilityReport {
+  /** One row per check, array and device. */
   rows: ReproducibilityRow[];
   /** The subnormal mode every device ran in (see init({ subnormals })). */
   subnormals: SubnormalMode;
   /** The devices compared and, for webgl2, the GL renderer. */
-  devices: { name: DeviceName; renderer?: string }[];
+  devices: {
+    /** The device. */
+    name: DeviceName;
+    /** webgl2: the GL renderer. */
+    renderer?: string;
+  }[];
 }
 
 type Arrays = Record<string, Float32Array>;

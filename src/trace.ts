@@ -12,31 +12,60 @@ export const TRACE_FORMAT = "portable-optim.trace.v1";
 
 /** A trace file that cannot be read: not JSON, another format or version, a missing or ill-typed field. */
 export class TraceFormatError extends InvalidArgumentError {
+  /** "TraceFormatError", kept through minification. */
   override name = "TraceFormatError";
 }
 
 /** Two traces that cannot be compared: different networks, optimizers or hyper-parameters. */
 export class TraceMismatchError extends InvalidArgumentError {
+  /** "TraceMismatchError", kept through minification. */
   override name = "TraceMismatchError";
 }
 
 /** One recorded step: after update() number `t`, the 64-bit fingerprints (16 hex digits) of every variable's gradient and data. */
 export interface TraceStep {
+  /** The optimizer's step count after this update. */
   t: number;
   /** The error given to trace.error() before this step, as its float32 bits (8 hex digits). */
   error?: string;
+  /** Each variable's gradient fingerprint (16 hex digits), by name. */
   grad: Record<string, string>;
+  /** Each variable's data fingerprint after the update, by name. */
   data: Record<string, string>;
 }
 
 /** What a trace file holds (JSON). */
 export interface TraceFile {
+  /** TRACE_FORMAT. */
   format: typeof TRACE_FORMAT;
   /** The package version that recorded it. */
   version: string;
-  device: { name: string; subnormals: string; precision?: string; threads: number };
-  optimizer: { name: string; hyperParameters: Record<string, number> };
-  variables: { name: string; shape: number[] }[];
+  /** The device that recorded it. */
+  device: {
+    /** Its name. */
+    name: string;
+    /** Its subnormal mode. */
+    subnormals: string;
+    /** webgl2: its precision. */
+    precision?: string;
+    /** Its threads. */
+    threads: number;
+  };
+  /** The optimizer. */
+  optimizer: {
+    /** Its class. */
+    name: string;
+    /** Its hyper-parameters at the start. */
+    hyperParameters: Record<string, number>;
+  };
+  /** The variables traced, in the optimizer's order. */
+  variables: {
+    /** The variable's first name. */
+    name: string;
+    /** Its shape. */
+    shape: number[];
+  }[];
+  /** The steps recorded. */
   steps: TraceStep[];
 }
 
@@ -54,12 +83,15 @@ export interface TracedVariable {
  * where two traces part.
  */
 export class Trace {
+  /** The steps recorded so far. */
   readonly steps: TraceStep[] = [];
   private pendingError: string | undefined;
   private scratch: DeviceArray | null = null;
 
   /** @internal Traces come from optimizer.trace(). */
-  constructor(readonly header: Omit<TraceFile, "steps" | "format" | "version">,
+  constructor(
+    /** The device, optimizer and variables traced. */
+    readonly header: Omit<TraceFile, "steps" | "format" | "version">,
     private readonly variables: readonly TracedVariable[] = [], private readonly device: Device | null = null) {}
 
   /** Records the error of the step about to be taken (a cost's error), kept as its float32 bits. */
@@ -160,16 +192,28 @@ export interface TraceDivergence {
   index: number;
   /** "error", or the first variable whose gradient or data differs (gradients first: they come first in a step). */
   variable: string | null;
+  /** Which array differs: the step's error, a gradient or the data after the update. */
   array: "error" | "grad" | "data";
   /** With replay: the first differing element of that array, the two values and their ULP distance. */
-  element?: { index: number; a: number; b: number; ulp: number };
+  element?: {
+    /** The element. */
+    index: number;
+    /** Its value in a. */
+    a: number;
+    /** Its value in b. */
+    b: number;
+    /** Their ULP distance. */
+    ulp: number;
+  };
 }
 
 /** What compareTraces() returns: identical, or where the runs first part. */
 export interface TraceComparison {
+  /** Whether every compared step has the same fingerprints. */
   identical: boolean;
   /** Steps compared (the shorter trace's length). */
   steps: number;
+  /** Where the traces part; null when identical. */
   divergence: TraceDivergence | null;
   /** One line: "identical over N steps" or where and how they part. */
   message: string;

@@ -27,7 +27,9 @@ export interface CrossEntropyOptions {
  * order, divided by the number of rows, in float32 on the host.
  */
 export class CrossEntropy {
+  /** The number of classes scores must have, if set. */
   readonly maxlabels: number | undefined;
+  /** The class weights, if set. */
   readonly weights: Float32Array | null;
   private grad: DeviceArray | null = null;
   private losses: DeviceArray | null = null;

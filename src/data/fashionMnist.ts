@@ -10,8 +10,11 @@ export const FASHION_MNIST_CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dre
 
 /** One split: images as rows of 784 floats in [0, 1] (pixel / 255), labels 0-9. */
 export interface ImageSet {
+  /** The number of images. */
   readonly count: number;
+  /** count rows of 784 pixels (28×28, row-major). */
   readonly images: Float32Array;
+  /** count labels from 0 to 9 (see FASHION_MNIST_CLASSES). */
   readonly labels: Int32Array;
 }
 
@@ -45,7 +48,12 @@ export function imageSet(images: IdxArray, labels: IdxArray, what: string): Imag
  * `dir` (by default Debian's dataset-fashion-mnist): 60,000 training and 10,000 test
  * images. Node and Deno; in a browser, fetch the files and give their bytes to loadIdx().
  */
-export async function loadFashionMnist(dir: string = FASHION_MNIST_DIR): Promise<{ train: ImageSet; test: ImageSet }> {
+export async function loadFashionMnist(dir: string = FASHION_MNIST_DIR): Promise<{
+  /** The 60,000 training images. */
+  train: ImageSet;
+  /** The 10,000 test images. */
+  test: ImageSet;
+}> {
   if (typeof dir !== "string") throw new InvalidArgumentError(`loadFashionMnist() got ${describe(dir)}; expected a directory path`);
   const file = (name: string) => loadIdx(`${dir}/${name}-ubyte.gz`);
   const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(

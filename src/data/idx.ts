@@ -2,12 +2,15 @@ import { InvalidArgumentError, describe } from "../errors.js";
 
 /** A file in the IDX format (LeCun's MNIST files, Fashion-MNIST's): its dimensions and its values in row-major order. */
 export interface IdxArray {
+  /** The dimensions, outermost first. */
   readonly dims: readonly number[];
+  /** The values in row-major order, of the file's type. */
   readonly data: Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 }
 
 /** An IDX file that is not one: a wrong magic number, an unknown type, a truncated or overlong body, bad gzip. */
 export class IdxFormatError extends InvalidArgumentError {
+  /** "IdxFormatError", kept through minification. */
   override name = "IdxFormatError";
 }
 

@@ -20,7 +20,9 @@ const KINDS: readonly ActivationKind[] = [relu, tanh, sigmoid];
 export class Activation extends Module {
   private result: DeviceArray | null = null;
 
-  constructor(readonly kind: ActivationKind) {
+  constructor(
+    /** The activation function. */
+    readonly kind: ActivationKind) {
     super();
     if (!KINDS.includes(kind)) {
       throw new InvalidArgumentError(`activation ${describe(kind)}; expected one of ${KINDS.map(describe).join(", ")}`);

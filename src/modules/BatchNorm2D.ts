@@ -14,11 +14,13 @@ export interface BatchNorm2DOptions {
   epsilon?: number;
   /** PuzzleLib's running-average factor max(initFactor / step, minFactor): defaults 1 and 0.1. */
   initFactor?: number;
+  /** The smallest running-average factor, default 0.1. */
   minFactor?: number;
   /** A fixed running-average factor instead (PyTorch's momentum). */
   momentum?: number;
   /** The standard deviation of the scale's initialization around 1, default 0.01. */
   sscale?: number;
+  /** Seeds the scale's initialization. */
   seed?: number;
 }
 
@@ -33,13 +35,16 @@ let nextSeed = 1;
  * variance unbiased). Evaluation: the running statistics.
  */
 export class BatchNorm2D extends Module {
+  /** Added to the variance. */
   readonly epsilon: number;
   /** Training forward calls so far (PuzzleLib's numOfProps). */
   step = 0;
   private readonly factors: { initFactor: number; minFactor: number; momentum: number | undefined };
   private saved: { x: DeviceArray; shape: ChannelShape } | null = null;
 
-  constructor(readonly maps: number, { epsilon = 1e-5, initFactor = 1, minFactor = 0.1, momentum, sscale = 0.01, seed }:
+  constructor(
+    /** The number of maps (channels). */
+    readonly maps: number, { epsilon = 1e-5, initFactor = 1, minFactor = 0.1, momentum, sscale = 0.01, seed }:
     BatchNorm2DOptions = {}) {
     super();
     if (!Number.isSafeInteger(maps) || maps < 1) throw new InvalidArgumentError(`BatchNorm2D maps is ${describe(maps)}; expected a positive integer`);

@@ -45,7 +45,11 @@ export class Conv2D extends Module {
   /** The input's patches, from forward. */
   private cols: DeviceArray | null = null;
 
-  constructor(readonly inmaps: number, readonly outmaps: number, size: Pair,
+  constructor(
+    /** Input maps. */
+    readonly inmaps: number,
+    /** Output maps. */
+    readonly outmaps: number, size: Pair,
     { stride = 1, pad = 0, dilation = 1, useBias = true, seed }: Conv2DOptions = {}) {
     super();
     for (const [name, value] of [["inmaps", inmaps], ["outmaps", outmaps]] as const) {

@@ -24,7 +24,9 @@ let nextSeed = 1;
  * mask, and backward draws it again instead of keeping it.
  */
 export class Dropout extends Module {
+  /** The probability of dropping an element. */
   readonly p: number;
+  /** The seed of the masks (with the forward call's step). */
   readonly seed: number;
   /** Forward calls in training mode so far: the next one draws the mask of this step. */
   step = 0;

@@ -65,7 +65,9 @@ export interface GraphOptions {
  * and the module's name: `0.W`, `3.b`, as Sequential's (a chain is named the same).
  */
 export class Graph extends Container {
+  /** The input nodes, in the order forward() takes their arrays. */
   readonly inputs: readonly Node[];
+  /** The output node. */
   readonly outputNode: Node;
   /** Every node in forward order. */
   readonly nodes: readonly Node[];

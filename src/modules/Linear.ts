@@ -24,7 +24,11 @@ let nextSeed = 1;
 export class Linear extends Module {
   private input: DeviceArray | null = null;
 
-  constructor(readonly insize: number, readonly outsize: number, { useBias = true, seed }: LinearOptions = {}) {
+  constructor(
+    /** Input features. */
+    readonly insize: number,
+    /** Output features. */
+    readonly outsize: number, { useBias = true, seed }: LinearOptions = {}) {
     super();
     for (const [name, value] of [["insize", insize], ["outsize", outsize]] as const) {
       if (!Number.isSafeInteger(value) || value < 1) {

@@ -11,7 +11,11 @@ export class Node {
   /** The Graph this node belongs to, once one is built on it. */
   graph: unknown = null;
 
-  constructor(readonly module: Module, readonly parents: readonly Node[]) {
+  constructor(
+    /** The module this node runs. */
+    readonly module: Module,
+    /** The nodes whose outputs are its inputs, in order. */
+    readonly parents: readonly Node[]) {
     for (const parent of parents) parent.children.push(this);
   }
 }

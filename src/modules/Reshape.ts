@@ -12,7 +12,9 @@ import { Module, updGradOf, type BackwardOptions } from "./Module.js";
 export class Reshape extends Module {
   private inputShape: readonly number[] | null = null;
 
-  constructor(readonly shape: readonly number[]) {
+  constructor(
+    /** The output shape: one -1 inferred, 0 keeps the input's dimension. */
+    readonly shape: readonly number[]) {
     super();
     if (!Array.isArray(shape) || shape.length === 0 || shape.some((d) => !Number.isSafeInteger(d) || d < -1) ||
       shape.filter((d) => d === -1).length > 1) {

@@ -5,6 +5,7 @@ import { Container } from "./Container.js";
 
 /** Modules applied in order; variables are named by index and the child's name: `0.W`, `2.b`. */
 export class Sequential extends Container {
+  /** The children, in the order forward() runs them. */
   readonly modules: readonly Module[];
 
   constructor(modules: readonly Module[]) {

@@ -9,7 +9,9 @@ import type { OptimizerHook } from "./Optimizer.js";
  * host. `Variable.wc` is 1 for Linear's W and 0 for its bias b.
  */
 export class WeightDecay implements OptimizerHook {
-  constructor(readonly rate: number) {
+  constructor(
+    /** The decay rate. */
+    readonly rate: number) {
     if (typeof rate !== "number" || !Number.isFinite(rate) || rate < 0) {
       throw new InvalidArgumentError(`WeightDecay rate is ${describe(rate)}; expected a finite number >= 0`);
     }

@@ -225,6 +225,7 @@ export type KernelName = keyof KernelTable;
  * operation order of the `js` reference exactly.
  */
 export interface Device {
+  /** Which device this is. */
   readonly name: DeviceName;
   /** The subnormal rule this device instance follows (see init({ subnormals })). */
   readonly subnormals: SubnormalMode;

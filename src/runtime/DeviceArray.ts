@@ -22,14 +22,18 @@ export function shapeSize(shape: readonly number[]): number {
  * array that allocated the buffer frees it.
  */
 export class DeviceArray {
+  /** The number of elements. */
   readonly size: number;
+  /** The dimensions, outermost first. */
   readonly shape: readonly number[];
 
   /** @internal Arrays come from gpuarray.toGpu(), zeros(), empty() and view(). */
   constructor(
+    /** The device whose memory holds the values. */
     readonly device: Device,
     /** @internal */
     readonly buffer: DeviceBuffer,
+    /** @internal Where the array starts in its storage, in elements. */
     readonly offset: number,
     shape: readonly number[],
     private readonly owner: boolean,

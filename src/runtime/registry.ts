@@ -41,7 +41,9 @@ export const DEVICE_PREFERENCE: readonly DeviceName[] = ["webgl2", "wasm-simd", 
 
 /** One device as availableDevices() reports it. */
 export interface DeviceStatus {
+  /** The device. */
   name: DeviceName;
+  /** Whether it opens here. */
   available: boolean;
   /** Whether init() with no device named would consider it (false on software WebGL2). */
   preferred: boolean;

@@ -52,8 +52,14 @@ export class NodeInfo {
   private readonly bytes: Uint8Array;
 
   /** @internal */
-  constructor(readonly rank: number, readonly size: number, private readonly data: SharedArrayBuffer,
-    control: SharedArrayBuffer, private readonly timeoutMs: number, readonly args: unknown,
+  constructor(
+    /** This node's index, from 0. */
+    readonly rank: number,
+    /** The number of nodes. */
+    readonly size: number,
+    private readonly data: SharedArrayBuffer, control: SharedArrayBuffer, private readonly timeoutMs: number,
+    /** startNodes()'s `args`. */
+    readonly args: unknown,
     private readonly send: (message: NodeMessage) => void) {
     this.ints = new Int32Array(control, 0, CONTROL_INTS);
     this.bytes = new Uint8Array(control, CONTROL_INTS * 4, MESSAGE_BYTES);
