@@ -9,6 +9,7 @@ import {
   Reshape, Sequential, ShapeMismatchError, Activation, relu, gpuarray, randn, type Device, type Optimizer,
 } from "../src/index.js";
 import { kernel } from "../src/runtime/kernels.js";
+import { convForwardCalls, convInputGradCalls } from "../src/modules/Conv2D.js";
 import type { ChannelSum, PoolMode, WindowShape } from "../src/runtime/Device.js";
 import { OPTIMIZERS, type OptimizerName } from "../src/optimizers/index.js";
 import { devicesUnderTest, expectSameBits, flushesSubnormals, repetitions } from "./helpers.js";
@@ -111,17 +112,14 @@ describe.each(devicesUnderTest().flatMap((name) => (["keep", "flush"] as const).
     }
     const [cols, y] = await compare("convForward", [x, W, bias, new Float32Array(rows * outmaps)], [rows * k, rows * outmaps],
       (d, [xa, wa, b, t, c, out]) => {
-        if (d.kernels.convForward) return d.kernels.convForward(xa, wa, b, c, out, outmaps, s);
-        kernel(d, "im2row")(xa, c, s);
-        kernel(d, "matmul")(c, wa, t, null, { m: rows, k, n: outmaps, aRow: k, aCol: 1, bRow: 1, bCol: k });
-        kernel(d, "transpose")(t, out, b, s.n, s.outH * s.outW, outmaps);
+        if (d.kernels.convForward) d.kernels.convForward(xa, wa, b, c, out, outmaps, s);
+        else convForwardCalls(xa, wa, b, c, t, out, outmaps, s);
       });
     const [dx] = await compare("convInputGrad", [dy, W, new Float32Array(rows * outmaps), new Float32Array(rows * k)],
       [x.length], (d, [g, wa, gT, dcols, out]) => {
         if (d.kernels.convInputGrad) return d.kernels.convInputGrad(g, wa, out, outmaps, s);
         kernel(d, "transpose")(g, gT, null, s.n, outmaps, s.outH * s.outW);
-        kernel(d, "matmul")(gT, wa, dcols, null, { m: rows, k: outmaps, n: k, aRow: outmaps, aCol: 1, bRow: k, bCol: 1 });
-        kernel(d, "row2im")(dcols, out, s);
+        convInputGradCalls(gT, wa, dcols, out, outmaps, s);
       });
     expect([cols, y, dx].every((a) => a.some((v) => v !== 0))).toBe(true);
   });

@@ -8,6 +8,7 @@ import {
 } from "../src/index.js";
 import { WasmDevice } from "../src/devices/wasm/index.js";
 import { kernel, runElementwise } from "../src/runtime/kernels.js";
+import { convForwardCalls, convInputGradCalls } from "../src/modules/Conv2D.js";
 import { ThreadPool } from "../src/workers/pool.js";
 import { expectSameBits } from "./helpers.js";
 
@@ -72,18 +73,13 @@ function runKernels(device: Device): Map<string, Float32Array | number> {
   const [forward, patches, sampleProducts] = [[16, outmaps, 19, 27], cols.shape, [rows, outmaps]].map((shape) =>
     DeviceArray.allocate(device, shape));
   if (device.kernels.convForward) device.kernels.convForward(x.view, W.view, bias.view, patches, forward, outmaps, conv);
-  else {
-    kernel(device, "im2row")(x.view, patches, conv);
-    kernel(device, "matmul")(patches, W.view, sampleProducts, null, { m: rows, k, n: outmaps, aRow: k, aCol: 1, bRow: 1, bCol: k });
-    kernel(device, "transpose")(sampleProducts, forward, bias.view, 16, 19 * 27, outmaps);
-  }
+  else convForwardCalls(x.view, W.view, bias.view, patches, sampleProducts, forward, outmaps, conv);
   results.set("convForward", forward.get());
   results.set("convForward's patches", patches.get());
   if (device.kernels.convInputGrad) device.kernels.convInputGrad(forward, W.view, dx, outmaps, conv);
   else {
     kernel(device, "transpose")(forward, sampleProducts, null, 16, outmaps, 19 * 27);
-    kernel(device, "matmul")(sampleProducts, W.view, patches, null, { m: rows, k: outmaps, n: k, aRow: outmaps, aCol: 1, bRow: k, bCol: 1 });
-    kernel(device, "row2im")(patches, dx, conv);
+    convInputGradCalls(sampleProducts, W.view, patches, dx, outmaps, conv);
   }
   results.set("convInputGrad", dx.get());
   [W.whole, bias.whole, forward, patches, sampleProducts].forEach((a) => a.dispose());

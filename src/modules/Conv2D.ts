@@ -26,6 +26,31 @@ export interface Conv2DOptions {
 let nextSeed = 1;
 
 /**
+ * Conv2D's forward pass as separate kernel calls, what devices without a fused
+ * convForward run: im2row(x, cols), t = cols · Wᵀ, y = t transposed per sample + bias.
+ */
+export function convForwardCalls(x: DeviceArray, W: DeviceArray, bias: DeviceArray | null, cols: DeviceArray, t: DeviceArray,
+  y: DeviceArray, outmaps: number, s: WindowShape): void {
+  const rows = s.n * s.outH * s.outW;
+  const k = s.maps * s.kernelH * s.kernelW;
+  kernel(x.device, "im2row")(x, cols, s);
+  kernel(x.device, "matmul")(cols, W, t, null, { m: rows, k, n: outmaps, aRow: k, aCol: 1, bRow: 1, bCol: k });
+  kernel(x.device, "transpose")(t, y, bias, s.n, s.outH * s.outW, outmaps);
+}
+
+/**
+ * Conv2D's input gradient as separate kernel calls, what devices without a fused
+ * convInputGrad run: dcols = dyT · W (dyT: dy as [n·outH·outW, outmaps]), then row2im.
+ */
+export function convInputGradCalls(dyT: DeviceArray, W: DeviceArray, dcols: DeviceArray, dx: DeviceArray, outmaps: number,
+  s: WindowShape): void {
+  const rows = s.n * s.outH * s.outW;
+  const k = s.maps * s.kernelH * s.kernelW;
+  kernel(dyT.device, "matmul")(dyT, W, dcols, null, { m: rows, k: outmaps, n: k, aRow: outmaps, aCol: 1, bRow: k, bCol: 1 });
+  kernel(dyT.device, "row2im")(dcols, dx, s);
+}
+
+/**
  * PuzzleLib's Conv2D on NCHW arrays: x [N, inmaps, H, W] to y [N, outmaps, outH, outW]
  * with W of shape [outmaps, inmaps, kh, kw] (initialized uniformly in
  * ±sqrt(6 / ((inmaps + outmaps) * kh * kw)), Glorot) and b of shape [1, outmaps, 1, 1]
@@ -89,14 +114,8 @@ export class Conv2D extends Module {
     const k = this.inmaps * s.kernelH * s.kernelW;
     const cols = this.output("cols", x.device, [rows, k]);
     const y = this.output("y", x.device, [s.n, this.outmaps, s.outH, s.outW]);
-    if (x.device.kernels.convForward) {
-      x.device.kernels.convForward(x, W, b, cols, y, this.outmaps, s);
-    } else {
-      const t = this.output("t", x.device, [rows, this.outmaps]);
-      kernel(x.device, "im2row")(x, cols, s);
-      kernel(x.device, "matmul")(cols, W, t, null, { m: rows, k, n: this.outmaps, aRow: k, aCol: 1, bRow: 1, bCol: k });
-      kernel(x.device, "transpose")(t, y, b, s.n, s.outH * s.outW, this.outmaps);
-    }
+    if (x.device.kernels.convForward) x.device.kernels.convForward(x, W, b, cols, y, this.outmaps, s);
+    else convForwardCalls(x, W, b, cols, this.output("t", x.device, [rows, this.outmaps]), y, this.outmaps, s);
     this.input = x;
     this.shape = s;
     this.cols = cols;
@@ -123,13 +142,8 @@ export class Conv2D extends Module {
     if (b) kernel(device, "columnSums")(dyT, b.grad, rows, oc);
     if (!updGrad) return null;
     const dx = this.output("dx", device, this.input.shape);
-    if (device.kernels.convInputGrad) {
-      device.kernels.convInputGrad(dy, W.data, dx, oc, s);
-      return dx;
-    }
-    const dcols = this.output("dcols", device, [rows, k]);
-    kernel(device, "matmul")(dyT, W.data, dcols, null, { m: rows, k: oc, n: k, aRow: oc, aCol: 1, bRow: k, bCol: 1 });
-    kernel(device, "row2im")(dcols, dx, s);
+    if (device.kernels.convInputGrad) device.kernels.convInputGrad(dy, W.data, dx, oc, s);
+    else convInputGradCalls(dyT, W.data, this.output("dcols", device, [rows, k]), dx, oc, s);
     return dx;
   }
 }

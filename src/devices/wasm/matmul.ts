@@ -5,6 +5,12 @@ import { MIN_PART_ELEMENTS, type WasmContext } from "./exports.js";
 /** Multiply-adds below which a thread's share of a product is not worth handing out. */
 const MIN_PART_WORK = 1 << 19;
 
+/** Copies op(B) (k×n, strides bRow and bCol) from address `b` row-major to `dst`, rows split between the threads. */
+export function packB(ctx: WasmContext, b: number, dst: number, k: number, n: number, bRow: number, bCol: number): void {
+  const rows = ctx.ranges(k, 4, Math.ceil(MIN_PART_ELEMENTS / n));
+  ctx.runParts("packB", rows.map(([p0, p1]) => [b + p0 * bRow * 4, dst + p0 * n * 4, p1 - p0, n, bRow, bCol]));
+}
+
 export function matmul(ctx: WasmContext, a: DeviceArray, b: DeviceArray, out: DeviceArray, bias: DeviceArray | null,
   { m, k, n, aRow, aCol, bRow, bCol }: MatmulShape): void {
   let pb = ctx.ptr(b);
@@ -12,8 +18,7 @@ export function matmul(ctx: WasmContext, a: DeviceArray, b: DeviceArray, out: De
     // A strided op(B) (dx = dy·Wᵀ) is copied row-major first: the blocked kernel needs
     // rows of B, and the copy (k·n) costs little next to the product (m·k·n).
     const packed = ctx.scratch(k * n * 4);
-    const rows = ctx.ranges(k, 4, Math.ceil(MIN_PART_ELEMENTS / n));
-    ctx.runParts("packB", rows.map(([p0, p1]) => [pb + p0 * bRow * 4, packed + p0 * n * 4, p1 - p0, n, bRow, bCol]));
+    packB(ctx, pb, packed, k, n, bRow, bCol);
     [pb, bRow, bCol] = [packed, n, 1];
   }
   // Threads take rows of out (a multiple of the kernel's four-row blocks each).

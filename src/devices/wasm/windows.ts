@@ -1,5 +1,6 @@
 import type { ChannelSum, HandWrittenKernels, PoolMode, WindowShape } from "../../runtime/Device.js";
 import { MIN_PART_ELEMENTS, type WasmContext } from "./exports.js";
+import { packB } from "./matmul.js";
 
 type WindowKernels = Pick<HandWrittenKernels,
   "im2row" | "row2im" | "convForward" | "convInputGrad" | "transpose" | "pool" | "poolBackward" | "channelSums" | "batchNorm" | "batchNormBackward">;
@@ -37,22 +38,23 @@ export function windowKernels(ctx: WasmContext): WindowKernels {
       // scratch for a sample's products.
       const k = s.maps * s.kernelH * s.kernelW;
       const positions = s.outH * s.outW;
-      const packedBytes = k * outmaps * 4;
+      const [packedBytes, productBytes] = [k * outmaps * 4, positions * outmaps * 4];
       const ranges = parts(s.n, positions * k * outmaps);
-      const scratch = ctx.scratch(packedBytes + ranges.length * positions * outmaps * 4);
-      ctx.runParts("packB", [[ctx.ptr(W), scratch, k, outmaps, 1, k]]);
+      const scratch = ctx.scratch(packedBytes + ranges.length * productBytes);
+      packB(ctx, ctx.ptr(W), scratch, k, outmaps, 1, k);
       const pointers = [ctx.ptr(x), ctx.ptr(cols), scratch, bias ? ctx.ptr(bias) : 0, ctx.ptr(y)];
       ctx.runParts(ctx.kernelName("convForward"), ranges.map(([n0, n1], part) =>
-        [...pointers, scratch + packedBytes + part * positions * outmaps * 4, n0, n1, s.maps, outmaps, ...windowArgs(s)]));
+        [...pointers, scratch + packedBytes + part * productBytes, n0, n1, s.maps, outmaps, ...windowArgs(s)]));
     },
     convInputGrad: (dy, W, dx, outmaps, s) => {
       // A part per range of samples, each with its own scratch for a sample's terms.
-      const termBytes = s.maps * s.kernelH * s.kernelW * s.outH * s.outW * 4;
-      const ranges = parts(s.n, outmaps * s.maps * s.kernelH * s.kernelW * s.outH * s.outW);
-      const terms = ctx.scratch(ranges.length * termBytes);
+      const terms = s.maps * s.kernelH * s.kernelW * s.outH * s.outW;
+      const termBytes = terms * 4;
+      const ranges = parts(s.n, outmaps * terms);
+      const scratch = ctx.scratch(ranges.length * termBytes);
       const pointers = [ctx.ptr(dy), ctx.ptr(W), ctx.ptr(dx)];
       ctx.runParts(ctx.kernelName("convInputGrad"), ranges.map(([n0, n1], part) =>
-        [...pointers, terms + part * termBytes, n0, n1, s.maps, outmaps, ...windowArgs(s)]));
+        [...pointers, scratch + part * termBytes, n0, n1, s.maps, outmaps, ...windowArgs(s)]));
     },
     transpose: (x, y, bias, batches, rows, cols) => {
       const [px, py, pb] = [ctx.ptr(x), ctx.ptr(y), bias ? ctx.ptr(bias) : 0];
