@@ -10,6 +10,10 @@ import { WasmDevice } from "../src/devices/wasm/index.js";
 import { kernel, runElementwise } from "../src/runtime/kernels.js";
 import { convForwardCalls, convInputGradCalls } from "../src/modules/Conv2D.js";
 import { ThreadPool } from "../src/workers/pool.js";
+import {
+  controlViews, jobTag, runNextPart, spinWhile, CONTROL_BYTES, ARGS, DONE, MAX_ARGS, NEXT, PARTS, SPIN_MS, THREADS,
+} from "../src/workers/control.js";
+import { runtimeParallelism } from "../src/workers/spawn.js";
 import { expectSameBits } from "./helpers.js";
 
 const COUNTS = [1, 2, 3, 4];
@@ -175,6 +179,87 @@ describe("init({ threads })", () => {
     }
   });
 });
+
+describe("the pool's scheduling", () => {
+  it("a thread runs its own run of consecutive parts first, then the others' in turn", () => {
+    const views = controlViews(new SharedArrayBuffer(CONTROL_BYTES));
+    const { ints, args } = views;
+    const [job, threads, parts] = [41, 3, 8];
+    ints[THREADS] = threads;
+    ints[PARTS] = parts;
+    ints[ARGS] = 1;
+    for (let part = 0; part < parts; part++) args[part * MAX_ARGS] = part;
+    for (let t = 0; t < threads; t++) ints[NEXT + t] = jobTag(job);
+    const ran: number[] = [];
+    // A late thread of an earlier job claims nothing.
+    expect(runNextPart(views, job - 1, 1, (part) => ran.push(part))).toBe(false);
+    // Thread 1 of 3 owns parts 2, 3 and 4 (of 0..7); then thread 2's (5..7), then thread 0's (0, 1).
+    while (runNextPart(views, job, 1, (part) => ran.push(part)));
+    expect(ran).toEqual([2, 3, 4, 5, 6, 7, 0, 1]);
+    expect(ints[DONE]).toBe(parts);
+  });
+
+  it("spinWhile() polls until the condition turns false or the time is up", () => {
+    let polls = 0;
+    expect(spinWhile(() => ++polls < 1000, 10_000)).toBe(true);
+    expect(polls).toBe(1000);
+    const start = performance.now();
+    expect(spinWhile(() => true, 5)).toBe(false);
+    expect(performance.now() - start).toBeGreaterThanOrEqual(5);
+    expect(spinWhile(() => false, 0)).toBe(true);
+    expect(spinWhile(() => true, 0)).toBe(false);
+  });
+
+  it("threads poll between jobs only where each has a core of its own", async () => {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    for (const threads of [2, runtimeParallelism() + 1]) {
+      const pool = await ThreadPool.start(threads, MARK, memory, ["mark"]);
+      if (!(pool instanceof ThreadPool)) throw new Error(`the pool did not start: ${pool}`);
+      expect(pool.spinMs, `${threads} threads on ${runtimeParallelism()} cores`).toBe(threads <= runtimeParallelism() ? SPIN_MS : 0);
+      pool.dispose();
+    }
+  });
+
+  it.each([["polling", SPIN_MS], ["blocked", 0]])("a %s worker starts with its own first part; every part runs once",
+    async (_, spinMs) => {
+      const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+      const marks = new Int32Array(memory.buffer);
+      const pool = await ThreadPool.start(2, MARK, memory, ["mark"]);
+      if (!(pool instanceof ThreadPool)) throw new Error(`the pool did not start: ${pool}`);
+      pool.spinMs = spinMs;
+      for (let round = 0; round < 20; round++) {
+        marks.fill(0);
+        await new Promise((resolve) => setTimeout(resolve, round % 2 ? 0 : 5)); // the worker polling, or asleep
+        // This thread's part 0, if it claims it, waits until the worker has marked a part: so
+        // this thread cannot take the worker's parts (4 to 7) before the worker starts. The
+        // worker must start with its own part 4 (it may then take what is left of 0 to 3).
+        const until = performance.now() + 10_000;
+        pool.run((address) => {
+          if (address === 0) while (!marks.subarray(0, 8).some((m) => m > 0) && performance.now() < until);
+          marks[address / 4] = -(Atomics.add(marks, SEQUENCE, 1) + 1);
+        }, "mark", Array.from({ length: 8 }, (_, part) => [part * 4]));
+        const parts = Array.from(marks.subarray(0, 8));
+        expect(parts.every((m) => m !== 0), `round ${round}: every part ran: ${parts}`).toBe(true);
+        expect(marks[SEQUENCE], `round ${round}: parts run`).toBe(8);
+        const workers = parts.filter((m) => m > 0);
+        expect(Math.min(...workers), `round ${round}: the worker's first part was part 4: ${parts}`).toBe(parts[4]);
+      }
+      pool.dispose();
+    });
+});
+
+/** Where MARK's sequence counter is (an index of Int32Array): the parts mark at addresses below. */
+const SEQUENCE = 256;
+/**
+ * (module (import "env" "memory" (memory 1 1 shared))
+ *   (func (export "mark") (param i32)
+ *     (i32.store (local.get 0) (i32.add (i32.atomic.rmw.add (i32.const 1024) (i32.const 1)) (i32.const 1)))))
+ * A worker's part marks its address with its place in the order parts ran, counted from 1.
+ */
+const MARK = Uint8Array.from([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 1, 127, 0,
+  2, 16, 1, 3, 101, 110, 118, 6, 109, 101, 109, 111, 114, 121, 2, 3, 1, 1, 3, 2, 1, 0,
+  7, 8, 1, 4, 109, 97, 114, 107, 0, 0,
+  10, 21, 1, 19, 0, 32, 0, 65, 128, 8, 65, 1, 254, 30, 2, 0, 65, 1, 106, 54, 2, 0, 11]);
 
 describe("a pool whose workers fail", () => {
   it("falls back to one thread, with the reason, when a worker cannot start", async () => {

@@ -3,6 +3,8 @@ import { DeviceUnavailableError, InvalidArgumentError, NotReadyError, describe }
 import { JsDevice } from "../devices/js/index.js";
 import { WasmDevice } from "../devices/wasm/index.js";
 import { WebGL2Device } from "../devices/webgl2/index.js";
+import { runtimeParallelism } from "../workers/spawn.js";
+import { MAX_THREADS } from "../workers/control.js";
 
 /** How to open one device: a cheap named check first, then the (async) opening. */
 interface DeviceEntry {
@@ -122,19 +124,10 @@ export interface InitOptions {
 }
 
 const INIT_OPTIONS = ["device", "subnormals", "precision", "threads"];
-const MAX_THREADS = 64;
 
 /** The runtime's parallelism, at most 8: what init() uses when `threads` is not given. */
 export function defaultThreads(): number {
-  const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ??
-    nodeParallelism() ?? 1;
-  return Math.max(1, Math.min(8, Math.floor(cores)));
-}
-
-function nodeParallelism(): number | null {
-  const os = (globalThis as { process?: { getBuiltinModule?(name: string): { availableParallelism?(): number } } })
-    .process?.getBuiltinModule?.("node:os");
-  return os?.availableParallelism?.() ?? null;
+  return Math.min(8, runtimeParallelism());
 }
 const CHOICES = { subnormals: ["keep", "flush"], precision: ["strict", "fast"] } as const;
 

@@ -2,22 +2,35 @@
  * The layout of the pool's control block, a SharedArrayBuffer that the calling thread
  * and the pool's workers share: one job at a time, split into parts that threads claim.
  *
+ * Of T threads, thread t (the caller is 0, worker i is i) first runs its own parts, the
+ * t-th of T runs of consecutive parts, then takes what is left of the others': so each
+ * thread works on the same rows of every kernel call, step after step, and finds them
+ * in its own cache, while a thread that is late (descheduled, or on a busy core) holds
+ * nobody up.
+ *
  * A job: the caller writes KERNEL, ARGS and PARTS and the parts' arguments, zeroes
- * DONE, sets NEXT to (job << PART_BITS) and then bumps JOB, waking the workers. Every
- * thread, the caller included, claims parts by compare-and-swap on NEXT, which fails
- * once NEXT holds another job's number: a worker that wakes late can never run a part
- * of a later job with an earlier job's kernel. DONE counts finished parts; the caller
- * returns when it reaches PARTS.
+ * DONE, sets every thread's counter NEXT + t to (job << PART_BITS) and then bumps JOB,
+ * waking the workers. Counter t numbers thread t's parts; any thread claims the next of
+ * them by compare-and-swap, which fails once the counter holds another job's number: a
+ * worker that wakes late can never run a part of a later job with an earlier job's
+ * kernel. DONE counts finished parts; the caller returns when it reaches PARTS.
  */
 export const JOB = 0;
-export const NEXT = 1;
 export const DONE = 2;
 export const PARTS = 3;
 export const KERNEL = 4;
 export const ARGS = 5;
 export const STOP = 6;
 export const FAILED = 7;
-export const CONTROL_INTS = 8;
+/** Microseconds a thread polls for the next job or the last part before it blocks (see SPIN_MS). */
+export const SPIN_US = 8;
+/** Threads in the pool, the caller's included. */
+export const THREADS = 9;
+/** Thread t's counter is at NEXT + t: the ints before fill a 64-byte cache line. */
+export const NEXT = 16;
+/** Most threads a pool has (init()'s limit). */
+export const MAX_THREADS = 64;
+const CONTROL_INTS = NEXT + MAX_THREADS;
 
 export const PART_BITS = 10;
 /** Most parts a job can have, and most arguments a kernel takes. */
@@ -26,6 +39,11 @@ export const MAX_ARGS = 24;
 
 /** Bytes of the control block: the ints, then each part's arguments and result as float64. */
 export const CONTROL_BYTES = CONTROL_INTS * 4 + MAX_PARTS * (MAX_ARGS + 1) * 8;
+
+/** A job's number as its parts' counters hold it, above the part bits. */
+export function jobTag(job: number): number {
+  return (job & (0xffffffff >>> PART_BITS)) << PART_BITS;
+}
 
 export interface ControlViews {
   ints: Int32Array;
@@ -44,24 +62,56 @@ export function controlViews(buffer: SharedArrayBuffer): ControlViews {
 }
 
 /**
- * Claims the next part of job `job` and runs it with `kernel`; returns false when the job
- * has no part left to claim (or is no longer the current job).
+ * How long a thread keeps polling for the next job (a worker) or for the last part (the
+ * caller) before it blocks in Atomics.wait: a training step's kernel calls follow each
+ * other within microseconds, and waking a blocked thread costs tens of microseconds
+ * (more on a virtual machine, where the idle core halts) on every call, twice.
  */
-export function runNextPart(views: ControlViews, job: number, kernel: (...args: number[]) => unknown): boolean {
+export const SPIN_MS = 2;
+
+/** Polls `busy()` until it is false or `ms` milliseconds have passed; returns whether it turned false. */
+export function spinWhile(busy: () => boolean, ms: number): boolean {
+  if (ms <= 0) return !busy();
+  const deadline = performance.now() + ms;
+  for (let i = 1; ; i++) {
+    if (!busy()) return true;
+    if ((i & 255) === 0 && performance.now() > deadline) return false;
+  }
+}
+
+/** The first of thread t's own parts (of `parts` split between `threads`). */
+function ownParts(t: number, threads: number, parts: number): number {
+  return Math.floor((t * parts) / threads);
+}
+
+/**
+ * Claims the next part of job `job` for thread `thread`, its own parts first, and runs
+ * it with `kernel`; returns false when the job has no part left to claim (or is no
+ * longer the current job).
+ */
+export function runNextPart(views: ControlViews, job: number, thread: number,
+  kernel: (...args: number[]) => unknown): boolean {
   const { ints, args, results } = views;
   const parts = Atomics.load(ints, PARTS);
   const count = Atomics.load(ints, ARGS);
-  for (;;) {
-    const next = Atomics.load(ints, NEXT);
-    const part = next & (MAX_PARTS - 1);
-    if (next >>> PART_BITS !== (job & (0xffffffff >>> PART_BITS)) || part >= parts) return false;
-    if (Atomics.compareExchange(ints, NEXT, next, next + 1) !== next) continue;
-    try {
-      results[part] = Number(kernel(...args.subarray(part * MAX_ARGS, part * MAX_ARGS + count)) ?? 0);
-    } catch {
-      Atomics.add(ints, FAILED, 1);
+  const threads = Atomics.load(ints, THREADS);
+  const tag = jobTag(job);
+  for (let k = 0; k < threads; k++) {
+    const owner = (thread + k) % threads;
+    const [first, end] = [ownParts(owner, threads, parts), ownParts(owner + 1, threads, parts)];
+    for (;;) {
+      const next = Atomics.load(ints, NEXT + owner);
+      const part = first + (next & (MAX_PARTS - 1));
+      if ((next & ~(MAX_PARTS - 1)) !== tag || part >= end) break;
+      if (Atomics.compareExchange(ints, NEXT + owner, next, next + 1) !== next) continue;
+      try {
+        results[part] = Number(kernel(...args.subarray(part * MAX_ARGS, part * MAX_ARGS + count)) ?? 0);
+      } catch {
+        Atomics.add(ints, FAILED, 1);
+      }
+      if (Atomics.add(ints, DONE, 1) + 1 === parts) Atomics.notify(ints, DONE);
+      return true;
     }
-    if (Atomics.add(ints, DONE, 1) + 1 === parts) Atomics.notify(ints, DONE);
-    return true;
   }
+  return false;
 }

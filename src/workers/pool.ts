@@ -1,9 +1,10 @@
 import { poolWorkerSource } from "../generated/worker.js";
 import { WorkerError } from "../errors.js";
-import { spawn, workersUnavailableReason, type SpawnedWorker } from "./spawn.js";
+import type { PoolWorkerStart } from "./pool.worker.js";
+import { runtimeParallelism, spawn, workersUnavailableReason, type SpawnedWorker } from "./spawn.js";
 import {
-  controlViews, runNextPart, CONTROL_BYTES, DONE, FAILED, JOB, KERNEL, ARGS, MAX_ARGS, MAX_PARTS, NEXT, PARTS, PART_BITS,
-  STOP, type ControlViews,
+  controlViews, jobTag, runNextPart, spinWhile, CONTROL_BYTES, DONE, FAILED, JOB, KERNEL, ARGS, MAX_ARGS, MAX_PARTS, NEXT,
+  PARTS, SPIN_MS, SPIN_US, STOP, THREADS, type ControlViews,
 } from "./control.js";
 
 /** How long a pool may take to start, and a job's parts to finish once claimed (by default). */
@@ -36,6 +37,15 @@ export class ThreadPool {
     }
   }
 
+  /** How long every thread polls for the next job (or the last part) before it blocks, in ms. @internal */
+  get spinMs(): number {
+    return Atomics.load(this.views.ints, SPIN_US) / 1000;
+  }
+
+  set spinMs(ms: number) {
+    Atomics.store(this.views.ints, SPIN_US, Math.round(ms * 1000));
+  }
+
   /** Threads in all, the caller's included. */
   get threads(): number {
     return this.brokenReason ? 1 : this.workers.length + 1;
@@ -51,6 +61,7 @@ export class ThreadPool {
     const unavailable = await workersUnavailableReason();
     if (unavailable) return unavailable;
     const control = new SharedArrayBuffer(CONTROL_BYTES);
+    Atomics.store(controlViews(control).ints, THREADS, threads);
     const workers: SpawnedWorker[] = [];
     try {
       for (let i = 1; i < threads; i++) workers.push(await spawn(poolWorkerSource));
@@ -61,7 +72,7 @@ export class ThreadPool {
     const ready = workers.map((worker, i) => new Promise<string | null>((resolve) => {
       worker.onMessage((message) => resolve(message === "ready" ? null : `pool worker ${i + 1} ${String(message)}`));
       worker.onEnd((reason) => resolve(`pool worker ${i + 1} ${reason}`));
-      worker.postMessage({ bytes, memory, control, kernels });
+      worker.postMessage({ bytes, memory, control, kernels, thread: i + 1 } satisfies PoolWorkerStart);
     }));
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<string>((resolve) => {
@@ -74,7 +85,11 @@ export class ThreadPool {
       workers.forEach((w) => w.terminate());
       return failure;
     }
-    return new ThreadPool(workers, control, new Map(kernels.map((name, i) => [name, i])));
+    const pool = new ThreadPool(workers, control, new Map(kernels.map((name, i) => [name, i])));
+    // Polling threads only pay where each has a core: with more threads than cores, a
+    // polling one would take the core of a thread that has work.
+    pool.spinMs = threads <= runtimeParallelism() ? SPIN_MS : 0;
+    return pool;
   }
 
   /**
@@ -94,10 +109,11 @@ export class ThreadPool {
     Atomics.store(ints, PARTS, parts.length);
     Atomics.store(ints, DONE, 0);
     Atomics.store(ints, FAILED, 0);
-    Atomics.store(ints, NEXT, (job & (0xffffffff >>> PART_BITS)) << PART_BITS);
+    const threads = this.workers.length + 1;
+    for (let t = 0; t < threads; t++) Atomics.store(ints, NEXT + t, jobTag(job));
     Atomics.store(ints, JOB, job | 0);
     if (!this.brokenReason) Atomics.notify(ints, JOB);
-    while (runNextPart(this.views, job, kernel));
+    while (runNextPart(this.views, job, 0, kernel));
     this.waitForParts(parts.length);
     if (Atomics.load(ints, FAILED)) throw new WorkerError(`${name} failed in ${Atomics.load(ints, FAILED)} part(s)`);
     return Array.from(results.subarray(0, parts.length));
@@ -107,6 +123,7 @@ export class ThreadPool {
   private waitForParts(parts: number): void {
     const { ints } = this.views;
     const seconds = this.partTimeoutMs / 1000;
+    if (spinWhile(() => Atomics.load(ints, DONE) < parts, this.spinMs)) return;
     const deadline = performance.now() + this.partTimeoutMs;
     for (;;) {
       const done = Atomics.load(ints, DONE);

@@ -1,8 +1,9 @@
 // The body of a pool worker (see pool.ts): bundled by scripts/build.mjs into a string
 // (src/generated/worker.ts) that spawn() starts with `port` defined. It instantiates
 // the WebAssembly module on the shared memory, says "ready", then runs parts of jobs
-// until told to stop: it blocks in Atomics.wait between jobs and never reads messages.
-import { controlViews, runNextPart, JOB, KERNEL, STOP } from "./control.js";
+// until told to stop: between jobs it polls for the next one for SPIN_US microseconds (the
+// pool's setting), then blocks in Atomics.wait; it never reads messages.
+import { controlViews, runNextPart, spinWhile, JOB, KERNEL, SPIN_US, STOP } from "./control.js";
 
 declare const port: {
   postMessage(message: unknown): void;
@@ -16,9 +17,11 @@ export interface PoolWorkerStart {
   control: SharedArrayBuffer;
   /** The module's exports that jobs name by index. */
   kernels: string[];
+  /** This worker's number among the pool's threads (the caller is 0): which parts are its own. */
+  thread: number;
 }
 
-async function start({ bytes, memory, control, kernels }: PoolWorkerStart): Promise<void> {
+async function start({ bytes, memory, control, kernels, thread }: PoolWorkerStart): Promise<void> {
   const { instance } = await WebAssembly.instantiate(bytes as Uint8Array<ArrayBuffer>, { env: { memory } });
   const exports = instance.exports as Record<string, (...args: number[]) => unknown>;
   const table = kernels.map((name) => exports[name]);
@@ -28,11 +31,12 @@ async function start({ bytes, memory, control, kernels }: PoolWorkerStart): Prom
   let seen = Atomics.load(ints, JOB);
   port.postMessage("ready");
   for (;;) {
-    Atomics.wait(ints, JOB, seen);
+    const polled = spinWhile(() => Atomics.load(ints, JOB) === seen, Atomics.load(ints, SPIN_US) / 1000);
+    if (!polled) Atomics.wait(ints, JOB, seen);
     if (Atomics.load(ints, STOP)) return;
     seen = Atomics.load(ints, JOB);
     const kernel = table[Atomics.load(ints, KERNEL)];
-    while (runNextPart(views, seen, kernel));
+    while (runNextPart(views, seen, thread, kernel));
   }
 }
 

@@ -50,6 +50,19 @@ async function nodeWorker(): Promise<NodeWorkerClass | null> {
   return (await nodeWorkerThreads())?.Worker ?? null;
 }
 
+/** The threads the runtime can run at once (navigator.hardwareConcurrency, os.availableParallelism()), at least 1. */
+export function runtimeParallelism(): number {
+  const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ??
+    nodeParallelism() ?? 1;
+  return Math.max(1, Math.floor(cores));
+}
+
+function nodeParallelism(): number | null {
+  const os = (globalThis as { process?: { getBuiltinModule?(name: string): { availableParallelism?(): number } } })
+    .process?.getBuiltinModule?.("node:os");
+  return os?.availableParallelism?.() ?? null;
+}
+
 /** Why workers cannot start here, or null. */
 export async function workersUnavailableReason(): Promise<string | null> {
   if (await nodeWorker()) return null;

@@ -48,6 +48,9 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
+/** Parts a kernel call is split into per thread, at most (see ranges()). */
+const PARTS_PER_THREAD = 4;
+
 /** Pages the module's memory may grow to: 4 GiB, the wasm32 limit (as assembly/ declares it). */
 const MAX_PAGES = 65536;
 
@@ -79,12 +82,15 @@ export class WasmDevice implements Device, WasmContext {
   }
 
   /**
-   * Splits `count` items into at most `threads` ranges of multiples of `align` items,
-   * fewer where a range would hold less than `minItems`: one range without threads.
+   * Splits `count` items into ranges of multiples of `align` items for the threads:
+   * PARTS_PER_THREAD per thread, fewer where a range would hold less than `minItems`;
+   * one range without threads. Several parts per thread let a thread that runs ahead
+   * take the parts of one that runs behind (a busy or slower core).
    * @internal
    */
   ranges(count: number, align: number, minItems: number): [number, number][] {
-    const parts = Math.max(1, Math.min(this.threads, Math.floor(count / Math.max(minItems, align))));
+    const most = this.threads > 1 ? this.threads * PARTS_PER_THREAD : 1;
+    const parts = Math.max(1, Math.min(most, Math.floor(count / Math.max(minItems, align))));
     const step = Math.ceil(count / parts / align) * align;
     const ranges: [number, number][] = [];
     for (let start = 0; start < count; start += step) ranges.push([start, Math.min(count, start + step)]);
