@@ -199,6 +199,31 @@ describe("the pool's scheduling", () => {
     expect(ints[DONE]).toBe(parts);
   });
 
+  it.each([2, 3])("ranges() on %i threads: aligned, covering, at least minItems each, the big ones shrinking", async (threads) => {
+    const device = await getDevice("wasm", { threads }) as WasmDevice;
+    for (const [count, align, minItems] of [[64, 4, 4], [784, 4, 2], [669_706, 4, 1 << 16], [669_706, 4, 1 << 14],
+      [300_007, 4, 1 << 14], [97, 4, 1], [10, 4, 1], [3, 4, 1], [0, 4, 1], [1_000_003, 1, 1000]]) {
+      const ranges = device.ranges(count, align, minItems);
+      const what = `${count} items, align ${align}, at least ${minItems}: ${JSON.stringify(ranges)}`;
+      expect(ranges[0][0], what).toBe(0);
+      expect(ranges.at(-1)![1], what).toBe(count);
+      ranges.forEach(([start, end], i) => {
+        if (i > 0) expect(start, what).toBe(ranges[i - 1][1]);
+        expect(start % align, what).toBe(0);
+        if (ranges.length > 1) expect(end - start, what).toBeGreaterThanOrEqual(Math.min(minItems, count));
+      });
+      expect(ranges.length, what).toBeLessThanOrEqual(threads * 4);
+      if (count >= threads * 10 * Math.max(minItems, align)) {
+        // Each thread's four parts shrink, so that the end of a call waits for a short one.
+        for (let t = 0; t < threads; t++) {
+          const sizes = ranges.slice(4 * t, 4 * t + 4).map(([start, end]) => end - start);
+          expect(sizes[0], what).toBeGreaterThan(sizes[3]);
+          sizes.slice(1).forEach((size, i) => expect(size, what).toBeLessThanOrEqual(sizes[i]));
+        }
+      }
+    }
+  });
+
   it("spinWhile() polls until the condition turns false or the time is up", () => {
     let polls = 0;
     expect(spinWhile(() => ++polls < 1000, 10_000)).toBe(true);

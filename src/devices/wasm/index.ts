@@ -82,15 +82,33 @@ export class WasmDevice implements Device, WasmContext {
   }
 
   /**
-   * Splits `count` items into ranges of multiples of `align` items for the threads:
-   * PARTS_PER_THREAD per thread, fewer where a range would hold less than `minItems`;
-   * one range without threads. Several parts per thread let a thread that runs ahead
-   * take the parts of one that runs behind (a busy or slower core).
+   * Splits `count` items into ranges of multiples of `align` items for the threads, at
+   * least `minItems` each where there are several; one range without threads. Up to
+   * PARTS_PER_THREAD parts per thread, so that a thread that runs ahead takes over the
+   * parts of one that runs behind (a busy or slower core); where the items allow, each
+   * thread's share (consecutive, see ThreadPool) is cut into parts of shrinking sizes
+   * (4:3:2:1), so that the last parts, the ones a call's end waits for, are short.
    * @internal
    */
   ranges(count: number, align: number, minItems: number): [number, number][] {
-    const most = this.threads > 1 ? this.threads * PARTS_PER_THREAD : 1;
-    const parts = Math.max(1, Math.min(most, Math.floor(count / Math.max(minItems, align))));
+    const { threads } = this;
+    const unit = Math.max(minItems, align);
+    const weights = PARTS_PER_THREAD * (PARTS_PER_THREAD + 1) / 2;
+    if (threads > 1 && count >= threads * weights * unit) {
+      const cut = (x: number) => Math.round(x / align) * align;
+      const ranges: [number, number][] = [];
+      for (let t = 0; t < threads; t++) {
+        const [start, end] = [cut((count * t) / threads), t + 1 === threads ? count : cut((count * (t + 1)) / threads)];
+        let weight = 0;
+        for (let size = PARTS_PER_THREAD; size >= 1; size--) {
+          const from = start + cut(((end - start) * weight) / weights);
+          weight += size;
+          ranges.push([from, size === 1 ? end : start + cut(((end - start) * weight) / weights)]);
+        }
+      }
+      return ranges;
+    }
+    const parts = Math.max(1, Math.min(threads > 1 ? threads * PARTS_PER_THREAD : 1, Math.floor(count / unit)));
     const step = Math.ceil(count / parts / align) * align;
     const ranges: [number, number][] = [];
     for (let start = 0; start < count; start += step) ranges.push([start, Math.min(count, start + step)]);
