@@ -2,8 +2,9 @@ import { flv, fload, fadd, fmul, vload, vadd, vmul } from "./vocabulary";
 
 /**
  * out[m×n] = op(A)[m×k] · op(B)[k×n] (+ bias[n]), with element (i, p) of op(A) at
- * a[i*aRow + p*aCol] and element (p, j) of op(B) at b[p*bRow + j*bCol] (strides in
- * elements), so one kernel serves y = xW + b, dW = xᵀ·dy and dx = dy·Wᵀ.
+ * a[i*aRow + p*aCol], element (p, j) of op(B) at b[p*bRow + j*bCol] and out[i][j] at
+ * out[i*outRow + j] (strides in elements), so one kernel serves y = xW + b, dW = xᵀ·dy
+ * and dx = dy·Wᵀ, and a range of out's columns (outRow > n) as well as its rows.
  *
  * Every out[i][j] is summed in one fixed order on every device: start at +0, add the
  * rounded products for p = 0, 1, ..., k-1, then add the bias. SIMD runs across j
@@ -11,17 +12,17 @@ import { flv, fload, fadd, fmul, vload, vadd, vmul } from "./vocabulary";
  */
 export function matmul(
   a: usize, b: usize, out: usize, bias: usize, m: i32, k: i32, n: i32,
-  aRow: i32, aCol: i32, bRow: i32, bCol: i32
+  aRow: i32, aCol: i32, bRow: i32, bCol: i32, outRow: i32
 ): void {
-  body(a, b, out, bias, m, k, n, aRow, aCol, bRow, bCol, false);
+  body(a, b, out, bias, m, k, n, aRow, aCol, bRow, bCol, outRow, false);
 }
 
 /** matmul under subnormals "flush". */
 export function matmulFlush(
   a: usize, b: usize, out: usize, bias: usize, m: i32, k: i32, n: i32,
-  aRow: i32, aCol: i32, bRow: i32, bCol: i32
+  aRow: i32, aCol: i32, bRow: i32, bCol: i32, outRow: i32
 ): void {
-  body(a, b, out, bias, m, k, n, aRow, aCol, bRow, bCol, true);
+  body(a, b, out, bias, m, k, n, aRow, aCol, bRow, bCol, outRow, true);
 }
 
 /** Terms per pass over out when k is long: a pass's rows of op(A) and op(B) stay in the L2 cache. */
@@ -29,7 +30,7 @@ const K_CHUNK = 256;
 
 @inline function body(
   a: usize, b: usize, out: usize, bias: usize, m: i32, k: i32, n: i32,
-  aRow: i32, aCol: i32, bRow: i32, bCol: i32, flush: bool
+  aRow: i32, aCol: i32, bRow: i32, bCol: i32, outRow: i32, flush: bool
 ): void {
   const blocked = ASC_FEATURE_SIMD && bCol == 1 ? m & ~3 : 0;
   if (blocked > 0) {
@@ -46,17 +47,17 @@ const K_CHUNK = 256;
       const pb = b + ((<usize>p0 * <usize>bRow) << 2);
       for (let i = 0; i < blocked; i += 4) {
         let j = 0;
-        for (; j + 8 <= n; j += 8) block4x8(pa, pb, out, add, i, j, kc, n, aRow, aCol, bRow, first, flush);
+        for (; j + 8 <= n; j += 8) block4x8(pa, pb, out, add, i, j, kc, outRow, aRow, aCol, bRow, first, flush);
         if (j + 4 <= n) {
-          block4x4(pa, pb, out, add, i, j, kc, n, aRow, aCol, bRow, first, flush);
+          block4x4(pa, pb, out, add, i, j, kc, outRow, aRow, aCol, bRow, first, flush);
           j += 4;
         }
-        for (; j < n; j++) column4(pa, pb, out, add, i, j, kc, n, aRow, aCol, bRow, first, flush);
+        for (; j < n; j++) column4(pa, pb, out, add, i, j, kc, outRow, aRow, aCol, bRow, first, flush);
       }
       p0 += kc;
     } while (p0 < k);
   }
-  rowsTail(a, b, out, bias, blocked, m, 0, k, n, aRow, aCol, bRow, bCol, flush);
+  rowsTail(a, b, out, bias, blocked, m, 0, k, n, aRow, aCol, bRow, bCol, outRow, flush);
 }
 
 /**
@@ -64,11 +65,11 @@ const K_CHUNK = 256;
  * vector of B loaded serves four rows and each A element splatted serves two vectors.
  */
 @inline function block4x8(
-  a: usize, b: usize, out: usize, bias: usize, i: i32, j: i32, k: i32, n: i32,
+  a: usize, b: usize, out: usize, bias: usize, i: i32, j: i32, k: i32, outRow: i32,
   aRow: i32, aCol: i32, bRow: i32, first: bool, flush: bool
 ): void {
-  const rowBytes = <usize>n << 2;
-  const o = out + ((<usize>i * <usize>n + <usize>j) << 2);
+  const rowBytes = <usize>outRow << 2;
+  const o = out + ((<usize>i * <usize>outRow + <usize>j) << 2);
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   if (!first) {
@@ -116,11 +117,11 @@ const K_CHUNK = 256;
 
 /** Rows i..i+3, columns j..j+3 of out: block4x8 with one vector of columns. */
 @inline function block4x4(
-  a: usize, b: usize, out: usize, bias: usize, i: i32, j: i32, k: i32, n: i32,
+  a: usize, b: usize, out: usize, bias: usize, i: i32, j: i32, k: i32, outRow: i32,
   aRow: i32, aCol: i32, bRow: i32, first: bool, flush: bool
 ): void {
-  const rowBytes = <usize>n << 2;
-  const o = out + ((<usize>i * <usize>n + <usize>j) << 2);
+  const rowBytes = <usize>outRow << 2;
+  const o = out + ((<usize>i * <usize>outRow + <usize>j) << 2);
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
   if (!first) {
     c0 = v128.load(o); c1 = v128.load(o + rowBytes); c2 = v128.load(o + 2 * rowBytes); c3 = v128.load(o + 3 * rowBytes);
@@ -156,11 +157,11 @@ const K_CHUNK = 256;
  * transposed, four otherwise) by one element of B.
  */
 @inline function column4(
-  a: usize, b: usize, out: usize, bias: usize, i: i32, j: i32, k: i32, n: i32,
+  a: usize, b: usize, out: usize, bias: usize, i: i32, j: i32, k: i32, outRow: i32,
   aRow: i32, aCol: i32, bRow: i32, first: bool, flush: bool
 ): void {
-  const rowBytes = <usize>n << 2;
-  const o = out + ((<usize>i * <usize>n + <usize>j) << 2);
+  const rowBytes = <usize>outRow << 2;
+  const o = out + ((<usize>i * <usize>outRow + <usize>j) << 2);
   let acc = f32x4.splat(0);
   if (!first) {
     acc = v128.load32_lane(o, acc, 0);
@@ -197,10 +198,10 @@ const K_CHUNK = 256;
 /** Rows [i0, i1) of out from column j0 on, a row at a time: the edges of the blocks. */
 @inline function rowsTail(
   a: usize, b: usize, out: usize, bias: usize, i0: i32, i1: i32, j0: i32, k: i32, n: i32,
-  aRow: i32, aCol: i32, bRow: i32, bCol: i32, flush: bool
+  aRow: i32, aCol: i32, bRow: i32, bCol: i32, outRow: i32, flush: bool
 ): void {
   for (let i = i0; i < i1; i++) {
-    const row = out + ((<usize>i * <usize>n) << 2);
+    const row = out + ((<usize>i * <usize>outRow) << 2);
     let j = j0;
     if (ASC_FEATURE_SIMD) {
       for (; j + 4 <= n; j += 4) {

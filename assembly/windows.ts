@@ -191,10 +191,10 @@ export function convForwardFlush(x: usize, cols: usize, packed: usize, bias: usi
     const rows = cols + (<usize>(i * positions) * <usize>k << 2);
     const out = y + (<usize>(i * outmaps * positions) << 2);
     if (flush) {
-      matmulFlush(rows, packed, t, 0, positions, k, outmaps, k, 1, outmaps, 1);
+      matmulFlush(rows, packed, t, 0, positions, k, outmaps, k, 1, outmaps, 1, outmaps);
       transposeFlush(t, out, bias, 0, 1, positions, outmaps);
     } else {
-      matmul(rows, packed, t, 0, positions, k, outmaps, k, 1, outmaps, 1);
+      matmul(rows, packed, t, 0, positions, k, outmaps, k, 1, outmaps, 1, outmaps);
       transpose(t, out, bias, 0, 1, positions, outmaps);
     }
   }
@@ -231,8 +231,8 @@ export function convInputGradFlush(dy: usize, w: usize, dx: usize, terms: usize,
   for (let i = n0; i < n1; i++) {
     // terms[j][p] = sum over o of W[o][j] * dy[i][o][p]: op(A) is W transposed, op(B) the sample's dy.
     const sample = dy + (<usize>(i * outmaps * positions) << 2);
-    if (flush) matmulFlush(w, sample, terms, 0, k, outmaps, positions, 1, k, positions, 1);
-    else matmul(w, sample, terms, 0, k, outmaps, positions, 1, k, positions, 1);
+    if (flush) matmulFlush(w, sample, terms, 0, k, outmaps, positions, 1, k, positions, 1, positions);
+    else matmul(w, sample, terms, 0, k, outmaps, positions, 1, k, positions, 1, positions);
     const image = dx + (<usize>(i * maps * plane) << 2);
     memory.fill(image, 0, <usize>(maps * plane) << 2);
     for (let c = 0; c < maps; c++) {

@@ -46,7 +46,9 @@ function runKernels(device: Device): Map<string, Float32Array | number> {
   kernel(device, "fill")(ms, 2.5);
   results.set("fill", arrays[3].whole.get());
   arrays.forEach((a) => a.whole.dispose());
-  for (const [m, k, nn, form] of [[97, 301, 255, "xW"], [301, 97, 255, "xTdy"], [97, 255, 301, "dyWT"]] as const) {
+  // Products split by columns (m < n: the strided Wᵀ copied first, or read in place where m <= 4) and by rows.
+  for (const [m, k, nn, form] of [[97, 301, 255, "xW"], [301, 97, 255, "xTdy"], [97, 255, 301, "dyWT"],
+    [4, 301, 2003, "dyWT"]] as const) {
     const strides = { xW: { aRow: k, aCol: 1, bRow: nn, bCol: 1 }, xTdy: { aRow: 1, aCol: m, bRow: nn, bCol: 1 },
       dyWT: { aRow: k, aCol: 1, bRow: 1, bCol: k } }[form];
     const [a, b, bias] = [view(m * k, 11), view(k * nn, 12), view(nn, 13)];

@@ -21,10 +21,20 @@ export function matmul(ctx: WasmContext, a: DeviceArray, b: DeviceArray, out: De
     packB(ctx, pb, packed, k, n, bRow, bCol);
     [pb, bRow, bCol] = [packed, n, 1];
   }
-  // Threads take rows of out (a multiple of the kernel's four-row blocks each).
   // Address 0 is never handed out by the heap, so it stands for "no bias".
   const [pa, po, pbias] = [ctx.ptr(a), ctx.ptr(out), bias ? ctx.ptr(bias) : 0];
-  const rows = ctx.ranges(m, 4, Math.ceil(MIN_PART_WORK / (k * n || 1)));
-  ctx.runParts(ctx.kernelName("matmul"), rows.map(([i0, i1]) =>
-    [pa + i0 * aRow * 4, pb, po + i0 * n * 4, pbias, i1 - i0, k, n, aRow, aCol, bRow, bCol]));
+  const name = ctx.kernelName("matmul");
+  if (m < n) {
+    // op(A) is the smaller input: each part takes a range of out's columns (a multiple of
+    // the kernel's eight-column blocks), reading all of op(A) and its own columns of op(B),
+    // which stay in its cache for every row (rows would have each part read all of op(B)).
+    const columns = ctx.ranges(n, 8, Math.ceil(MIN_PART_WORK / (m * k || 1)));
+    ctx.runParts(name, columns.map(([j0, j1]) =>
+      [pa, pb + j0 * bCol * 4, po + j0 * 4, pbias && pbias + j0 * 4, m, k, j1 - j0, aRow, aCol, bRow, bCol, n]));
+  } else {
+    // Rows of out (a multiple of the kernel's four-row blocks each).
+    const rows = ctx.ranges(m, 4, Math.ceil(MIN_PART_WORK / (k * n || 1)));
+    ctx.runParts(name, rows.map(([i0, i1]) =>
+      [pa + i0 * aRow * 4, pb, po + i0 * n * 4, pbias, i1 - i0, k, n, aRow, aCol, bRow, bCol, n]));
+  }
 }
