@@ -9,7 +9,18 @@ export interface Contender {
   sync?(): void | Promise<void>;
 }
 
-export async function measure(contenders: Contender[], { rounds = 7, minMs = 20 } = {}): Promise<Map<string, number>> {
+export async function measure(contenders: Contender[], options: { rounds?: number; minMs?: number } = {}):
+  Promise<Map<string, number>> {
+  const samples = await measureRounds(contenders, options);
+  return new Map([...samples].map(([name, xs]) => [name, median(xs)]));
+}
+
+/** The median of `xs`. */
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+/** measure()'s samples, round by round: ms per repetition of each contender in each round. */
+export async function measureRounds(contenders: Contender[], { rounds = 7, minMs = 20 } = {}):
+  Promise<Map<string, number[]>> {
   const reps = new Map<string, number>();
   for (const c of contenders) {
     await c.run();
@@ -34,7 +45,7 @@ export async function measure(contenders: Contender[], { rounds = 7, minMs = 20 
       samples.get(c.name)!.push((performance.now() - start) / n);
     }
   }
-  return new Map([...samples].map(([name, xs]) => [name, xs.sort((a, b) => a - b)[xs.length >> 1]]));
+  return samples;
 }
 
 /** Prints rows of cells as an aligned text table. */

@@ -1,5 +1,6 @@
 // npm run bench: the Graves update, the matrix products and whole training steps (MLPs and
-// the Fashion-MNIST CNN, bench/cnn.ts), on 1, 2 and all threads, against TensorFlow.js
+// the Fashion-MNIST CNN, bench/cnn.ts), on 1, 2 and all threads (and how each step scales
+// with threads, bench/threads.ts), against TensorFlow.js
 // (wasm and cpu backends), jax-js (wasm), a plain JavaScript loop, the memory-bandwidth
 // floor and a native C product, measured side by side in this run. Prints tables, writes
 // bench/results.json.
@@ -13,6 +14,7 @@ import { OPTIMIZERS, type OptimizerName } from "../src/optimizers/index.js";
 import { Adam, SGD } from "../src/index.js";
 import { jaxClassifierStep, jaxDevice, jaxTrainStep } from "./jaxjs.ts";
 import { cnnBenchmarks, fashionMnistBatch } from "./cnn.ts";
+import { scalingTable } from "./threads.ts";
 
 /** State arrays per parameter of each optimizer: the bytes its step moves are (3 + 2 * states) floats. */
 const STATES: Record<OptimizerName, number> = {
@@ -210,6 +212,8 @@ for (const [name, sizes, batch] of NETS) {
 }
 console.log(table(jaxRows));
 results.jax = jax;
+
+results.threads = await scalingTable(classifierBatch);
 
 console.log();
 Object.assign(results, await cnnBenchmarks(classifierBatch, THREADS));

@@ -1,13 +1,17 @@
-// npm run bench:threads: where the time of one training step goes on wasm-simd, per kernel,
-// on 1 and 2 threads (the big MLP's step and the Fashion-MNIST CNN's): each kernel's time
-// per step (medians of five interleaved rounds), its parts per call, and the time the
-// calling thread waits for the workers after its own parts (ThreadPool's waitForParts).
+// npm run bench:threads: how the training steps scale with threads on wasm-simd (the
+// MLPs, the Fashion-MNIST classifier and CNN at 1, 2 and 4 threads, five interleaved
+// rounds, each round's ratio and their median; npm run bench prints this table too), then
+// where the time of the big MLP's and the CNN's steps goes, per kernel, on 1 and 2
+// threads: each kernel's time per step (medians of five interleaved rounds), its parts per
+// call, and the time the calling thread waits for the workers after its own parts
+// (ThreadPool's waitForParts).
 import { fileURLToPath } from "node:url";
+import { availableParallelism } from "node:os";
 import { currentDevice, type DeviceName } from "../src/index.js";
 import { WasmDevice } from "../src/devices/wasm/index.js";
 import type { ThreadPool } from "../src/workers/pool.js";
-import { table } from "./harness.ts";
-import { NETS, oursTrainStep, oursCnnStep, type ClassifierBatch } from "./ours.ts";
+import { measureRounds, median, ms, table, type Contender } from "./harness.ts";
+import { NETS, oursClassifierStep, oursTrainStep, oursCnnStep, type ClassifierBatch } from "./ours.ts";
 import { fashionMnistBatch } from "./cnn.ts";
 
 interface Tally { ms: number; calls: number; parts: number; waitMs: number }
@@ -73,7 +77,6 @@ async function kernelTable(title: string, make: Make, steps: number) {
       totals.get(threads)!.push((performance.now() - start) / steps);
     }
   }
-  const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1];
   const names = [...new Set(runs.get(1)!.flatMap((m) => [...m.keys()]))];
   const rows = [["kernel", "1 thread", "2 threads", "2 / 1 speed-up", "parts per call", "calls", "wait on 2"]];
   const stat = (threads: number, name: string, key: keyof Tally) => median(runs.get(threads)!.map((m) => m.get(name)?.[key] ?? 0));
@@ -88,7 +91,44 @@ async function kernelTable(title: string, make: Make, steps: number) {
   console.log(table(rows));
 }
 
+/** Thread counts of the scaling table: 1, 2, 4 (more than this machine's cores, if it has 2) and all of them. */
+const COUNTS = [...new Set([1, 2, 4, Math.min(8, availableParallelism())])].sort((a, b) => a - b);
+
+/**
+ * Each step at every count of COUNTS, interleaved, five rounds of at least 200 ms per
+ * sample: the medians, each round's ratio of 1 thread's time to 2 threads', and the
+ * median of those ratios and of the other counts'.
+ */
+export async function scalingTable(batch: ClassifierBatch): Promise<Record<string, Record<string, number>>> {
+  console.log("\nThe training steps on wasm-simd by thread count, ms (medians of five interleaved rounds), and the " +
+    "ratio of one thread's time to the others' (each round's, then their median)\n");
+  const steps: [string, (threads: number) => Promise<Contender>][] = [
+    ...NETS.map(([name, sizes, n]): [string, (threads: number) => Promise<Contender>] =>
+      [`MLP ${name}`, (threads) => oursTrainStep("wasm-simd", sizes, n, "keep", threads)]),
+    ["Fashion-MNIST MLP 784-256-10, batch 64", (threads) => oursClassifierStep("wasm-simd", batch, "keep", threads)],
+    ["Fashion-MNIST CNN, batch 64", (threads) => oursCnnStep("wasm-simd", batch, "keep", threads)],
+  ];
+  const others = COUNTS.slice(1);
+  const rows = [["step", ...COUNTS.map((t) => `${t} thread${t > 1 ? "s" : ""}`), "2 / 1, each round",
+    ...others.map((t) => `${t} / 1, median`)]];
+  const results: Record<string, Record<string, number>> = {};
+  for (const [name, make] of steps) {
+    const contenders: Contender[] = [];
+    for (const threads of COUNTS) contenders.push({ ...(await make(threads)), name: String(threads) });
+    const samples = await measureRounds(contenders, { rounds: 5, minMs: 200 });
+    const one = samples.get("1")!;
+    const ratios = (t: number) => samples.get(String(t))!.map((x, round) => one[round] / x);
+    results[name] = Object.fromEntries([...COUNTS.map((t) => [`${t} threads`, median(samples.get(String(t))!)]),
+      ...others.map((t) => [`${t} / 1`, median(ratios(t))])]);
+    rows.push([name, ...COUNTS.map((t) => ms(median(samples.get(String(t))!))),
+      ratios(2).map((r) => r.toFixed(2)).join(" "), ...others.map((t) => `${median(ratios(t)).toFixed(2)}x`)]);
+  }
+  console.log(table(rows));
+  return results;
+}
+
 export async function threadBenchmarks(batch: ClassifierBatch) {
+  await scalingTable(batch);
   const [, sizes, n] = NETS[1];
   const device: DeviceName = "wasm-simd";
   await kernelTable(`The ${NETS[1][0]} step (MSE, RMSPropGraves)`, (threads) => oursTrainStep(device, sizes, n, "keep", threads), 20);
