@@ -59,7 +59,7 @@ function profile(device: WasmDevice, run: () => void, steps: number): Map<string
 
 type Make = (threads: number) => Promise<{ run(): void }>;
 
-async function kernelTable(title: string, make: Make, steps: number) {
+export async function kernelTable(title: string, make: Make, steps: number) {
   console.log(`\n${title}: per kernel, ms per step (1 thread | 2 threads; parts per call and caller's wait on 2)\n`);
   const runs = new Map<number, Map<string, Tally>[]>([[1, []], [2, []]]);
   const totals = new Map<number, number[]>([[1, []], [2, []]]);

@@ -79,7 +79,7 @@ describe("the documentation's links", () => {
       for (const [, target] of text(page).matchAll(/\]\(([^)\s]+)\)/g)) {
         if (/^https?:/.test(target)) continue;
         const [path, hash] = target.split("#");
-        const file = join(root, dirname(page), path);
+        const file = path ? join(root, dirname(page), path) : join(root, page); // "#heading": this page
         expect(existsSync(file), `${page} links to ${target}`).toBe(true);
         if (hash) {
           const headings = [...readFileSync(file, "utf8").matchAll(/^#+ (.*)$/gm)].map((m) => anchor(m[1]));
