@@ -58,12 +58,12 @@ async function fashionMnistInNode(_context: unknown, limit: number, model: "mlp"
 
 /**
  * Node suites that run the package in other processes (examples, the command line, the
- * packed tarball, Python, the demo's browser page, the documentation's examples): TEST_THREADS, which sets the thread
+ * packed tarball, Python, the demo's browser page, the documentation's examples, WebGPU in Deno): TEST_THREADS, which sets the thread
  * count of this process's devices only, changes nothing for them, so the TEST_THREADS
  * passes of npm test leave them out (the examples test their thread counts themselves).
  */
 const OTHER_PROCESSES = ["test/examples.test.ts", "test/cli.test.ts", "test/package.test.ts", "test/python.test.ts",
-  "test/demo.test.ts", "test/docs.test.ts"];
+  "test/demo.test.ts", "test/docs.test.ts", "test/webgpu.test.ts"];
 
 // Suites parameterized over devices run in both projects; Node-only ones spawn processes.
 const shared = ["test/rmspropGraves.test.ts", "test/network.test.ts", "test/training.test.ts", "test/errors.test.ts",

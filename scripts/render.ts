@@ -8,7 +8,7 @@ import { renderAll } from "../src/kernels/render/index.ts";
 const root = new URL("..", import.meta.url).pathname;
 const files = renderAll();
 // A kernel removed from the table leaves no stale pass behind.
-rmSync(join(root, "glsl", "generated"), { recursive: true, force: true });
+for (const dir of ["glsl", "wgsl"]) rmSync(join(root, dir, "generated"), { recursive: true, force: true });
 for (const [path, text] of files) {
   mkdirSync(dirname(join(root, path)), { recursive: true });
   writeFileSync(join(root, path), text);

@@ -7,6 +7,7 @@ import type { ElementwiseDefinition } from "../vocabulary.js";
 import { renderAssemblyScript, renderAssemblyScriptMath } from "./assemblyscript.js";
 import { renderGlsl, renderGlslMath } from "./glsl.js";
 import { renderJs } from "./js.js";
+import { renderWgsl } from "./wgsl.js";
 
 export function renderAll(definitions: readonly ElementwiseDefinition[] = Object.values(DEFINITIONS)): Map<string, string> {
   const files = new Map<string, string>();
@@ -15,7 +16,8 @@ export function renderAll(definitions: readonly ElementwiseDefinition[] = Object
   files.set("assembly/math.generated.ts", renderAssemblyScriptMath(definitions));
   files.set("glsl/generated/math.glsl", renderGlslMath(definitions));
   for (const d of definitions) files.set(`glsl/generated/${d.name}.glsl`, renderGlsl(d));
+  for (const d of definitions) files.set(`wgsl/generated/${d.name}.wgsl`, renderWgsl(d));
   return files;
 }
 
-export { renderAssemblyScript, renderAssemblyScriptMath, renderGlsl, renderGlslMath, renderJs };
+export { renderAssemblyScript, renderAssemblyScriptMath, renderGlsl, renderGlslMath, renderJs, renderWgsl };

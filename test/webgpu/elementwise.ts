@@ -1,0 +1,160 @@
+// Run by test/webgpu.test.ts in Deno (`deno run -A --unstable-sloppy-imports`, which
+// resolves the sources' ".js" imports to their ".ts" files): every elementwise kernel
+// definition rendered to WGSL (src/kernels/render/wgsl.ts after wgsl/common.wgsl) runs on
+// the adapter Deno finds, in both subnormal modes, on views at odd offsets of inputs full
+// of specials (zeros of both signs, infinities, NaN, subnormals, the extremes), and every
+// element of every buffer is compared with the js reference's. Prints one JSON report.
+import { DEFINITIONS } from "../../src/kernels/index.js";
+import { allArrays, writtenArrays, type ElementwiseDefinition } from "../../src/kernels/vocabulary.js";
+import { renderWgsl, WGSL_WORKGROUP } from "../../src/kernels/render/wgsl.js";
+import { kernels } from "../../src/devices/js/kernels.generated.js";
+import { rounding } from "../../src/devices/js/rounding.js";
+
+declare const Deno: { readTextFile(path: URL): Promise<string>; exit(code: number): never };
+
+const common = await Deno.readTextFile(new URL("../../wgsl/common.wgsl", import.meta.url));
+const gpu = (navigator as unknown as { gpu?: GPU }).gpu;
+const adapter = await gpu?.requestAdapter();
+if (!adapter) {
+  console.log(JSON.stringify({ error: "navigator.gpu.requestAdapter() found no adapter" }));
+  Deno.exit(0);
+}
+const device = await adapter.requestDevice();
+
+/** A seeded generator of uniform numbers in [0, 1) (mulberry32). */
+function generator(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SPECIALS = [0, -0, Infinity, -Infinity, NaN, 1e-40, -1e-40, 1.4e-45, -2.5e-42, 1.1754942e-38, 1.1754944e-38,
+  3.4028235e38, -3.4028235e38, 1, -1, 0.5, 2, 1e-20, 1e20, 88.72, -87.33, 20, -20];
+
+/** `size` float32 values: mostly of every magnitude and sign, a tenth of them SPECIALS. */
+function values(size: number, random: () => number): Float32Array<ArrayBuffer> {
+  return Float32Array.from({ length: size }, () => {
+    if (random() < 0.1) return SPECIALS[Math.floor(random() * SPECIALS.length)];
+    const magnitude = 10 ** (random() * 8 - 4);
+    return (random() < 0.3 ? -1 : 1) * magnitude * (0.5 + random());
+  });
+}
+
+/** Scalars of a call: a few of the values optimizers and layers use, and some others. */
+const SCALARS = [0.001, 0.01, 0.9, 0.95, 0.999, 1e-8, 1e-4, 0.5, 0.1, 1.5, -0.3, 2, 1e-38];
+
+const N = 1027;
+const failures: { kernel: string; mode: string; array: string; mismatches: number; first: string[] }[] = [];
+const errors: string[] = [];
+let checked = 0;
+/** Arrays the checks set out to compare: all of them are, unless a pass fails to build. */
+let planned = 0;
+
+async function check(d: ElementwiseDefinition, module: GPUShaderModule, what: string, mode: "keep" | "flush", seed: number) {
+  const random = generator(seed);
+  const arrays = allArrays(d);
+  planned += arrays.length;
+  const written = writtenArrays(d);
+  // Array i is a view of N elements from offset i + 1 of a buffer with 3 more after it.
+  const offsets = arrays.map((_, i) => i + 1);
+  const initial = arrays.map((_, i) => values(offsets[i] + N + 3, random));
+  const scalars = d.scalars.map(() => Math.fround(SCALARS[Math.floor(random() * SCALARS.length)]));
+  const expected = initial.map((a) => a.slice());
+  const kernel = (kernels as Record<string, (arrays: Float32Array[], scalars: readonly number[], f: (x: number) => number) => void>)[d.name];
+  kernel(expected.map((a, i) => a.subarray(offsets[i], offsets[i] + N)), scalars, rounding(mode));
+
+  device.pushErrorScope("validation");
+  const pipeline = device.createComputePipeline({
+    layout: "auto", compute: { module, entryPoint: "main", constants: { FLUSH: mode === "flush" ? 1 : 0 } },
+  });
+  const buffers = initial.map((a) => {
+    const buffer = device.createBuffer({ size: a.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    device.queue.writeBuffer(buffer, 0, a);
+    return buffer;
+  });
+  const scalarBits = new Uint32Array(Float32Array.from(scalars).buffer);
+  const parameters = Uint32Array.from([0, N, ...offsets, ...scalarBits]);
+  const parameterBuffer = device.createBuffer({ size: parameters.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+  device.queue.writeBuffer(parameterBuffer, 0, parameters);
+  const encoder = device.createCommandEncoder();
+  const pass = encoder.beginComputePass();
+  pass.setPipeline(pipeline);
+  pass.setBindGroup(0, device.createBindGroup({ layout: pipeline.getBindGroupLayout(0),
+    entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) }));
+  pass.setBindGroup(1, device.createBindGroup({ layout: pipeline.getBindGroupLayout(1),
+    entries: [{ binding: 0, resource: { buffer: parameterBuffer } }] }));
+  pass.dispatchWorkgroups(Math.ceil(N / 4 / WGSL_WORKGROUP));
+  pass.end();
+  const readable = buffers.map((buffer) => {
+    const copy = device.createBuffer({ size: buffer.size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    encoder.copyBufferToBuffer(buffer, 0, copy, 0, buffer.size);
+    return copy;
+  });
+  device.queue.submit([encoder.finish()]);
+  const error = await device.popErrorScope();
+  if (error) {
+    errors.push(`${d.name} (${what}): ${error.message}`);
+    return;
+  }
+  for (const [i, copy] of readable.entries()) {
+    await copy.mapAsync(GPUMapMode.READ);
+    const got = new Float32Array(copy.getMappedRange().slice(0));
+    copy.unmap();
+    const want = expected[i];
+    const gotBits = new Uint32Array(got.buffer), wantBits = new Uint32Array(want.buffer);
+    const first: string[] = [];
+    let mismatches = 0;
+    for (let j = 0; j < want.length; j++) {
+      if (gotBits[j] === wantBits[j] || (Number.isNaN(got[j]) && Number.isNaN(want[j]))) continue;
+      mismatches++;
+      if (first.length < 4) {
+        const inputs = arrays.map((a, k) => `${a}=${initial[k][j - offsets[i] + offsets[k]]}`).join(" ");
+        first.push(`element ${j - offsets[i]}: ${got[j]} (0x${gotBits[j].toString(16)}), expected ${want[j]} ` +
+          `(0x${wantBits[j].toString(16)}); ${inputs}; scalars ${scalars.join(" ")}`);
+      }
+    }
+    if (mismatches) failures.push({ kernel: d.name, mode: what, array: `${arrays[i]}${written.includes(arrays[i]) ? "" : " (input)"}`, mismatches, first });
+    checked++;
+  }
+  [...buffers, ...readable, parameterBuffer].forEach((b) => b.destroy());
+}
+
+/**
+ * common.wgsl as the adapter compiles it, and with the GPU's quotient and root as far off
+ * as the WGSL spec allows them to be and more (2 ULP up, or down): fdiv and fsqrt must
+ * correct either to the same bits.
+ */
+const estimates = (ulps: number) => common
+  .replace(/fn divEstimate\(a: vec4f, b: vec4f\) -> vec4f \{.*\}/, `fn divEstimate(a: vec4f, b: vec4f) -> vec4f { return off(a / b); }`)
+  .replace(/fn sqrtEstimate\(x: vec4f\) -> vec4f \{.*\}/, `fn sqrtEstimate(x: vec4f) -> vec4f { return off(sqrt(x)); }
+fn off(x: vec4f) -> vec4f { return pin(bitcast<vec4f>(bitcast<vec4i>(x) + vec4i(${ulps}))); }`);
+const VARIANTS: [string, string][] = [["as compiled", common], ["estimates 2 ULP up", estimates(2)], ["estimates 2 ULP down", estimates(-2)]];
+if (VARIANTS.some(([, text], i) => i > 0 && text === common)) throw new Error("the estimates of wgsl/common.wgsl were not replaced");
+
+for (const [variant, vocabulary] of VARIANTS) {
+  for (const [index, d] of Object.values(DEFINITIONS).entries()) {
+    device.pushErrorScope("validation");
+    const module = device.createShaderModule({ code: `${vocabulary}\n${renderWgsl(d)}` });
+    const error = await device.popErrorScope();
+    if (error) {
+      errors.push(`${d.name} (${variant}): ${error.message}`);
+      continue;
+    }
+    for (const mode of ["keep", "flush"] as const) {
+      // The variants that only change the estimates check the kernels that divide or take roots.
+      if (vocabulary !== common && !/fdiv|fsqrt/.test(renderWgsl(d))) continue;
+      for (let round = 0; round < 2; round++) {
+        await check(d, module, `${mode}${vocabulary === common ? "" : `, ${variant}`}`, mode, 1000 * index + 10 * round + (mode === "flush" ? 1 : 0));
+      }
+    }
+  }
+}
+
+// (TypeScript's DOM types predate GPUAdapter.info.)
+const { vendor, description } = (adapter as unknown as { info: { vendor: string; description: string } }).info;
+console.log(JSON.stringify({ adapter: `${description} (vendor ${vendor})`, features: [...adapter.features].sort(),
+  kernels: Object.keys(DEFINITIONS).length, planned, checked, failures, errors }));
