@@ -6,38 +6,13 @@
  * each scalar is a uniform array of one value per run of elements (see Run).
  */
 import { MAX_RUNS, mathFunctions, readArrays, writtenArrays, type ElementwiseDefinition, type Expr, type MathFunction } from "../vocabulary.js";
-import { GENERATED, decimal, functionBody, hex, straightLine, type Language } from "./common.js";
+import { GENERATED, functionBody, shadingLanguage, straightLine } from "./common.js";
 
-const ops: Record<string, (a: string, b: string, c: string) => string> = {
-  add: (a, b) => `fadd(${a}, ${b})`, sub: (a, b) => `fsub(${a}, ${b})`, mul: (a, b) => `fmul(${a}, ${b})`,
-  div: (a, b) => `fdiv(${a}, ${b})`, sqrt: (a) => `fsqrt(${a})`,
-  neg: (a) => `-${a}`, abs: (a) => `abs(${a})`, min: (a, b) => `fmin(${a}, ${b})`, max: (a, b) => `fmax(${a}, ${b})`,
-  floor: (a) => `floor(${a})`, select: (a, b, c) => `mix(${c}, ${b}, ${a})`,
-  pow2: (a) => `pow2(${a})`, exponent: (a) => `exponentOf(${a})`, significand: (a) => `significandOf(${a})`,
+const glsl = shadingLanguage("GLSL", {
+  select: (a, b, c) => `mix(${c}, ${b}, ${a})`,
   gt: (a, b) => `greaterThan(${a}, ${b})`, ge: (a, b) => `greaterThanEqual(${a}, ${b})`, lt: (a, b) => `lessThan(${a}, ${b})`,
-  le: (a, b) => `lessThanEqual(${a}, ${b})`, eq: (a, b) => `equal(${a}, ${b})`, isNaN: (a) => `isNaNBits(${a})`,
-};
-
-const glsl: Language = {
-  leaf(e) {
-    switch (e.op) {
-      case "array": return `v_${e.name}`;
-      case "scalar": return `s_${e.name}`;
-      case "param": return `p${e.index}`;
-      case "const": return `constant(${hex(e.bits)}u) /* ${decimal(e.bits)} */`;
-      default: throw new Error(`not a leaf: ${e.op}`);
-    }
-  },
-  operation(e, [a, b, c]) {
-    if (e.op === "call") {
-      return `${(e as Extract<Expr, { op: "call" }>).fn.name}F(${[a, b, c].filter((x) => x !== undefined).join(", ")})`;
-    }
-    const op = ops[e.op];
-    if (!op) throw new Error(`no GLSL for ${e.op}`);
-    return op(a, b, c);
-  },
-  bind: (name, value, condition) => `${condition ? "bvec4" : "vec4"} ${name} = ${value};`,
-};
+  le: (a, b) => `lessThanEqual(${a}, ${b})`, eq: (a, b) => `equal(${a}, ${b})`,
+}, (name, value, condition) => `${condition ? "bvec4" : "vec4"} ${name} = ${value};`);
 
 const indent = (lines: string[]) => lines.map((line) => `  ${line}`);
 

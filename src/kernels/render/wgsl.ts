@@ -7,42 +7,18 @@
  * (common.wgsl's Parameters) hold the element count, then each array's offset in
  * elements, then each scalar's bits. One dispatch covers one run of elements (see Run).
  */
-import { allArrays, mathFunctions, readArrays, writtenArrays, type ElementwiseDefinition, type Expr, type MathFunction } from "../vocabulary.js";
-import { GENERATED, decimal, functionBody, hex, straightLine, type Language } from "./common.js";
+import { allArrays, mathFunctions, readArrays, writtenArrays, type ElementwiseDefinition, type MathFunction } from "../vocabulary.js";
+import { GENERATED, functionBody, shadingLanguage, straightLine } from "./common.js";
 
 /** Invocations per workgroup of the elementwise passes: each computes four elements. */
 export const WGSL_WORKGROUP = 64;
 
-const ops: Record<string, (a: string, b: string, c: string) => string> = {
-  add: (a, b) => `fadd(${a}, ${b})`, sub: (a, b) => `fsub(${a}, ${b})`, mul: (a, b) => `fmul(${a}, ${b})`,
-  div: (a, b) => `fdiv(${a}, ${b})`, sqrt: (a) => `fsqrt(${a})`,
-  neg: (a) => `-${a}`, abs: (a) => `abs(${a})`, min: (a, b) => `fmin(${a}, ${b})`, max: (a, b) => `fmax(${a}, ${b})`,
-  floor: (a) => `floor(${a})`, select: (a, b, c) => `select(${c}, ${b}, ${a})`,
-  pow2: (a) => `pow2(${a})`, exponent: (a) => `exponentOf(${a})`, significand: (a) => `significandOf(${a})`,
+// (WGSL lets a compiler assume that no comparison sees a NaN: fgt ... feq decide it from the bits.)
+const wgsl = shadingLanguage("WGSL", {
+  select: (a, b, c) => `select(${c}, ${b}, ${a})`,
   gt: (a, b) => `fgt(${a}, ${b})`, ge: (a, b) => `fge(${a}, ${b})`, lt: (a, b) => `flt(${a}, ${b})`,
-  le: (a, b) => `fle(${a}, ${b})`, eq: (a, b) => `feq(${a}, ${b})`, isNaN: (a) => `isNaNBits(${a})`,
-};
-
-const wgsl: Language = {
-  leaf(e) {
-    switch (e.op) {
-      case "array": return `v_${e.name}`;
-      case "scalar": return `s_${e.name}`;
-      case "param": return `p${e.index}`;
-      case "const": return `constant(${hex(e.bits)}u) /* ${decimal(e.bits)} */`;
-      default: throw new Error(`not a leaf: ${e.op}`);
-    }
-  },
-  operation(e, [a, b, c]) {
-    if (e.op === "call") {
-      return `${(e as Extract<Expr, { op: "call" }>).fn.name}F(${[a, b, c].filter((x) => x !== undefined).join(", ")})`;
-    }
-    const op = ops[e.op];
-    if (!op) throw new Error(`no WGSL for ${e.op}`);
-    return op(a, b, c);
-  },
-  bind: (name, value) => `let ${name} = ${value};`,
-};
+  le: (a, b) => `fle(${a}, ${b})`, eq: (a, b) => `feq(${a}, ${b})`,
+}, (name, value) => `let ${name} = ${value};`);
 
 const indent = (lines: string[]) => lines.map((line) => `  ${line}`);
 
