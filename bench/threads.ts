@@ -59,7 +59,7 @@ function profile(device: WasmDevice, run: () => void, steps: number): Map<string
 
 type Make = (threads: number) => Promise<{ run(): void }>;
 
-export async function kernelTable(title: string, make: Make, steps: number) {
+async function kernelTable(title: string, make: Make, steps: number) {
   console.log(`\n${title}: per kernel, ms per step (1 thread | 2 threads; parts per call and caller's wait on 2)\n`);
   const runs = new Map<number, Map<string, Tally>[]>([[1, []], [2, []]]);
   const totals = new Map<number, number[]>([[1, []], [2, []]]);
@@ -116,12 +116,13 @@ export async function scalingTable(batch: ClassifierBatch): Promise<Record<strin
     const contenders: Contender[] = [];
     for (const threads of COUNTS) contenders.push({ ...(await make(threads)), name: String(threads) });
     const samples = await measureRounds(contenders, { rounds: 5, minMs: 200 });
-    const one = samples.get("1")!;
-    const ratios = (t: number) => samples.get(String(t))!.map((x, round) => one[round] / x);
-    results[name] = Object.fromEntries([...COUNTS.map((t) => [`${t} threads`, median(samples.get(String(t))!)]),
-      ...others.map((t) => [`${t} / 1`, median(ratios(t))])]);
-    rows.push([name, ...COUNTS.map((t) => ms(median(samples.get(String(t))!))),
-      ratios(2).map((r) => r.toFixed(2)).join(" "), ...others.map((t) => `${median(ratios(t)).toFixed(2)}x`)]);
+    const times = (t: number) => samples.get(String(t))!;
+    const ratios = new Map(others.map((t) => [t, times(t).map((x, round) => times(1)[round] / x)]));
+    const [medians, medianRatios] = [COUNTS.map((t) => median(times(t))), others.map((t) => median(ratios.get(t)!))];
+    results[name] = Object.fromEntries([...COUNTS.map((t, i) => [`${t} threads`, medians[i]]),
+      ...others.map((t, i) => [`${t} / 1`, medianRatios[i]])]);
+    rows.push([name, ...medians.map(ms), ratios.get(2)!.map((r) => r.toFixed(2)).join(" "),
+      ...medianRatios.map((r) => `${r.toFixed(2)}x`)]);
   }
   console.log(table(rows));
   return results;
