@@ -62,6 +62,18 @@ export class WebGLError extends PortableOptimError {
   override name = "WebGLError";
 }
 
+/** The WebGPU implementation failed: no adapter, a pass the adapter rejects, a failed self-test, a lost device. */
+export class WebGPUError extends PortableOptimError {
+  /** "WebGPUError", kept through minification. */
+  override name = "WebGPUError";
+}
+
+/** get() on a device that reads values back only asynchronously (webgpu): use `await array.read()`. */
+export class SyncReadError extends PortableOptimError {
+  /** "SyncReadError", kept through minification. */
+  override name = "SyncReadError";
+}
+
 /** A gradient holds NaN or ±Infinity; `variables` names where. Nothing was updated. */
 export class NonFiniteGradientError extends PortableOptimError {
   /** "NonFiniteGradientError", kept through minification. */

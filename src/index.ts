@@ -49,7 +49,7 @@ export { AdaDelta, type AdaDeltaOptions, type AdaDeltaHyperParameters } from "./
 export { SMORMS3, type SMORMS3Options, type SMORMS3HyperParameters } from "./optimizers/SMORMS3.js";
 export {
   PortableOptimError, InvalidArgumentError, ShapeMismatchError, DeviceMismatchError, DisposedError,
-  DeviceUnavailableError, NotReadyError, WebGLError, NonFiniteGradientError, StateFormatError, ContextLostError, WorkerError,
+  DeviceUnavailableError, NotReadyError, WebGLError, WebGPUError, SyncReadError, NonFiniteGradientError, StateFormatError, ContextLostError, WorkerError,
   NodeError, KernelUnavailableError, InvalidLabelError,
 } from "./errors.js";
 export { startNodes, type StartNodesOptions, type NodeGroup } from "./workers/nodes.js";

@@ -159,7 +159,7 @@ describe("choosing a device", () => {
   it("an unknown device name is refused, and the current device stays", async () => {
     await init({ device: "js" });
     await expect(init({ device: "cuda" as never })).rejects.toThrow(DeviceUnavailableError);
-    await expect(init({ device: "cuda" as never })).rejects.toThrow(/unknown device "cuda"; expected one of "webgl2", "wasm-simd", "wasm", "js"/);
+    await expect(init({ device: "cuda" as never })).rejects.toThrow(/unknown device "cuda"; expected one of "webgpu", "webgl2", "wasm-simd", "wasm", "js"/);
     expect(currentDevice().name).toBe("js");
   });
 

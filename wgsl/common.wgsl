@@ -1,7 +1,5 @@
 // Prepended to every compute pass of the WebGPU kernels: the strict float32 vocabulary
-// of glsl/common.glsl in WGSL. (The device that runs these passes is issue 20's work in
-// progress: today test/webgpu.test.ts runs them in Deno on Mesa's adapters against the
-// js reference.)
+// of glsl/common.glsl in WGSL, for the webgpu device (src/devices/webgpu/).
 //
 // WGSL is looser than GLSL ES: a compiler may reassociate, fold and contract what a pass
 // writes, divide to 2.5 ULP, take square roots through inverseSqrt, assume no NaN or
@@ -23,6 +21,9 @@ override FLUSH: bool = false;
 // (element count, offsets, scalars' bits), at binding 0 of group 1.
 struct Parameters { zero: u32, count: u32, values: array<u32> }
 @group(1) @binding(0) var<storage, read> parameters: Parameters;
+
+// Integer parameter i of a pass (after the count).
+fn value(i: u32) -> u32 { return parameters.values[i]; }
 
 fn pin(x: vec4f) -> vec4f { return bitcast<vec4f>(bitcast<vec4u>(x) ^ vec4u(parameters.zero)); }
 

@@ -2,8 +2,11 @@ import type { DeviceArray } from "./DeviceArray.js";
 import type { ElementwiseName } from "../kernels/index.js";
 import { KernelUnavailableError, describe } from "../errors.js";
 
-/** The devices: `webgl2` (WebGL2 fragment passes), `wasm-simd` and `wasm` (WebAssembly with and without 128-bit SIMD), `js` (the float32 reference). */
-export type DeviceName = "webgl2" | "wasm-simd" | "wasm" | "js";
+/**
+ * The devices: `webgpu` (WGSL compute passes), `webgl2` (WebGL2 fragment passes),
+ * `wasm-simd` and `wasm` (WebAssembly with and without 128-bit SIMD), `js` (the float32 reference).
+ */
+export type DeviceName = "webgpu" | "webgl2" | "wasm-simd" | "wasm" | "js";
 
 /**
  * How a device's arithmetic treats subnormal floats (|x| < 2^-126): "keep" is IEEE-754
@@ -229,7 +232,7 @@ export interface Device {
   readonly name: DeviceName;
   /** The subnormal rule this device instance follows (see init({ subnormals })). */
   readonly subnormals: SubnormalMode;
-  /** Threads that run this device's kernels: see init({ threads }) for wasm-simd and wasm; 1 on js and webgl2. */
+  /** Threads that run this device's kernels: see init({ threads }) for wasm-simd and wasm; 1 on js, webgl2 and webgpu. */
   readonly threads: number;
   /** webgl2: its arithmetic, "strict" or "fast" (see init({ precision })); absent on the CPU devices. */
   readonly precision?: Precision;

@@ -3,14 +3,15 @@ import { DeviceUnavailableError, InvalidArgumentError, NotReadyError, describe }
 import { JsDevice } from "../devices/js/index.js";
 import { WasmDevice } from "../devices/wasm/index.js";
 import { WebGL2Device } from "../devices/webgl2/index.js";
+import { WebGPUDevice } from "../devices/webgpu/index.js";
 import { runtimeParallelism } from "../workers/spawn.js";
 import { MAX_THREADS } from "../workers/control.js";
 
 /** How to open one device: a cheap named check first, then the (async) opening. */
 interface DeviceEntry {
-  unsupportedReason(): string | null;
+  unsupportedReason(): string | null | Promise<string | null>;
   /** Why init() passes over a device that works, when it chooses by itself. */
-  notPreferredReason?(): string | null;
+  notPreferredReason?(): string | null | Promise<string | null>;
   open(options: DeviceOptions): Promise<Device>;
 }
 
@@ -22,6 +23,11 @@ interface DeviceOptions {
 }
 
 const ENTRIES: Record<DeviceName, DeviceEntry> = {
+  webgpu: {
+    unsupportedReason: () => WebGPUDevice.unavailableReason(),
+    notPreferredReason: () => WebGPUDevice.notPreferredReason(),
+    open: ({ subnormals }) => WebGPUDevice.create(subnormals),
+  },
   webgl2: {
     unsupportedReason: () => WebGL2Device.unsupportedReason(),
     notPreferredReason: () => WebGL2Device.notPreferredReason(),
@@ -39,7 +45,7 @@ const ENTRIES: Record<DeviceName, DeviceEntry> = {
 };
 
 /** The order init() tries devices in when none is named: fastest first. */
-export const DEVICE_PREFERENCE: readonly DeviceName[] = ["webgl2", "wasm-simd", "wasm", "js"];
+export const DEVICE_PREFERENCE: readonly DeviceName[] = ["webgpu", "webgl2", "wasm-simd", "wasm", "js"];
 
 /** One device as availableDevices() reports it. */
 export interface DeviceStatus {
@@ -68,7 +74,7 @@ async function open(name: DeviceName,
   options: DeviceOptions = { subnormals: "keep", precision: "strict", threads: defaultThreads() }): Promise<Device> {
   const known = failures.get(name);
   if (known) throw new Error(known);
-  const reason = ENTRIES[name].unsupportedReason();
+  const reason = await ENTRIES[name].unsupportedReason();
   if (reason) {
     failures.set(name, reason);
     throw new Error(reason);
@@ -99,7 +105,7 @@ export function isDeviceName(name: unknown): name is DeviceName {
 
 /** Options of init(). */
 export interface InitOptions {
-  /** The device to use; by default the first of webgl2, wasm-simd, wasm, js that works here. */
+  /** The device to use; by default the first of webgpu, webgl2, wasm-simd, wasm, js that works here (see DEVICE_PREFERENCE). */
   device?: DeviceName;
   /**
    * "keep" (default): IEEE-754 subnormals on the CPU devices. "flush": every device
@@ -178,7 +184,7 @@ export async function init(options: InitOptions = {}): Promise<Device> {
     }
   }
   for (const name of DEVICE_PREFERENCE) {
-    const notPreferred = ENTRIES[name].notPreferredReason?.();
+    const notPreferred = await ENTRIES[name].notPreferredReason?.();
     if (notPreferred) {
       passedOver.set(name, notPreferred);
       continue;
@@ -223,7 +229,7 @@ export async function availableDevices(): Promise<DeviceStatus[]> {
   for (const name of DEVICE_PREFERENCE) {
     try {
       const device = await open(name);
-      const notPreferred = ENTRIES[name].notPreferredReason?.() ?? null;
+      const notPreferred = (await ENTRIES[name].notPreferredReason?.()) ?? null;
       statuses.push({ name, available: true, preferred: !notPreferred, ...(notPreferred ? { reason: notPreferred } : {}),
         ...(device instanceof WasmDevice ? { threads: device.threads } : {}),
         ...(device instanceof WasmDevice && device.threadsReason ? { threadsReason: device.threadsReason } : {}) });

@@ -1,0 +1,335 @@
+/// <reference types="@webgpu/types" />
+import type { Device, DeviceBuffer, KernelTable, SubnormalMode } from "../../runtime/Device.js";
+import { DeviceArray } from "../../runtime/DeviceArray.js";
+import { SyncReadError, WebGPUError } from "../../errors.js";
+import { rounding } from "../js/rounding.js";
+import { checkHardCases } from "../selfTest.js";
+import { wgsl } from "../../generated/wgsl.js";
+import { webgpuKernels } from "./kernels.js";
+
+/** Invocations per workgroup of every pass (wgsl/: @workgroup_size(64)). */
+const WORKGROUP = 64;
+/** Workgroups per dimension of one dispatch (WebGPU's default maxComputeWorkgroupsPerDimension). */
+const MAX_GROUPS = 65535;
+/** Parameter buffers kept for reuse: a training step repeats the same calls with the same parameters. */
+const MAX_PARAMETER_BUFFERS = 512;
+
+/**
+ * The kernels the other devices have and this one does not have yet (issue 20 in progress;
+ * test/webgpu/device.ts checks the list): while there are any, init() does not choose
+ * webgpu by itself.
+ */
+export const MISSING_KERNELS: readonly string[] = ["mseError", "countNonFinite", "softmax", "crossEntropy", "dropout",
+  "fingerprint", "im2row", "row2im", "pool", "poolBackward", "channelSums", "batchNorm", "batchNormBackward"];
+
+/** A storage buffer of the device. */
+export class GPUArrayBuffer implements DeviceBuffer {
+  disposed = false;
+  constructor(readonly gpu: GPUBuffer, readonly size: number) {}
+}
+
+/** One array a pass binds, and whether the pass writes it. */
+export interface Binding {
+  array: DeviceArray | null;
+  written?: boolean;
+}
+
+/** The adapter's description and whether it is a software rasterizer, or why there is none. */
+interface Probe {
+  adapter: GPUAdapter;
+  description: string;
+  software: boolean;
+}
+
+let probed: Promise<Probe | string> | null = null;
+
+/** navigator.gpu's adapter, asked for once per page or process. */
+function probe(): Promise<Probe | string> {
+  probed ??= (async () => {
+    const gpu = (globalThis.navigator as { gpu?: GPU } | undefined)?.gpu;
+    if (!gpu) return "navigator.gpu is undefined: this runtime has no WebGPU";
+    const adapter = await gpu.requestAdapter().catch(() => null);
+    if (!adapter) return "navigator.gpu.requestAdapter() found no adapter (WebGPU is off or the GPU is blocklisted)";
+    // GPUAdapterInfo: vendor, architecture, device, description; isFallbackAdapter where the runtime has it.
+    const info = (adapter as { info?: Partial<GPUAdapterInfo> & { isFallbackAdapter?: boolean } }).info ?? {};
+    const description = [info.description, info.vendor, info.architecture, info.device].filter((s) => s).join(", ") ||
+      "an adapter without a description";
+    const software = info.isFallbackAdapter === true || /llvmpipe|lavapipe|swiftshader|software|softpipe/i.test(description);
+    return { adapter, description, software };
+  })();
+  return probed;
+}
+
+/**
+ * WGSL compute passes on storage buffers (see wgsl/): every array is a buffer of float32
+ * elements (views are offsets into it, passed to each pass as a parameter). Kernel calls
+ * record their passes into one command encoder, submitted before the queue must see it
+ * (an upload, a read). Values leave the GPU only through read(): WebGPU has no
+ * synchronous read-back.
+ */
+export class WebGPUDevice implements Device {
+  readonly name = "webgpu" as const;
+  readonly threads = 1;
+  readonly kernels: Partial<KernelTable>;
+  /** Whether this adapter flushes subnormal results, measured at init. */
+  flushesSubnormals = false;
+  private encoder: GPUCommandEncoder | null = null;
+  /** Buffers to destroy once the commands that use them are submitted. */
+  private garbage: GPUBuffer[] = [];
+  private readonly pipelines = new Map<string, GPUComputePipeline>();
+  private readonly modules = new Map<string, GPUShaderModule>();
+  private readonly parameterBuffers = new Map<string, GPUBuffer>();
+  /** A one-element buffer bound where a pass has nothing to bind (a product without bias). */
+  private readonly dummy: GPUBuffer;
+  /** The first error the GPU reported (validation, out of memory, device loss), surfaced at the next read(). */
+  private failure: string | null = null;
+
+  private constructor(readonly gpu: GPUDevice, readonly adapterDescription: string, readonly software: boolean,
+    readonly subnormals: SubnormalMode) {
+    this.kernels = webgpuKernels(this);
+    this.dummy = this.createBuffer(1);
+    gpu.addEventListener("uncapturederror", (event) => {
+      this.failure ??= (event as GPUUncapturedErrorEvent).error.message;
+    });
+    void gpu.lost.then((info) => {
+      this.failure ??= `the WebGPU device was lost: ${info.message || info.reason}`;
+    });
+  }
+
+  static async unavailableReason(): Promise<string | null> {
+    const found = await probe();
+    return typeof found === "string" ? found : null;
+  }
+
+  /** Why init() should pass over this device when choosing by itself, though it works. */
+  static async notPreferredReason(): Promise<string | null> {
+    const found = await probe();
+    if (typeof found === "string") return null;
+    if (MISSING_KERNELS.length) {
+      return `the webgpu device has no ${MISSING_KERNELS.join(", ")} kernels yet; init({ device: "webgpu" }) opens it ` +
+        "for what it has";
+    }
+    if (found.software) {
+      return `the WebGPU adapter "${found.description}" is a software rasterizer, where wasm-simd is faster; ` +
+        'init({ device: "webgpu" }) still uses it';
+    }
+    return null;
+  }
+
+  static async create(subnormals: SubnormalMode): Promise<WebGPUDevice> {
+    const found = await probe();
+    if (typeof found === "string") throw new WebGPUError(found);
+    const { limits } = found.adapter;
+    const gpu = await found.adapter.requestDevice({
+      requiredLimits: {
+        maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
+        maxBufferSize: limits.maxBufferSize,
+        maxStorageBuffersPerShaderStage: limits.maxStorageBuffersPerShaderStage,
+      },
+    });
+    const device = new WebGPUDevice(gpu, found.description, found.software, subnormals);
+    await device.selfTest();
+    return device;
+  }
+
+  /** The largest array this device holds, in elements. */
+  get maxSize(): number {
+    return Math.floor(Math.min(this.gpu.limits.maxStorageBufferBindingSize, this.gpu.limits.maxBufferSize) / 4);
+  }
+
+  private createBuffer(size: number): GPUBuffer {
+    return this.gpu.createBuffer({
+      size: Math.max(1, size) * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+    });
+  }
+
+  /** The command encoder kernel calls record into. */
+  commands(): GPUCommandEncoder {
+    this.encoder ??= this.gpu.createCommandEncoder();
+    return this.encoder;
+  }
+
+  /** Submits what the kernel calls recorded, then frees their temporary buffers. */
+  flush(): void {
+    if (this.encoder) {
+      this.gpu.queue.submit([this.encoder.finish()]);
+      this.encoder = null;
+    }
+    for (const buffer of this.garbage) buffer.destroy();
+    this.garbage = [];
+  }
+
+  /** A temporary buffer of `size` elements, freed after the next submit. */
+  temporary(size: number): GPUBuffer {
+    const buffer = this.createBuffer(size);
+    this.garbage.push(buffer);
+    return buffer;
+  }
+
+  private pipeline(program: string, constants: Record<string, number>): GPUComputePipeline {
+    const key = `${program} ${JSON.stringify(constants)}`;
+    let pipeline = this.pipelines.get(key);
+    if (!pipeline) {
+      let module = this.modules.get(program);
+      if (!module) {
+        const source = wgsl[program];
+        if (source === undefined) throw new WebGPUError(`no WGSL pass named ${program}`);
+        module = this.gpu.createShaderModule({ label: program, code: `${wgsl.common}\n${source}` });
+        this.modules.set(program, module);
+      }
+      pipeline = this.gpu.createComputePipeline({
+        label: key, layout: "auto",
+        compute: { module, entryPoint: "main", constants: { FLUSH: this.subnormals === "flush" ? 1 : 0, ...constants } },
+      });
+      this.pipelines.set(key, pipeline);
+    }
+    return pipeline;
+  }
+
+  /** The storage buffer holding `values` (common.wgsl's Parameters), made once per distinct value. */
+  private parameters(values: Uint32Array): GPUBuffer {
+    const key = values.join(",");
+    let buffer = this.parameterBuffers.get(key);
+    if (buffer) {
+      this.parameterBuffers.delete(key);
+    } else {
+      buffer = this.gpu.createBuffer({ size: values.byteLength, usage: GPUBufferUsage.STORAGE, mappedAtCreation: true });
+      new Uint32Array(buffer.getMappedRange()).set(values);
+      buffer.unmap();
+      if (this.parameterBuffers.size >= MAX_PARAMETER_BUFFERS) {
+        const [oldest, old] = this.parameterBuffers.entries().next().value!;
+        this.parameterBuffers.delete(oldest);
+        this.garbage.push(old);
+      }
+    }
+    this.parameterBuffers.set(key, buffer);
+    return buffer;
+  }
+
+  /**
+   * Records one pass of `program`: `bindings` are its group-0 arrays in binding order,
+   * `count` its element count (common.wgsl's parameters.count), `values` its own integer
+   * parameters after the arrays' offsets, `invocations` how many invocations it needs.
+   * An array read by the pass whose buffer the pass also writes is read from a copy
+   * (WebGPU forbids a buffer bound writable and read-only in one pass).
+   */
+  dispatch(program: string, bindings: readonly Binding[], { count = 0, values = [], invocations, constants = {} }:
+    { count?: number; values?: readonly number[]; invocations: number; constants?: Record<string, number> }): void {
+    if (invocations <= 0) return;
+    const encoder = this.commands();
+    const writtenBuffers = new Set(bindings.filter((b) => b.written && b.array).map((b) => b.array!.buffer));
+    const buffers: GPUBuffer[] = [];
+    const offsets: number[] = [];
+    for (const { array, written } of bindings) {
+      if (!array) {
+        buffers.push(this.dummy);
+        offsets.push(0);
+      } else if (!written && writtenBuffers.has(array.buffer)) {
+        const copy = this.temporary(array.size);
+        if (array.size > 0) encoder.copyBufferToBuffer((array.buffer as GPUArrayBuffer).gpu, array.offset * 4, copy, 0, array.size * 4);
+        buffers.push(copy);
+        offsets.push(0);
+      } else {
+        buffers.push((array.buffer as GPUArrayBuffer).gpu);
+        offsets.push(array.offset);
+      }
+    }
+    const pipeline = this.pipeline(program, constants);
+    const pass = encoder.beginComputePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, this.gpu.createBindGroup({
+      layout: pipeline.getBindGroupLayout(0), entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
+    }));
+    pass.setBindGroup(1, this.gpu.createBindGroup({
+      layout: pipeline.getBindGroupLayout(1),
+      entries: [{ binding: 0, resource: { buffer: this.parameters(Uint32Array.from([0, count, ...offsets, ...values])) } }],
+    }));
+    const groups = Math.ceil(invocations / WORKGROUP);
+    const x = Math.min(groups, MAX_GROUPS);
+    pass.dispatchWorkgroups(x, Math.ceil(groups / x));
+    pass.end();
+  }
+
+  /**
+   * Checks on known values that copies between views at odd offsets keep every bit, that
+   * division and square root round the hard cases as the js reference does, and whether
+   * the adapter flushes subnormals; refuses to open in "keep" mode on one that does (its
+   * + - * would differ from the other devices below 2^-126).
+   */
+  private async selfTest(): Promise<void> {
+    const values = Float32Array.from([0, -0, 1, -1, 1 / 3, -2 / 7, 3.4028234e38, -1.1754944e-38, 16777217, 1e-7, -123456.79,
+      Infinity, -Infinity, 1e-45]);
+    const arrays = [values.length + 3, values.length + 5].map((size) => DeviceArray.allocate(this, [size]));
+    const [source, target] = arrays;
+    const fail = (what: string) => new WebGPUError(`self-test failed on "${this.adapterDescription}": ${what}`);
+    try {
+      source.view(3, [values.length]).set(values);
+      this.kernels.copy!(source.view(3, [values.length]), target.view(5, [values.length]));
+      const back = await this.read(target);
+      for (let i = 0; i < values.length; i++) {
+        if (!Object.is(back[5 + i], values[i])) throw fail(`copied ${values[i]} and read back ${back[5 + i]}`);
+      }
+      if (back.subarray(0, 5).some((v) => !Object.is(v, 0))) throw fail("a copy wrote outside its range");
+      // The sigmoid gradient (dy * y) * (1 - y) with dy = 2^-100, y = 2^-30 is 2^-130, a subnormal.
+      const [y, dy, dx] = [source.view(0, [1]), source.view(1, [1]), target.view(0, [1])];
+      y.set([2 ** -30]);
+      dy.set([2 ** -100]);
+      this.kernels.sigmoidBackward!({ y, dy, dx }, [{ end: 1, scalars: [] }]);
+      const got = (await this.read(dx))[0];
+      this.flushesSubnormals = this.subnormals === "keep" && got === 0;
+      const want = rounding(this.subnormals)(2 ** -130);
+      if (this.flushesSubnormals) {
+        throw fail('this adapter flushes subnormal results, so its arithmetic differs from the other devices below ' +
+          '2^-126 in "keep" mode; init({ device: "webgpu", subnormals: "flush" }) gives the other devices\' bits');
+      }
+      if (!Object.is(got, want)) throw fail(`the sigmoid gradient of y = 2^-30, dy = 2^-100 gave ${got}; expected ${want}`);
+    } finally {
+      arrays.forEach((a) => a.dispose());
+    }
+    await checkHardCases(this, (op, a, b, out) => this.dispatch("arithmetic",
+      [{ array: a }, { array: b }, { array: out, written: true }],
+      { count: a.size, invocations: a.size, constants: { OP: op === "div" ? 3 : 4 } }), fail);
+  }
+
+  allocate(size: number): DeviceBuffer {
+    if (size > this.maxSize) {
+      throw new WebGPUError(`an array of ${size} elements is larger than this adapter's largest storage buffer ` +
+        `(${this.maxSize} float32 elements)`);
+    }
+    // WebGPU zero-fills new buffers.
+    return new GPUArrayBuffer(this.createBuffer(size), size);
+  }
+
+  release(buffer: DeviceBuffer): void {
+    // After the commands that may use it are submitted.
+    this.garbage.push((buffer as GPUArrayBuffer).gpu);
+    if (!this.encoder) this.flush();
+  }
+
+  upload(dst: DeviceArray, values: Float32Array): void {
+    // The queue runs writes in the order it gets them: the recorded passes go first.
+    this.flush();
+    if (values.length > 0) this.gpu.queue.writeBuffer((dst.buffer as GPUArrayBuffer).gpu, dst.offset * 4, values as Float32Array<ArrayBuffer>);
+  }
+
+  download(src: DeviceArray): Float32Array {
+    throw new SyncReadError(`get() cannot read an array of shape [${src.shape.join(", ")}] on webgpu: WebGPU reads ` +
+      "values back only asynchronously; use `await array.read()`");
+  }
+
+  /** The values through a mappable copy: the thread does not wait for the GPU. */
+  async read(src: DeviceArray): Promise<Float32Array> {
+    const staging = this.gpu.createBuffer({ size: Math.max(1, src.size) * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    if (src.size > 0) this.commands().copyBufferToBuffer((src.buffer as GPUArrayBuffer).gpu, src.offset * 4, staging, 0, src.size * 4);
+    this.flush();
+    try {
+      await staging.mapAsync(GPUMapMode.READ);
+      const values = new Float32Array(staging.getMappedRange().slice(0, src.size * 4));
+      staging.unmap();
+      if (this.failure) throw new WebGPUError(this.failure);
+      return values;
+    } finally {
+      staging.destroy();
+    }
+  }
+}

@@ -1,0 +1,169 @@
+// Run by test/webgpu.test.ts in Deno (`deno run -A --unstable-sloppy-imports`): the webgpu
+// device as a user opens it (getDevice("webgpu")), in both subnormal modes, against the js
+// device on the same inputs: every kernel it has, on views at odd offsets of buffers with
+// more data around them (every element of every buffer compared, so a pass that writes
+// outside its view fails), elementwise calls of several runs, products of every
+// transposition with and without bias, arrays that share a buffer (in place, optimizer
+// state), fill and copy; and its boundary: get() throws SyncReadError, read() resolves.
+// Prints one JSON report.
+import { getDevice, DeviceArray, SyncReadError, availableDevices, type Device } from "../../src/index.js";
+import { DEFINITIONS, type ElementwiseName } from "../../src/kernels/index.js";
+import { allArrays } from "../../src/kernels/vocabulary.js";
+import { kernel, type KernelName, type MatmulShape } from "../../src/runtime/Device.js";
+import { JsDevice } from "../../src/devices/js/index.js";
+import { WebGPUDevice, MISSING_KERNELS } from "../../src/devices/webgpu/index.js";
+
+const failures: string[] = [];
+const checks: string[] = [];
+
+/** A seeded generator of uniform numbers in [0, 1) (mulberry32). */
+function generator(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const random = generator(20261203);
+const SPECIALS = [0, -0, Infinity, -Infinity, NaN, 1e-40, -1e-40, 1.4e-45, 1.1754942e-38, 3.4028235e38, 1, -1, 0.5, 88.72];
+
+function values(size: number, specials = true): Float32Array {
+  return Float32Array.from({ length: size }, () => {
+    if (specials && random() < 0.1) return SPECIALS[Math.floor(random() * SPECIALS.length)];
+    return (random() < 0.4 ? -1 : 1) * 10 ** (random() * 4 - 2) * (0.5 + random());
+  });
+}
+
+/** One array on each device: a view at `offset` of a buffer `offset + size + 2` long, the same values on both. */
+class Pair {
+  readonly whole: [DeviceArray, DeviceArray];
+  readonly view: [DeviceArray, DeviceArray];
+  constructor(devices: [Device, Device], shape: number[], offset = 1 + Math.floor(random() * 5), specials = true) {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const data = values(offset + size + 2, specials);
+    this.whole = devices.map((d) => {
+      const a = DeviceArray.allocate(d, [data.length]);
+      a.set(data);
+      return a;
+    }) as [DeviceArray, DeviceArray];
+    this.view = this.whole.map((a) => a.view(offset, shape)) as [DeviceArray, DeviceArray];
+  }
+}
+
+const bits = (a: Float32Array) => new Uint32Array(a.buffer, a.byteOffset, a.length);
+
+/** Every element of every pair's whole buffer, webgpu against js. */
+async function compare(what: string, pairs: Pair[]): Promise<void> {
+  checks.push(what);
+  for (const [index, pair] of pairs.entries()) {
+    const got = await pair.whole[0].read();
+    const want = pair.whole[1].get();
+    const g = bits(got), w = bits(want);
+    for (let i = 0; i < w.length; i++) {
+      if (g[i] !== w[i] && !(Number.isNaN(got[i]) && Number.isNaN(want[i]))) {
+        failures.push(`${what}, array ${index}, element ${i}: ${got[i]} (0x${g[i].toString(16)}), expected ${want[i]} ` +
+          `(0x${w[i].toString(16)})`);
+        break;
+      }
+    }
+  }
+  pairs.forEach((p) => p.whole.forEach((a) => a.dispose()));
+}
+
+function call<K extends KernelName>(devices: [Device, Device], name: K, args: (side: 0 | 1) => Parameters<Extract<
+  import("../../src/runtime/Device.js").KernelTable[K], (...a: never[]) => unknown>>): void {
+  for (const side of [0, 1] as const) (kernel(devices[side], name) as (...a: unknown[]) => unknown)(...args(side));
+}
+
+async function suite(mode: "keep" | "flush"): Promise<void> {
+  const gpu = await getDevice("webgpu" as never, { subnormals: mode });
+  if (!(gpu instanceof WebGPUDevice)) throw new Error(`getDevice("webgpu") gave ${gpu.name}`);
+  const devices: [Device, Device] = [gpu, new JsDevice(mode)];
+
+  for (const [name, definition] of Object.entries(DEFINITIONS)) {
+    const names = allArrays(definition);
+    const size = 37 + Math.floor(random() * 40);
+    const pairs = names.map(() => new Pair(devices, [size]));
+    const split = 1 + Math.floor(random() * (size - 2));
+    const runs = [split, size].map((end) => ({ end, scalars: definition.scalars.map(() => Math.fround(random() * 2 - 0.5)) }));
+    call(devices, name as ElementwiseName, (side) => [Object.fromEntries(names.map((n, i) => [n, pairs[i].view[side]])), runs]);
+    await compare(`${mode} ${name}, two runs`, pairs);
+  }
+
+  // Arrays that share a buffer: relu in place, and an update whose state are views of one buffer.
+  const inPlace = new Pair(devices, [50]);
+  call(devices, "relu", (side) => [{ x: inPlace.view[side], y: inPlace.view[side] }, [{ end: 50, scalars: [] }]]);
+  await compare(`${mode} relu in place`, [inPlace]);
+  const graves = DEFINITIONS.rmspropGraves;
+  const shared = new Pair(devices, [graves.arrays.length * 40], 3, false);
+  call(devices, "rmspropGraves", (side) => [Object.fromEntries(allArrays(graves).map((n, i) =>
+    [n, shared.view[side].view(i * 40, [40])])), [{ end: 40, scalars: graves.scalars.map(() => 0.1) }]]);
+  await compare(`${mode} rmspropGraves on views of one buffer`, [shared]);
+
+  const transposes: [string, (m: number, k: number, n: number) => [number, number, number, number]][] = [
+    ["A·B", (_m, k, n) => [k, 1, n, 1]], ["Aᵀ·B", (m, _k, n) => [1, m, n, 1]],
+    ["A·Bᵀ", (_m, k) => [k, 1, 1, k]], ["Aᵀ·Bᵀ", (m, k) => [1, m, 1, k]],
+  ];
+  for (const [m, k, n] of [[1, 1, 1], [3, 5, 7], [17, 33, 9], [64, 100, 30], [5, 200, 130]]) {
+    for (const [label, strides] of transposes) {
+      for (const withBias of [false, true]) {
+        const [aRow, aCol, bRow, bCol] = strides(m, k, n);
+        const shape: MatmulShape = { m, k, n, aRow, aCol, bRow, bCol };
+        const [a, b, bias, out] = [new Pair(devices, [m * k], undefined, false), new Pair(devices, [k * n], undefined, false),
+          new Pair(devices, [n]), new Pair(devices, [m * n])];
+        call(devices, "matmul", (side) => [a.view[side], b.view[side], out.view[side], withBias ? bias.view[side] : null, shape]);
+        await compare(`${mode} matmul ${label} ${m}x${k}x${n}${withBias ? " + bias" : ""}`, [a, b, bias, out]);
+      }
+    }
+  }
+
+  for (const [rows, cols] of [[1, 1], [7, 13], [64, 130]]) {
+    const [a, out] = [new Pair(devices, [rows * cols]), new Pair(devices, [cols])];
+    call(devices, "columnSums", (side) => [a.view[side], out.view[side], rows, cols]);
+    await compare(`${mode} columnSums ${rows}x${cols}`, [a, out]);
+    for (const withBias of [false, true]) {
+      const [x, y, bias] = [new Pair(devices, [2 * rows * cols]), new Pair(devices, [2 * rows * cols]), new Pair(devices, [cols])];
+      call(devices, "transpose", (side) => [x.view[side], y.view[side], withBias ? bias.view[side] : null, 2, rows, cols]);
+      await compare(`${mode} transpose 2x${rows}x${cols}${withBias ? " + bias" : ""}`, [x, y, bias]);
+    }
+  }
+
+  for (const value of [0, -0, 3.5, NaN, 1e-40]) {
+    const a = new Pair(devices, [29]);
+    call(devices, "fill", (side) => [a.view[side], value]);
+    await compare(`${mode} fill ${Object.is(value, -0) ? "-0" : value}`, [a]);
+  }
+  const [src, dst] = [new Pair(devices, [33]), new Pair(devices, [33])];
+  call(devices, "copy", (side) => [src.view[side], dst.view[side]]);
+  const within = new Pair(devices, [80], 2);
+  call(devices, "copy", (side) => [within.view[side].view(0, [40]), within.view[side].view(20, [40])]);
+  await compare(`${mode} copy between buffers and within one (overlapping)`, [src, dst, within]);
+
+  // The boundary: get() is a typed error that says what to use; read() resolves.
+  const a = DeviceArray.allocate(gpu, [3]);
+  a.set([1, 2, 3]);
+  try {
+    a.get();
+    failures.push("get() on a webgpu array returned instead of throwing SyncReadError");
+  } catch (error) {
+    if (!(error instanceof SyncReadError) || !/read\(\)/.test(error.message)) failures.push(`get() threw ${error}`);
+  }
+  if ((await a.read()).join() !== "1,2,3") failures.push("read() did not give the values set");
+  checks.push(`${mode} get() and read()`);
+  a.dispose();
+}
+
+await suite("keep");
+await suite("flush");
+
+// The kernels the device lacks are exactly those it says it lacks (MISSING_KERNELS: why init() does not choose it yet).
+const gpu = await getDevice("webgpu" as never);
+const missing = Object.keys(new JsDevice("keep").kernels).filter((name) => !(name in gpu.kernels)).sort();
+if (missing.join() !== [...MISSING_KERNELS].sort().join()) {
+  failures.push(`the device lacks ${missing.join(", ")}; MISSING_KERNELS says ${MISSING_KERNELS.join(", ")}`);
+}
+const status = (await availableDevices()).find((s) => s.name === ("webgpu" as never));
+console.log(JSON.stringify({ adapter: (gpu as WebGPUDevice).adapterDescription, software: (gpu as WebGPUDevice).software,
+  status, checks: checks.length, failures }));
