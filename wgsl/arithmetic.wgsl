@@ -9,7 +9,7 @@ override OP: u32 = 0u;
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let e = id.x + id.y * groups.x * 64u;
+  let e = invocation(id, groups);
   if (e >= parameters.count) { return; }
   let x = operand(vec4f(a[value(0u) + e]));
   let y = operand(vec4f(b[value(1u) + e]));

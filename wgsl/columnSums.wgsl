@@ -7,7 +7,7 @@
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let rows = value(2u); let cols = value(3u);
-  let j = 4u * (id.x + id.y * groups.x * 64u);
+  let j = 4u * invocation(id, groups);
   if (j >= cols) { return; }
   let at = min(vec4u(j) + vec4u(0u, 1u, 2u, 3u), vec4u(cols - 1u)) + vec4u(value(0u));
   var acc = vec4f(0.0);

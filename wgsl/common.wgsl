@@ -212,3 +212,17 @@ fn exponentOf(x: vec4f) -> vec4f { return vec4f(vec4i((bitcast<vec4u>(x) >> vec4
 fn significandOf(x: vec4f) -> vec4f {
   return bitcast<vec4f>((bitcast<vec4u>(x) & vec4u(0x007fffffu)) | vec4u(0x3f800000u));
 }
+
+// lowbias32 (src/kernels/random.ts's mix32): u32 arithmetic wraps modulo 2^32, as the hash needs.
+fn mix32(v: u32) -> u32 {
+  var x = v;
+  x ^= x >> 16u;
+  x *= 0x7feb352du;
+  x ^= x >> 15u;
+  x *= 0x846ca68bu;
+  x ^= x >> 16u;
+  return x;
+}
+
+// Invocation index of a pass dispatched as (x, y) workgroups of 64 (see WebGPUDevice.dispatch).
+fn invocation(id: vec3u, groups: vec3u) -> u32 { return id.x + id.y * groups.x * 64u; }

@@ -14,7 +14,7 @@ override HAS_BIAS: bool = false;
 fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let m = value(4u); let k = value(5u); let n = value(6u);
   let n4 = (n + 3u) / 4u;
-  let t = id.x + id.y * groups.x * 64u;
+  let t = invocation(id, groups);
   let i = t / n4;
   if (i >= m) { return; }
   let j = (t - i * n4) * 4u;

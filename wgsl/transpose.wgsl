@@ -12,7 +12,7 @@ override HAS_BIAS: bool = false;
 fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let rows = value(4u); let cols = value(5u);
   let count = value(3u) * rows * cols;
-  let e = 4u * (id.x + id.y * groups.x * 64u);
+  let e = 4u * invocation(id, groups);
   if (e >= count) { return; }
   for (var c = 0u; c < 4u; c++) {
     let o = e + c;

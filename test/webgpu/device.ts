@@ -130,6 +130,92 @@ async function suite(mode: "keep" | "flush"): Promise<void> {
     }
   }
 
+  for (const [n, classes, positions] of [[3, 10, 1], [2, 4, 6], [1, 1, 1]]) {
+    const rows = n * positions;
+    for (const weighted of [false, true]) {
+      const x = new Pair(devices, [n, classes, positions]);
+      const y = new Pair(devices, [n * classes * positions]);
+      const labels = new Pair(devices, [rows]);
+      const weights = new Pair(devices, [classes], undefined, false);
+      const grad = new Pair(devices, [n * classes * positions]);
+      const losses = new Pair(devices, [rows]);
+      const labelValues = Float32Array.from({ length: rows }, () => Math.floor(random() * classes));
+      labels.view.forEach((a) => a.set(labelValues));
+      const shape = { n, classes, positions };
+      call(devices, "softmax", (side) => [x.view[side], y.view[side], shape]);
+      call(devices, "crossEntropy", (side) => [x.view[side], labels.view[side], weighted ? weights.view[side] : null,
+        grad.view[side], losses.view[side], shape]);
+      await compare(`${mode} softmax and crossEntropy ${n}x${classes}x${positions}${weighted ? " weighted" : ""}`,
+        [x, y, labels, weights, grad, losses]);
+    }
+  }
+
+  for (const p of [0, 0.3, 1]) {
+    const [x, y] = [new Pair(devices, [301]), new Pair(devices, [301])];
+    const draw = { first: 17, key0: 0x9e3779b9, key1: 0xdeadbeef, threshold: Math.round((1 - p) * 2 ** 24), keep: Math.fround(1 - p) };
+    call(devices, "dropout", (side) => [x.view[side], y.view[side], draw]);
+    await compare(`${mode} dropout p = ${p}`, [x, y]);
+  }
+
+  for (const size of [1, 1023, 1024, 2500]) {
+    const a = new Pair(devices, [size]);
+    const out = new Pair(devices, [4 * Math.ceil(size / 1024)], 4);
+    call(devices, "fingerprint", (side) => [a.view[side], out.view[side]]);
+    await compare(`${mode} fingerprint of ${size}`, [a, out]);
+  }
+
+  const windows = [
+    { n: 2, maps: 3, height: 7, width: 6, kernelH: 3, kernelW: 2, strideH: 2, strideW: 1, padH: 1, padW: 1, dilationH: 1, dilationW: 2 },
+    { n: 1, maps: 2, height: 5, width: 5, kernelH: 2, kernelW: 2, strideH: 2, strideW: 2, padH: 0, padW: 1, dilationH: 1, dilationW: 1 },
+    { n: 3, maps: 1, height: 4, width: 9, kernelH: 3, kernelW: 3, strideH: 1, strideW: 3, padH: 2, padW: 1, dilationH: 1, dilationW: 1 },
+  ].map((w) => ({
+    ...w, outH: Math.floor((w.height + 2 * w.padH - w.dilationH * (w.kernelH - 1) - 1) / w.strideH) + 1,
+    outW: Math.floor((w.width + 2 * w.padW - w.dilationW * (w.kernelW - 1) - 1) / w.strideW) + 1,
+  }));
+  for (const w of windows) {
+    const label = `${w.n}x${w.maps}x${w.height}x${w.width} kernel ${w.kernelH}x${w.kernelW}`;
+    const inputSize = w.n * w.maps * w.height * w.width;
+    const colsSize = w.n * w.outH * w.outW * w.maps * w.kernelH * w.kernelW;
+    const [x, cols, back] = [new Pair(devices, [inputSize]), new Pair(devices, [colsSize]), new Pair(devices, [inputSize])];
+    call(devices, "im2row", (side) => [x.view[side], cols.view[side], w]);
+    call(devices, "row2im", (side) => [cols.view[side], back.view[side], w]);
+    await compare(`${mode} im2row and row2im ${label}`, [x, cols, back]);
+    // The pools take no dilation.
+    const p = { ...w, dilationH: 1, dilationW: 1, outH: Math.floor((w.height + 2 * w.padH - w.kernelH) / w.strideH) + 1,
+      outW: Math.floor((w.width + 2 * w.padW - w.kernelW) / w.strideW) + 1 };
+    if (p.padH * 2 > p.kernelH || p.padW * 2 > p.kernelW) continue;
+    const outSize = p.n * p.maps * p.outH * p.outW;
+    for (const poolMode of ["max", "avgWithPad", "avgNoPad"] as const) {
+      const [px, y, indices, dy, dx] = [new Pair(devices, [inputSize]), new Pair(devices, [outSize]),
+        new Pair(devices, [outSize]), new Pair(devices, [outSize]), new Pair(devices, [inputSize])];
+      const ix = poolMode === "max" ? indices : null;
+      call(devices, "pool", (side) => [px.view[side], y.view[side], ix && ix.view[side], p, poolMode]);
+      call(devices, "poolBackward", (side) => [dy.view[side], dx.view[side], ix && ix.view[side], p, poolMode]);
+      await compare(`${mode} pool and poolBackward ${poolMode} ${label}`, [px, y, indices, dy, dx]);
+    }
+  }
+
+  for (const [n, channels, positions] of [[2, 3, 10], [4, 1, 1], [1, 5, 33]]) {
+    const size = n * channels * positions;
+    const label = `${n}x${channels}x${positions}`;
+    const [a, b, mean, invStd] = [new Pair(devices, [size]), new Pair(devices, [size]), new Pair(devices, [channels]),
+      new Pair(devices, [channels])];
+    const sums = (["sum", "centeredSquares", "normalizedProducts"] as const).map((sum) => {
+      const out = new Pair(devices, [channels]);
+      call(devices, "channelSums", (side) => [a.view[side], sum === "normalizedProducts" ? b.view[side] : null,
+        sum === "sum" ? null : mean.view[side], sum === "normalizedProducts" ? invStd.view[side] : null, out.view[side],
+        { n, channels, positions }, sum]);
+      return out;
+    });
+    const [scale, bias, dscale, dbias, y, dx] = [channels, channels, channels, channels, size, size].map((k) => new Pair(devices, [k]));
+    call(devices, "batchNorm", (side) => [a.view[side], mean.view[side], invStd.view[side], scale.view[side], bias.view[side],
+      y.view[side], { n, channels, positions }]);
+    call(devices, "batchNormBackward", (side) => [a.view[side], b.view[side], mean.view[side], invStd.view[side],
+      scale.view[side], dscale.view[side], dbias.view[side], dx.view[side], { n, channels, positions }]);
+    await compare(`${mode} channelSums, batchNorm and batchNormBackward ${label}`,
+      [a, b, mean, invStd, ...sums, scale, bias, dscale, dbias, y, dx]);
+  }
+
   for (const value of [0, -0, 3.5, NaN, 1e-40]) {
     const a = new Pair(devices, [29]);
     call(devices, "fill", (side) => [a.view[side], value]);

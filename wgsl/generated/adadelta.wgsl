@@ -54,7 +54,7 @@ fn store_msdx(e: u32, v: vec4f) {
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let e = 4u * (id.x + id.y * groups.x * 64u);
+  let e = 4u * invocation(id, groups);
   if (e >= parameters.count) { return; }
   let s_oneMinusRho = operand(vec4f(bitcast<f32>(parameters.values[4])));
   let s_epsilon = operand(vec4f(bitcast<f32>(parameters.values[5])));

@@ -55,7 +55,7 @@ fn store_invStd(e: u32, v: vec4f) {
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let e = 4u * (id.x + id.y * groups.x * 64u);
+  let e = 4u * invocation(id, groups);
   if (e >= parameters.count) { return; }
   let s_elements = operand(vec4f(bitcast<f32>(parameters.values[5])));
   let s_unbiased = operand(vec4f(bitcast<f32>(parameters.values[6])));

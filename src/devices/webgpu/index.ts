@@ -19,8 +19,7 @@ const MAX_PARAMETER_BUFFERS = 512;
  * test/webgpu/device.ts checks the list): while there are any, init() does not choose
  * webgpu by itself.
  */
-export const MISSING_KERNELS: readonly string[] = ["mseError", "countNonFinite", "softmax", "crossEntropy", "dropout",
-  "fingerprint", "im2row", "row2im", "pool", "poolBackward", "channelSums", "batchNorm", "batchNormBackward"];
+export const MISSING_KERNELS: readonly string[] = ["mseError", "countNonFinite"];
 
 /** A storage buffer of the device. */
 export class GPUArrayBuffer implements DeviceBuffer {
@@ -174,7 +173,9 @@ export class WebGPUDevice implements Device {
       if (!module) {
         const source = wgsl[program];
         if (source === undefined) throw new WebGPUError(`no WGSL pass named ${program}`);
-        module = this.gpu.createShaderModule({ label: program, code: `${wgsl.common}\n${source}` });
+        // A line `//! include name` puts wgsl/name.wgsl (or wgsl/generated/) before the pass.
+        const included = [...source.matchAll(/^\/\/! include (\w+)$/gm)].map(([, name]) => wgsl[name]);
+        module = this.gpu.createShaderModule({ label: program, code: [wgsl.common, ...included, source].join("\n") });
         this.modules.set(program, module);
       }
       pipeline = this.gpu.createComputePipeline({

@@ -1,5 +1,6 @@
-import type { ElementwiseKernel, KernelTable } from "../../runtime/Device.js";
-import type { DeviceArray } from "../../runtime/DeviceArray.js";
+import type { ChannelSum, ElementwiseKernel, KernelTable, PoolMode, WindowShape } from "../../runtime/Device.js";
+import { DeviceArray } from "../../runtime/DeviceArray.js";
+import { FINGERPRINT_CHUNK } from "../../kernels/fingerprint.js";
 import { DEFINITIONS, type ElementwiseName } from "../../kernels/index.js";
 import { allArrays, writtenArrays, type ElementwiseDefinition } from "../../kernels/vocabulary.js";
 import type { GPUArrayBuffer, WebGPUDevice } from "./index.js";
@@ -12,22 +13,31 @@ import type { GPUArrayBuffer, WebGPUDevice } from "./index.js";
 function elementwise(device: WebGPUDevice, definition: ElementwiseDefinition): ElementwiseKernel {
   const names = allArrays(definition);
   const written = new Set(writtenArrays(definition));
-  const bits = new Uint32Array(1);
-  const asFloat = new Float32Array(bits.buffer);
   return (arrays, runs) => {
     let start = 0;
     for (const { end, scalars } of runs) {
       const count = end - start;
       const bindings = names.map((n) => ({ array: arrays[n].view(start, [count]), written: written.has(n) }));
-      const values = scalars.map((s) => {
-        asFloat[0] = s;
-        return bits[0];
-      });
+      const values = scalars.map(floatBits);
       device.dispatch(definition.name, bindings, { count, values, invocations: Math.ceil(count / 4) });
       start = end;
     }
   };
 }
+
+/** The float32 bits of x (rounded to float32 first). */
+function floatBits(x: number): number {
+  return new Uint32Array(Float32Array.of(x).buffer)[0];
+}
+
+/** A WindowShape as window.wgsl reads it. */
+function windowValues(s: WindowShape): number[] {
+  return [s.n, s.maps, s.height, s.width, s.kernelH, s.kernelW, s.strideH, s.strideW, s.padH, s.padW, s.dilationH,
+    s.dilationW, s.outH, s.outW];
+}
+
+const POOL_MODES: Record<PoolMode, number> = { max: 0, avgWithPad: 1, avgNoPad: 2 };
+const CHANNEL_SUMS: Record<ChannelSum, number> = { sum: 0, centeredSquares: 1, normalizedProducts: 2 };
 
 /** Copies src into dst; through a temporary buffer where both are in one (WebGPU copies between two buffers only). */
 function copy(device: WebGPUDevice, src: DeviceArray, dst: DeviceArray): void {
@@ -44,7 +54,7 @@ function copy(device: WebGPUDevice, src: DeviceArray, dst: DeviceArray): void {
   }
 }
 
-/** The webgpu device's kernel table: every elementwise definition, the products and the reductions it has so far. */
+/** The webgpu device's kernel table: every elementwise definition and the hand-written kernels it has so far. */
 export function webgpuKernels(device: WebGPUDevice): Partial<KernelTable> {
   const rendered = Object.fromEntries(Object.keys(DEFINITIONS).map((name) =>
     [name, elementwise(device, DEFINITIONS[name as ElementwiseName])])) as Record<ElementwiseName, ElementwiseKernel>;
@@ -58,6 +68,49 @@ export function webgpuKernels(device: WebGPUDevice): Partial<KernelTable> {
     transpose: (x, y, bias, batches, rows, cols) => device.dispatch("transpose",
       [{ array: x }, { array: bias }, { array: y, written: true }],
       { values: [batches, rows, cols], invocations: Math.ceil(x.size / 4), constants: { HAS_BIAS: bias ? 1 : 0 } }),
+    softmax: (x, y, { classes, positions }) => device.dispatch("softmax",
+      [{ array: x }, { array: null }, { array: null }, { array: y, written: true }],
+      { values: [classes, positions, x.size, 0], invocations: x.size }),
+    crossEntropy: (x, labels, weights, grad, losses, { n, classes, positions }) => {
+      const inputs = [{ array: x }, { array: labels }, { array: weights }];
+      const values = [classes, positions, x.size, floatBits(n)];
+      device.dispatch("softmax", [...inputs, { array: grad, written: true }],
+        { values, invocations: x.size, constants: { MODE: 1, WEIGHTED: weights ? 1 : 0 } });
+      values[2] = losses.size;
+      device.dispatch("softmax", [...inputs, { array: losses, written: true }],
+        { values, invocations: losses.size, constants: { MODE: 2, WEIGHTED: weights ? 1 : 0 } });
+    },
+    dropout: (x, y, { first, key0, key1, threshold, keep }) => device.dispatch("dropout",
+      [{ array: x }, { array: y, written: true }],
+      { count: x.size, values: [first, key0, key1, threshold, floatBits(keep)], invocations: x.size }),
+    fingerprint: (a, out) => device.dispatch("fingerprint", [{ array: a }, { array: out, written: true }],
+      { count: a.size, values: [FINGERPRINT_CHUNK], invocations: Math.ceil(a.size / FINGERPRINT_CHUNK) }),
+    im2row: (x, cols, shape) => device.dispatch("im2row", [{ array: x }, { array: cols, written: true }],
+      { count: cols.size, values: windowValues(shape), invocations: cols.size }),
+    row2im: (cols, x, shape) => device.dispatch("row2im", [{ array: cols }, { array: x, written: true }],
+      { count: x.size, values: windowValues(shape), invocations: x.size }),
+    pool: (x, y, indices, shape, mode) => device.dispatch("pool",
+      [{ array: x }, { array: y, written: true }, { array: indices, written: true }],
+      { count: y.size, values: windowValues(shape), invocations: y.size, constants: { MODE: POOL_MODES[mode] } }),
+    poolBackward: (dy, dx, indices, shape, mode) => device.dispatch("poolBackward",
+      [{ array: dy }, { array: indices }, { array: dx, written: true }],
+      { count: dx.size, values: windowValues(shape), invocations: dx.size, constants: { MODE: POOL_MODES[mode] } }),
+    channelSums: (a, b, mean, invStd, out, { n, channels, positions }, sum) => device.dispatch("channelSums",
+      [{ array: a }, { array: b }, { array: mean }, { array: invStd }, { array: out, written: true }],
+      { values: [n, channels, positions], invocations: channels, constants: { SUM: CHANNEL_SUMS[sum] } }),
+    batchNorm: (x, mean, invStd, scale, bias, y, { channels, positions }) => device.dispatch("batchNorm",
+      [{ array: x }, { array: mean }, { array: invStd }, { array: scale }, { array: bias }, { array: y, written: true }],
+      { count: x.size, values: [channels, positions], invocations: x.size }),
+    batchNormBackward: (x, dy, mean, invStd, scale, dscale, dbias, dx, { n, channels, positions }) => {
+      const factors = DeviceArray.allocate(device, [3 * channels]);
+      device.dispatch("batchNormFactors",
+        [{ array: scale }, { array: invStd }, { array: dscale }, { array: dbias }, { array: factors, written: true }],
+        { values: [channels, floatBits(n * positions)], invocations: channels });
+      device.dispatch("batchNormBackward",
+        [{ array: x }, { array: mean }, { array: invStd }, { array: dy }, { array: factors }, { array: dx, written: true }],
+        { count: x.size, values: [channels, positions], invocations: x.size });
+      factors.dispose();
+    },
     fill: (a, value) => {
       if (Object.is(value, 0)) {
         if (a.size > 0) device.commands().clearBuffer((a.buffer as GPUArrayBuffer).gpu, a.offset * 4, a.size * 4);

@@ -7,7 +7,7 @@ import type { ElementwiseDefinition } from "../vocabulary.js";
 import { renderAssemblyScript, renderAssemblyScriptMath } from "./assemblyscript.js";
 import { renderGlsl, renderGlslMath } from "./glsl.js";
 import { renderJs } from "./js.js";
-import { renderWgsl } from "./wgsl.js";
+import { renderWgsl, renderWgslMath } from "./wgsl.js";
 
 export function renderAll(definitions: readonly ElementwiseDefinition[] = Object.values(DEFINITIONS)): Map<string, string> {
   const files = new Map<string, string>();
@@ -16,8 +16,9 @@ export function renderAll(definitions: readonly ElementwiseDefinition[] = Object
   files.set("assembly/math.generated.ts", renderAssemblyScriptMath(definitions));
   files.set("glsl/generated/math.glsl", renderGlslMath(definitions));
   for (const d of definitions) files.set(`glsl/generated/${d.name}.glsl`, renderGlsl(d));
+  files.set("wgsl/generated/math.wgsl", renderWgslMath(definitions));
   for (const d of definitions) files.set(`wgsl/generated/${d.name}.wgsl`, renderWgsl(d));
   return files;
 }
 
-export { renderAssemblyScript, renderAssemblyScriptMath, renderGlsl, renderGlslMath, renderJs, renderWgsl };
+export { renderAssemblyScript, renderAssemblyScriptMath, renderGlsl, renderGlslMath, renderJs, renderWgsl, renderWgslMath };

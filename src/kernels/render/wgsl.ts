@@ -7,7 +7,9 @@
  * (common.wgsl's Parameters) hold the element count, then each array's offset in
  * elements, then each scalar's bits. One dispatch covers one run of elements (see Run).
  */
-import { allArrays, mathFunctions, readArrays, writtenArrays, type ElementwiseDefinition, type MathFunction } from "../vocabulary.js";
+import {
+  allArrays, mathFunctions, readArrays, writtenArrays, type ElementwiseDefinition, type Expr, type MathFunction,
+} from "../vocabulary.js";
 import { GENERATED, functionBody, shadingLanguage, straightLine } from "./common.js";
 
 /** Invocations per workgroup of the elementwise passes: each computes four elements. */
@@ -27,6 +29,15 @@ function wgslFunction(fn: MathFunction): string[] {
   const params = Array.from({ length: fn.arity }, (_, i) => `p${i}: vec4f`).join(", ");
   const { lines, result } = functionBody(fn, wgsl);
   return [`// ${fn.doc}`, `fn ${fn.name}F(${params}) -> vec4f {`, ...indent(lines), `  return ${result};`, "}", ""];
+}
+
+/**
+ * Every math function the definitions call, for the hand-written passes that call them
+ * (their line `//! include math`; see src/devices/webgpu/index.ts).
+ */
+export function renderWgslMath(definitions: readonly ElementwiseDefinition[]): string {
+  const roots = definitions.flatMap((d) => Object.values(d.results) as Expr[]);
+  return [`// ${GENERATED("src/kernels/math.ts")}`, ...mathFunctions(roots).flatMap(wgslFunction)].join("\n");
 }
 
 /** The compute pass of one definition. */
@@ -61,7 +72,7 @@ export function renderWgsl(d: ElementwiseDefinition): string {
   const { lines, results } = straightLine(roots, wgsl);
   out.push(`@compute @workgroup_size(${WGSL_WORKGROUP})`,
     "fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {",
-    `  let e = 4u * (id.x + id.y * groups.x * ${WGSL_WORKGROUP}u);`,
+    "  let e = 4u * invocation(id, groups);",
     "  if (e >= parameters.count) { return; }",
     ...d.scalars.map((s, i) => `  let s_${s} = operand(vec4f(bitcast<f32>(parameters.values[${arrays.length + i}])));`),
     ...read.map((a) => `  let v_${a} = operand(fetch_${a}(e));`),
