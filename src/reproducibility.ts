@@ -186,8 +186,13 @@ const passChecks: Record<string, Check> = {
   }),
   mse: (device) => withArrays(device, [randn([M * N], 63), randn([M * N], 64)], [M * N], ([p, t, grad]) => {
     runElementwise("mseGradient", { pred: p, target: t, grad }, { size: p.size });
-    const error = kernel(device, "mseError")(p, t);
-    return { error: Float32Array.of(error), grad: grad.get() };
+    const error = DeviceArray.allocate(device, [1]);
+    kernel(device, "mseError")(p, t, error);
+    try {
+      return { error: error.get(), grad: grad.get() };
+    } finally {
+      error.dispose();
+    }
   }),
 };
 

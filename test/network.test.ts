@@ -158,7 +158,10 @@ describe.each(devicesUnderTest())("network kernels on %s", (name) => {
     const [p, t] = [upload(device, pred, [n]), upload(device, target, [n])];
     const grad = DeviceArray.allocate(device, [n]);
     runElementwise("mseGradient", { pred: p, target: t, grad }, { size: n });
-    const error = kernel(device, "mseError")(p, t);
+    const errorArray = DeviceArray.allocate(device, [1]);
+    kernel(device, "mseError")(p, t, errorArray);
+    const error = errorArray.get()[0];
+    errorArray.dispose();
     let sum = 0;
     for (let i = 0; i < n; i++) sum += (pred[i] - target[i]) ** 2;
     expect(Math.abs(error - sum / (2 * n))).toBeLessThan(1e-6 * (sum / (2 * n)));

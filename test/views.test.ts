@@ -47,9 +47,9 @@ const CASES: Case[] = [
     { name: `${kind} backward 10`, sizes: [10, 10, 10], written: [2], run: (_, [y, dy, dx]) => runElementwise(`${kind}Backward`, { y, dy, dx }) },
   ]),
   {
-    name: "mse 10", sizes: [10, 10, 10], written: [2], run: (d, [pred, target, grad]) => {
+    name: "mse 10", sizes: [10, 10, 10, 1], written: [2, 3], run: (d, [pred, target, grad, error]) => {
       runElementwise("mseGradient", { pred, target, grad }, { size: 10 });
-      return kernel(d, "mseError")(pred, target);
+      kernel(d, "mseError")(pred, target, error);
     },
   },
   { name: "columnSums 3x5", sizes: [15, 5], written: [1], run: (d, [a, out]) => kernel(d, "columnSums")(a, out, 3, 5) },

@@ -22,6 +22,11 @@ override FLUSH: bool = false;
 struct Parameters { zero: u32, count: u32, values: array<u32> }
 @group(1) @binding(0) var<storage, read> parameters: Parameters;
 
+// The non-finite guard of an optimizer step (WebGPUDevice.guardedStep): the elementwise
+// passes do nothing where its first word, the count of NaN and infinite gradient elements
+// (wgsl/countNonFinite.wgsl), is not zero. Outside a guarded step it is a zero word.
+@group(1) @binding(1) var<storage, read> guard: array<u32>;
+
 // Integer parameter i of a pass (after the count).
 fn value(i: u32) -> u32 { return parameters.values[i]; }
 

@@ -3,7 +3,8 @@ import type { Device, RowShape } from "../runtime/Device.js";
 import { checkArrays } from "../runtime/checks.js";
 import { kernel } from "../runtime/kernels.js";
 import { rowShape } from "../modules/SoftMax.js";
-import { InvalidArgumentError, InvalidLabelError, ShapeMismatchError, describe } from "../errors.js";
+import { InvalidArgumentError, InvalidLabelError, NotReadyError, ShapeMismatchError, describe } from "../errors.js";
+import { asyncOnly } from "./asyncOnly.js";
 
 /** Class labels: integers on the host, or a device array of floats holding them. */
 export type Labels = Int32Array | Uint8Array | readonly number[] | DeviceArray;
@@ -14,6 +15,13 @@ export interface CrossEntropyOptions {
   maxlabels?: number;
   /** One weight per class (PuzzleLib's weights): each row's loss and each class's gradient are multiplied by it. */
   weights?: ArrayLike<number>;
+}
+
+/** The rows' losses summed from +0 in row order, divided by the number of rows, in float32. */
+function meanLoss(losses: Float32Array): number {
+  let sum = 0;
+  for (let r = 0; r < losses.length; r++) sum = Math.fround(sum + losses[r]);
+  return Math.fround(sum / losses.length);
 }
 
 /**
@@ -67,6 +75,7 @@ export class CrossEntropy {
   compute(scores: DeviceArray, labels: Labels, { queryError = true } = {}): [number | null, DeviceArray] {
     const [x] = checkArrays("CrossEntropy.compute", labels instanceof DeviceArray ? { scores, labels } : { scores });
     const shape = this.checkShape("CrossEntropy.compute", x.shape);
+    if (queryError !== false && x.device.readsBackAsync) throw asyncOnly("CrossEntropy.compute", x.device);
     const rows = shape.n * shape.positions;
     const device = x.device;
     const labelArray = this.deviceLabels("CrossEntropy.compute", labels, shape, device);
@@ -75,10 +84,13 @@ export class CrossEntropy {
     this.losses = reuseArray(this.losses, device, [rows]);
     kernel(device, "crossEntropy")(x, labelArray, weights, this.grad, this.losses, shape);
     if (queryError === false) return [null, this.grad];
-    const losses = this.losses.get();
-    let sum = 0;
-    for (let r = 0; r < rows; r++) sum = Math.fround(sum + losses[r]);
-    return [Math.fround(sum / rows), this.grad];
+    return [meanLoss(this.losses.get()), this.grad];
+  }
+
+  /** The last compute()'s error, read back without blocking the thread (on every device). */
+  async readError(): Promise<number> {
+    if (!this.losses) throw new NotReadyError("CrossEntropy.readError() before compute(): there is no error yet");
+    return meanLoss(await this.losses.read());
   }
 
   /**

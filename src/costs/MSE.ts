@@ -1,6 +1,8 @@
 import { reuseArray, type DeviceArray } from "../runtime/DeviceArray.js";
 import { checkArrays, checkShape } from "../runtime/checks.js";
 import { kernel, runElementwise } from "../runtime/kernels.js";
+import { NotReadyError } from "../errors.js";
+import { asyncOnly } from "./asyncOnly.js";
 
 /**
  * PuzzleLib's mean squared error: error = sum((pred - target)^2) / (2 * size),
@@ -8,11 +10,14 @@ import { kernel, runElementwise } from "../runtime/kernels.js";
  */
 export class MSE {
   private grad: DeviceArray | null = null;
+  private error: DeviceArray | null = null;
 
   /**
    * Returns [error, dE/dpred]; the gradient array is reused by the next call of the
-   * same shape. With `{ queryError: false }` (PuzzleLib's queryError=False) the error
-   * is not computed and is null: on webgl2 this keeps the loop from waiting on the GPU.
+   * same shape. The error is computed on the device; with `{ queryError: false }`
+   * (PuzzleLib's queryError=False) it is not read back and is null: on webgl2 this keeps
+   * the loop from waiting on the GPU, and on webgpu, which reads back only asynchronously,
+   * it is required (readError() gives the error later).
    */
   compute(pred: DeviceArray, target: DeviceArray): [number, DeviceArray];
   compute(pred: DeviceArray, target: DeviceArray, options: { queryError: true }): [number, DeviceArray];
@@ -21,13 +26,23 @@ export class MSE {
     const [p, t] = checkArrays("MSE.compute", { pred, target });
     checkShape("MSE.compute", "target", t.shape, p.shape);
     this.grad = reuseArray(this.grad, p.device, p.shape);
+    if (queryError !== false && p.device.readsBackAsync) throw asyncOnly("MSE.compute", p.device);
     runElementwise("mseGradient", { pred: p, target: t, grad: this.grad }, { size: p.size });
-    return [queryError !== false ? kernel(p.device, "mseError")(p, t) : null, this.grad];
+    this.error = reuseArray(this.error, p.device, [1]);
+    kernel(p.device, "mseError")(p, t, this.error);
+    return [queryError !== false ? this.error.get()[0] : null, this.grad];
   }
 
-  /** Frees the gradient array this cost keeps between calls. */
+  /** The last compute()'s error, read back without blocking the thread (on every device). */
+  async readError(): Promise<number> {
+    if (!this.error) throw new NotReadyError("MSE.readError() before compute(): there is no error yet");
+    return (await this.error.read())[0];
+  }
+
+  /** Frees the gradient and error arrays this cost keeps between calls. */
   dispose(): void {
     this.grad?.dispose();
-    this.grad = null;
+    this.error?.dispose();
+    this.grad = this.error = null;
   }
 }

@@ -232,7 +232,8 @@ export abstract class Optimizer<H extends string = string> {
       arrays[`${names[0]}.grad`] = variable.grad;
     }
     const device = checkArrays("setupOn", arrays)[0].device;
-    requireKernels(device, [this.spec.kernel, "fill", "copy", "countNonFinite"]);
+    requireKernels(device, [this.spec.kernel, "fill", "copy", ...(device.guardedStep ? [] : ["countNonFinite" as const])]);
+    this.checkPolicy(device, "setupOn()");
     if (this.nodeinfo && !useGlobalState) {
       throw new InvalidArgumentError("setupOn() with a nodeinfo needs { useGlobalState: true } (as in PuzzleLib): the " +
         "nodes exchange the one flat gradient");
@@ -338,16 +339,30 @@ export abstract class Optimizer<H extends string = string> {
       applyHooks();
       this.nodeinfo.sumTensor("grad", this.global!.grad);
     }
-    if (this.nonFinite !== "off" && !this.gradientsFinite(slots)) {
+    const steps = () => {
+      if (!this.nodeinfo) applyHooks();
+      if (this.global) this.step({ ...this.global, runs: this.globalRuns(slots) });
+      else {
+        for (const { data, grad, state, variable } of slots) {
+          this.step({ param: data, grad, state, runs: [{ end: data.size, learnRateScale: variable.learnRate, momRateScale: variable.momRate }] });
+        }
+      }
+    };
+    const device = this.device!;
+    if (this.nonFinite !== "off" && device.guardedStep) {
+      this.checkPolicy(device, "update()");
+      const step = this.t + 1;
+      device.guardedStep(slots.map((slot) => slot.grad), steps, (counts) => {
+        const bad = slots.map((slot, i) => [slot.names[0], counts[i]] as const).filter(([, n]) => n > 0);
+        return new NonFiniteGradientError(`update() of step ${step}: ${bad.map(([name, n]) => `the gradient of ` +
+          `${describe(name)} had ${n} NaN or infinite values`).join("; ")}; the ${device.name} device skipped that step ` +
+          "(the weights and the optimizer state were left as they were) and ran the steps after it", bad.map(([name]) => name));
+      });
+    } else if (this.nonFinite !== "off" && !this.gradientsFinite(slots)) {
       this.skippedSteps++;
       return false;
-    }
-    if (!this.nodeinfo) applyHooks();
-    if (this.global) this.step({ ...this.global, runs: this.globalRuns(slots) });
-    else {
-      for (const { data, grad, state, variable } of slots) {
-        this.step({ param: data, grad, state, runs: [{ end: data.size, learnRateScale: variable.learnRate, momRateScale: variable.momRate }] });
-      }
+    } else {
+      steps();
     }
     this.t += 1;
     if (this.t % this.snapshotEvery === 0) this.takeSnapshot(slots);
@@ -372,6 +387,19 @@ export abstract class Optimizer<H extends string = string> {
       variables: slots.map((slot) => ({ name: slot.names[0], shape: [...slot.data.shape] })),
     }, slots.map((slot) => ({ name: slot.names[0], data: slot.data, grad: slot.grad })), device);
     return this.tracer;
+  }
+
+  /**
+   * On a device that checks gradients on the device (guardedStep: webgpu), update() cannot
+   * know before it returns whether the step ran, so "skip" (which returns false and counts
+   * skipped steps) is refused.
+   */
+  private checkPolicy(device: Device, operation: string): void {
+    if (device.guardedStep && this.nonFinite === "skip") {
+      throw new InvalidArgumentError(`${operation}: nonFinite is "skip", which needs the gradient check's result before ` +
+        `update() returns; the ${device.name} device reads it back only asynchronously: use "throw" (the device skips ` +
+        'such a step and the next read() throws a NonFiniteGradientError) or "off"');
+    }
   }
 
   /** True if every gradient is finite; otherwise throws (policy "throw") or returns false ("skip"). */

@@ -131,9 +131,9 @@ export interface HandWrittenKernels {
   matmul(a: DeviceArray, b: DeviceArray, out: DeviceArray, bias: DeviceArray | null, shape: MatmulShape): void;
   /** out[j] = a[0][j] + a[1][j] + ..., from +0 in row order. */
   columnSums(a: DeviceArray, out: DeviceArray, rows: number, cols: number): void;
-  /** PuzzleLib's MSE error, sum((pred - target)^2) / (2 * size), summed from +0 in element order. */
-  mseError(pred: DeviceArray, target: DeviceArray): number;
-  /** How many elements are NaN or ±Infinity. */
+  /** PuzzleLib's MSE error, sum((pred - target)^2) / (2 * size), summed from +0 in element order, into out[0]. */
+  mseError(pred: DeviceArray, target: DeviceArray, out: DeviceArray): void;
+  /** How many elements are NaN or ±Infinity (devices with guardedStep count on the device instead). */
   countNonFinite(a: DeviceArray): number;
   /**
    * y = softmax of each row of x (see RowShape): with m the row's largest element
@@ -234,6 +234,11 @@ export interface Device {
   readonly subnormals: SubnormalMode;
   /** Threads that run this device's kernels: see init({ threads }) for wasm-simd and wasm; 1 on js, webgl2 and webgpu. */
   readonly threads: number;
+  /**
+   * True on devices that read values back only asynchronously (webgpu): there, get() throws
+   * a SyncReadError and read() is the way out; absent elsewhere.
+   */
+  readonly readsBackAsync?: boolean;
   /** webgl2: its arithmetic, "strict" or "fast" (see init({ precision })); absent on the CPU devices. */
   readonly precision?: Precision;
   /** @internal The kernels this device has; runtime/kernels.ts's kernel() names what is missing. */
@@ -248,6 +253,15 @@ export interface Device {
   download(src: DeviceArray): Float32Array;
   /** @internal The values, once the device has them: without blocking the thread where the device can. */
   read(src: DeviceArray): Promise<Float32Array>;
+
+  /**
+   * @internal Devices that read back only asynchronously (webgpu), where update() cannot
+   * wait for a count of non-finite gradients: counts the NaN and infinite elements of
+   * `grads` on the device, then runs `step`, whose elementwise kernels do nothing there if
+   * the count is not zero. Once the counts are back, if any is not zero, `report` gets
+   * them (one per array) and returns the error the device throws at its next read().
+   */
+  guardedStep?(grads: readonly DeviceArray[], step: () => void, report: (counts: readonly number[]) => Error): void;
 
   /** Devices that keep spare memory for reuse (webgl2's ping-pong textures): frees it; arrays stay valid. */
   releaseCaches?(): void;

@@ -65,8 +65,9 @@ export class DeviceArray {
   }
 
   /**
-   * The values, copied to the host, synchronously: a GPU device waits for its queue
-   * first (read() does not).
+   * The values, copied to the host, synchronously: webgl2 waits for its queue first
+   * (read() does not); webgpu, which reads back only asynchronously, throws a
+   * SyncReadError (use read()).
    */
   get(): Float32Array {
     this.assertAlive();

@@ -3,7 +3,9 @@
 // definition rendered to WGSL (src/kernels/render/wgsl.ts after wgsl/common.wgsl) runs on
 // the adapter Deno finds, in both subnormal modes, on views at odd offsets of inputs full
 // of specials (zeros of both signs, infinities, NaN, subnormals, the extremes), and every
-// element of every buffer is compared with the js reference's. Prints one JSON report.
+// element of every buffer is compared with the js reference's; with the guard word set
+// (a guarded optimizer step that found a non-finite gradient), every pass must leave every
+// buffer as it was. Prints one JSON report.
 import { DEFINITIONS } from "../../src/kernels/index.js";
 import { allArrays, writtenArrays, type ElementwiseDefinition } from "../../src/kernels/vocabulary.js";
 import { renderWgsl, WGSL_WORKGROUP } from "../../src/kernels/render/wgsl.js";
@@ -54,7 +56,20 @@ let checked = 0;
 /** Arrays the checks set out to compare: all of them are, unless a pass fails to build. */
 let planned = 0;
 
-async function check(d: ElementwiseDefinition, module: GPUShaderModule, what: string, mode: "keep" | "flush", seed: number) {
+/** The guard word of common.wgsl: 0 lets the passes run, 1 (a non-finite gradient in the step) stops them. */
+const guards = [0, 1].map((value) => {
+  const buffer = device.createBuffer({ size: 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+  device.queue.writeBuffer(buffer, 0, Uint32Array.of(value));
+  return buffer;
+});
+
+/**
+ * Runs definition `d` on N elements of views at odd offsets and compares every element of
+ * every buffer with the js reference's; with `guarded`, the guard word is 1 and every
+ * buffer must come back as it was.
+ */
+async function check(d: ElementwiseDefinition, module: GPUShaderModule, what: string, mode: "keep" | "flush", seed: number,
+  guarded = false) {
   const random = generator(seed);
   const arrays = allArrays(d);
   planned += arrays.length;
@@ -64,8 +79,10 @@ async function check(d: ElementwiseDefinition, module: GPUShaderModule, what: st
   const initial = arrays.map((_, i) => values(offsets[i] + N + 3, random));
   const scalars = d.scalars.map(() => Math.fround(SCALARS[Math.floor(random() * SCALARS.length)]));
   const expected = initial.map((a) => a.slice());
-  const kernel = (kernels as Record<string, (arrays: Float32Array[], scalars: readonly number[], f: (x: number) => number) => void>)[d.name];
-  kernel(expected.map((a, i) => a.subarray(offsets[i], offsets[i] + N)), scalars, rounding(mode));
+  if (!guarded) {
+    const kernel = (kernels as Record<string, (arrays: Float32Array[], scalars: readonly number[], f: (x: number) => number) => void>)[d.name];
+    kernel(expected.map((a, i) => a.subarray(offsets[i], offsets[i] + N)), scalars, rounding(mode));
+  }
 
   device.pushErrorScope("validation");
   const pipeline = device.createComputePipeline({
@@ -86,7 +103,7 @@ async function check(d: ElementwiseDefinition, module: GPUShaderModule, what: st
   pass.setBindGroup(0, device.createBindGroup({ layout: pipeline.getBindGroupLayout(0),
     entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) }));
   pass.setBindGroup(1, device.createBindGroup({ layout: pipeline.getBindGroupLayout(1),
-    entries: [{ binding: 0, resource: { buffer: parameterBuffer } }] }));
+    entries: [{ binding: 0, resource: { buffer: parameterBuffer } }, { binding: 1, resource: { buffer: guards[guarded ? 1 : 0] } }] }));
   pass.dispatchWorkgroups(Math.ceil(N / 4 / WGSL_WORKGROUP));
   pass.end();
   const readable = buffers.map((buffer) => {
@@ -152,6 +169,7 @@ for (const [variant, vocabulary] of VARIANTS) {
       for (let round = 0; round < 2; round++) {
         await check(d, module, `${mode}${hostile ? `, ${variant}` : ""}`, mode, 1000 * index + 10 * round + (mode === "flush" ? 1 : 0));
       }
+      if (!hostile) await check(d, module, `${mode}, guarded`, mode, 1000 * index + 7, true);
     }
   }
 }

@@ -51,7 +51,7 @@ fn expF(p0: vec4f) -> vec4f {
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let e = 4u * invocation(id, groups);
-  if (e >= parameters.count) { return; }
+  if (e >= parameters.count || guard[0] != 0u) { return; }
   let v_x = operand(fetch_x(e));
   let t0 = expF(v_x);
   store_y(e, t0);

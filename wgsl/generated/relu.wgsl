@@ -21,7 +21,7 @@ fn store_y(e: u32, v: vec4f) {
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let e = 4u * invocation(id, groups);
-  if (e >= parameters.count) { return; }
+  if (e >= parameters.count || guard[0] != 0u) { return; }
   let v_x = operand(fetch_x(e));
   let t0 = fgt(v_x, constant(0x00000000u) /* 0 */);
   let t1 = select(constant(0x00000000u) /* 0 */, v_x, t0);

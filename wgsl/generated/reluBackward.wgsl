@@ -28,7 +28,7 @@ fn store_dx(e: u32, v: vec4f) {
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let e = 4u * invocation(id, groups);
-  if (e >= parameters.count) { return; }
+  if (e >= parameters.count || guard[0] != 0u) { return; }
   let v_y = operand(fetch_y(e));
   let v_dy = operand(fetch_dy(e));
   let t0 = fgt(v_y, constant(0x00000000u) /* 0 */);

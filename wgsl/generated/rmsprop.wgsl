@@ -41,7 +41,7 @@ fn store_ms(e: u32, v: vec4f) {
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let e = 4u * invocation(id, groups);
-  if (e >= parameters.count) { return; }
+  if (e >= parameters.count || guard[0] != 0u) { return; }
   let s_learnRate = operand(vec4f(bitcast<f32>(parameters.values[3])));
   let s_factor = operand(vec4f(bitcast<f32>(parameters.values[4])));
   let s_oneMinusFactor = operand(vec4f(bitcast<f32>(parameters.values[5])));

@@ -27,7 +27,7 @@ fn store_param(e: u32, v: vec4f) {
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let e = 4u * invocation(id, groups);
-  if (e >= parameters.count) { return; }
+  if (e >= parameters.count || guard[0] != 0u) { return; }
   let s_learnRate = operand(vec4f(bitcast<f32>(parameters.values[2])));
   let v_grad = operand(fetch_grad(e));
   let v_param = operand(fetch_param(e));

@@ -45,7 +45,7 @@ export class JsDevice implements Device {
       ...elementwise,
       matmul: (a, b, out, bias, shape) => matmul(this.view(a), this.view(b), this.view(out), bias && this.view(bias), shape, subnormals),
       columnSums: (a, out, rows, cols) => columnSums(this.view(a), this.view(out), rows, cols, subnormals),
-      mseError: (pred, target) => mseError(this.view(pred), this.view(target), subnormals),
+      mseError: (pred, target, out) => void (this.view(out)[0] = mseError(this.view(pred), this.view(target), subnormals)),
       softmax: (x, y, shape) => softmax(this.view(x), this.view(y), shape, subnormals),
       crossEntropy: (scores, labels, weights, grad, losses, shape) => crossEntropy(this.view(scores), this.view(labels),
         weights && this.view(weights), this.view(grad), this.view(losses), shape, subnormals),

@@ -34,7 +34,8 @@ export function wasmKernels(ctx: WasmContext): KernelTable {
     matmul: (a, b, out, bias, shape) => matmul(ctx, a, b, out, bias, shape),
     columnSums: (a, out, rows, cols) => void ctx.runParts(ctx.kernelName("columnSums"), [[ctx.ptr(a), ctx.ptr(out), rows, cols]]),
     // One part: splitting would change the order of the sum.
-    mseError: (pred, target) => ctx.runParts(ctx.kernelName("mseError"), [[ctx.ptr(pred), ctx.ptr(target), pred.size]])[0],
+    mseError: (pred, target, out) =>
+      out.set([ctx.runParts(ctx.kernelName("mseError"), [[ctx.ptr(pred), ctx.ptr(target), pred.size]])[0]]),
     // Counts per range, added: integers, so the total does not depend on the split.
     // Rows: one part, in row order (they are short, and few beside the products).
     softmax: (x, y, { n, classes, positions }) =>

@@ -88,15 +88,11 @@ export function webgl2Kernels(device: WebGL2Device): KernelTable {
       program: "columnSums", inputs: { a }, outputs: [out], count: cols, uniforms: { rows, cols },
       defines: { ALIGNED: aligned(cols) && sameLanes(out, a) },
     }),
-    // One fragment sums in element order; read back as one texel.
-    mseError: (pred, target) => {
-      const error = device.scratch(1);
-      device.passes.run({
-        program: "mseError", inputs: { pred, target }, outputs: [error], uniforms: { size: pred.size },
-        defines: { ALIGNED: aligned(pred.offset, target.offset) },
-      });
-      return error.get()[0];
-    },
+    // One fragment sums in element order.
+    mseError: (pred, target, out) => device.passes.run({
+      program: "mseError", inputs: { pred, target }, outputs: [out], uniforms: { size: pred.size },
+      defines: { ALIGNED: aligned(pred.offset, target.offset) },
+    }),
     softmax: (x, y, { classes, positions }) => device.passes.run({
       program: "softmax", inputs: { x }, outputs: [y], uniforms: { classes, positions },
     }),

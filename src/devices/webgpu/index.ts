@@ -14,13 +14,6 @@ const MAX_GROUPS = 65535;
 /** Parameter buffers kept for reuse: a training step repeats the same calls with the same parameters. */
 const MAX_PARAMETER_BUFFERS = 512;
 
-/**
- * The kernels the other devices have and this one does not have yet (issue 20 in progress;
- * test/webgpu/device.ts checks the list): while there are any, init() does not choose
- * webgpu by itself.
- */
-export const MISSING_KERNELS: readonly string[] = ["mseError", "countNonFinite"];
-
 /** A storage buffer of the device. */
 export class GPUArrayBuffer implements DeviceBuffer {
   disposed = false;
@@ -69,6 +62,7 @@ function probe(): Promise<Probe | string> {
 export class WebGPUDevice implements Device {
   readonly name = "webgpu" as const;
   readonly threads = 1;
+  readonly readsBackAsync = true;
   readonly kernels: Partial<KernelTable>;
   /** Whether this adapter flushes subnormal results, measured at init. */
   flushesSubnormals = false;
@@ -82,6 +76,10 @@ export class WebGPUDevice implements Device {
   private readonly dummy: GPUBuffer;
   /** The first error the GPU reported (validation, out of memory, device loss), surfaced at the next read(). */
   private failure: string | null = null;
+  /** An error of a guarded step (a non-finite gradient), thrown by the next read(). */
+  private raised: Error | null = null;
+  /** The counts of the guarded step being recorded (see guardedStep). */
+  private guard: DeviceArray | null = null;
 
   private constructor(readonly gpu: GPUDevice, readonly adapterDescription: string, readonly software: boolean,
     readonly subnormals: SubnormalMode) {
@@ -104,10 +102,6 @@ export class WebGPUDevice implements Device {
   static async notPreferredReason(): Promise<string | null> {
     const found = await probe();
     if (typeof found === "string") return null;
-    if (MISSING_KERNELS.length) {
-      return `the webgpu device has no ${MISSING_KERNELS.join(", ")} kernels yet; init({ device: "webgpu" }) opens it ` +
-        "for what it has";
-    }
     if (found.software) {
       return `the WebGPU adapter "${found.description}" is a software rasterizer, where wasm-simd is faster; ` +
         'init({ device: "webgpu" }) still uses it';
@@ -212,10 +206,13 @@ export class WebGPUDevice implements Device {
    * `count` its element count (common.wgsl's parameters.count), `values` its own integer
    * parameters after the arrays' offsets, `invocations` how many invocations it needs.
    * An array read by the pass whose buffer the pass also writes is read from a copy
-   * (WebGPU forbids a buffer bound writable and read-only in one pass).
+   * (WebGPU forbids a buffer bound writable and read-only in one pass). `guarded` passes
+   * (the elementwise ones) read common.wgsl's guard.
    */
-  dispatch(program: string, bindings: readonly Binding[], { count = 0, values = [], invocations, constants = {} }:
-    { count?: number; values?: readonly number[]; invocations: number; constants?: Record<string, number> }): void {
+  dispatch(program: string, bindings: readonly Binding[], { count = 0, values = [], invocations, constants = {}, guarded = false }:
+    { count?: number; values?: readonly number[]; invocations: number; constants?: Record<string, number>; guarded?: boolean }):
+    void {
+    if (this.guard && !guarded) throw new WebGPUError(`${program} was called in a guarded step, whose passes must honour the guard`);
     if (invocations <= 0) return;
     const encoder = this.commands();
     const writtenBuffers = new Set(bindings.filter((b) => b.written && b.array).map((b) => b.array!.buffer));
@@ -241,9 +238,11 @@ export class WebGPUDevice implements Device {
     pass.setBindGroup(0, this.gpu.createBindGroup({
       layout: pipeline.getBindGroupLayout(0), entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
     }));
+    const parameters = this.parameters(Uint32Array.from([0, count, ...offsets, ...values]));
+    const guard = this.guard ? (this.guard.buffer as GPUArrayBuffer).gpu : this.dummy;
     pass.setBindGroup(1, this.gpu.createBindGroup({
       layout: pipeline.getBindGroupLayout(1),
-      entries: [{ binding: 0, resource: { buffer: this.parameters(Uint32Array.from([0, count, ...offsets, ...values])) } }],
+      entries: [{ binding: 0, resource: { buffer: parameters } }, ...(guarded ? [{ binding: 1, resource: { buffer: guard } }] : [])],
     }));
     const groups = Math.ceil(invocations / WORKGROUP);
     const x = Math.min(groups, MAX_GROUPS);
@@ -292,6 +291,22 @@ export class WebGPUDevice implements Device {
       { count: a.size, invocations: a.size, constants: { OP: op === "div" ? 3 : 4 } }), fail);
   }
 
+  guardedStep(grads: readonly DeviceArray[], step: () => void, report: (counts: readonly number[]) => Error): void {
+    const counts = DeviceArray.allocate(this, [1 + grads.length]);
+    grads.forEach((grad, slot) => this.dispatch("countNonFinite", [{ array: grad }, { array: counts, written: true }],
+      { count: grad.size, values: [slot], invocations: grad.size }));
+    this.guard = counts;
+    try {
+      step();
+    } finally {
+      this.guard = null;
+    }
+    void this.copyOut(counts).then((values) => {
+      const found = new Uint32Array(values.buffer);
+      if (found[0] !== 0) this.raised ??= report([...found.subarray(1)]);
+    }, () => undefined).finally(() => counts.dispose());
+  }
+
   allocate(size: number): DeviceBuffer {
     if (size > this.maxSize) {
       throw new WebGPUError(`an array of ${size} elements is larger than this adapter's largest storage buffer ` +
@@ -318,8 +333,22 @@ export class WebGPUDevice implements Device {
       "values back only asynchronously; use `await array.read()`");
   }
 
-  /** The values through a mappable copy: the thread does not wait for the GPU. */
+  /**
+   * The values through a mappable copy (the thread does not wait for the GPU); throws
+   * what the GPU reported since, and once, the error of a guarded step that found a
+   * non-finite gradient.
+   */
   async read(src: DeviceArray): Promise<Float32Array> {
+    const values = await this.copyOut(src);
+    const raised = this.raised;
+    if (raised) {
+      this.raised = null;
+      throw raised;
+    }
+    return values;
+  }
+
+  private async copyOut(src: DeviceArray): Promise<Float32Array> {
     const staging = this.gpu.createBuffer({ size: Math.max(1, src.size) * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     if (src.size > 0) this.commands().copyBufferToBuffer((src.buffer as GPUArrayBuffer).gpu, src.offset * 4, staging, 0, src.size * 4);
     this.flush();

@@ -19,7 +19,7 @@ function elementwise(device: WebGPUDevice, definition: ElementwiseDefinition): E
       const count = end - start;
       const bindings = names.map((n) => ({ array: arrays[n].view(start, [count]), written: written.has(n) }));
       const values = scalars.map(floatBits);
-      device.dispatch(definition.name, bindings, { count, values, invocations: Math.ceil(count / 4) });
+      device.dispatch(definition.name, bindings, { count, values, invocations: Math.ceil(count / 4), guarded: true });
       start = end;
     }
   };
@@ -68,6 +68,10 @@ export function webgpuKernels(device: WebGPUDevice): Partial<KernelTable> {
     transpose: (x, y, bias, batches, rows, cols) => device.dispatch("transpose",
       [{ array: x }, { array: bias }, { array: y, written: true }],
       { values: [batches, rows, cols], invocations: Math.ceil(x.size / 4), constants: { HAS_BIAS: bias ? 1 : 0 } }),
+    // One invocation sums in element order.
+    mseError: (pred, target, out) => device.dispatch("mseError",
+      [{ array: pred }, { array: target }, { array: out, written: true }],
+      { count: pred.size, values: [floatBits(pred.size)], invocations: 1 }),
     softmax: (x, y, { classes, positions }) => device.dispatch("softmax",
       [{ array: x }, { array: null }, { array: null }, { array: y, written: true }],
       { values: [classes, positions, x.size, 0], invocations: x.size }),

@@ -6,6 +6,7 @@
  * (read-only for inputs, read-write for updates and outputs); the pass's parameters
  * (common.wgsl's Parameters) hold the element count, then each array's offset in
  * elements, then each scalar's bits. One dispatch covers one run of elements (see Run).
+ * Every pass honours common.wgsl's non-finite guard.
  */
 import {
   allArrays, mathFunctions, readArrays, writtenArrays, type ElementwiseDefinition, type Expr, type MathFunction,
@@ -73,7 +74,7 @@ export function renderWgsl(d: ElementwiseDefinition): string {
   out.push(`@compute @workgroup_size(${WGSL_WORKGROUP})`,
     "fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) groups: vec3u) {",
     "  let e = 4u * invocation(id, groups);",
-    "  if (e >= parameters.count) { return; }",
+    "  if (e >= parameters.count || guard[0] != 0u) { return; }",
     ...d.scalars.map((s, i) => `  let s_${s} = operand(vec4f(bitcast<f32>(parameters.values[${arrays.length + i}])));`),
     ...read.map((a) => `  let v_${a} = operand(fetch_${a}(e));`),
     ...indent(lines),

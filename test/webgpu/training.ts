@@ -1,0 +1,184 @@
+// Run by test/webgpu.test.ts in Deno (`deno run -A --unstable-sloppy-imports`): training runs
+// on webgpu as a user writes them (queryError: false and readError(), read() for the
+// weights), against the same runs on js, in both subnormal modes: an MLP with every
+// optimizer (global state, and per-variable state with learnRate/momRate multipliers for
+// one), a CNN (Conv2D, BatchNorm2D, MaxPool2D, AvgPool2D, Dropout, CrossEntropy with class
+// weights); every error, weight and state element compared bit for bit. Then the async
+// boundary: a step with a NaN gradient is skipped on the device and the next read() throws a
+// NonFiniteGradientError naming the variable; nonFinite "skip" and compute() with
+// queryError are refused with typed errors. Prints one JSON report.
+import {
+  init, gpuarray, randn, Sequential, Linear, Activation, relu, tanh, sigmoid, MSE, CrossEntropy, Conv2D, BatchNorm2D,
+  MaxPool2D, AvgPool2D, Dropout, Flatten, RMSPropGraves, SGD, MomentumSGD, NesterovSGD, RMSProp, Adam, AdaGrad, AdaDelta,
+  SMORMS3, NonFiniteGradientError, SyncReadError, InvalidArgumentError, type Module, type Optimizer, type DeviceName,
+} from "../../src/index.js";
+
+const failures: string[] = [];
+const runs: string[] = [];
+
+type Run = { errors: number[]; arrays: Map<string, Float32Array> };
+
+const OPTIMIZERS: [string, () => Optimizer][] = [
+  ["RMSPropGraves", () => new RMSPropGraves({ learnRate: 0.01 })], ["SGD", () => new SGD({ learnRate: 0.1 })],
+  ["MomentumSGD", () => new MomentumSGD({ learnRate: 0.05 })], ["NesterovSGD", () => new NesterovSGD({ learnRate: 0.05 })],
+  ["RMSProp", () => new RMSProp({ learnRate: 0.01 })], ["Adam", () => new Adam({ alpha: 0.01 })],
+  ["AdaGrad", () => new AdaGrad({ learnRate: 0.05 })], ["AdaDelta", () => new AdaDelta()], ["SMORMS3", () => new SMORMS3({ learnRate: 0.01 })],
+];
+
+function mlp(): Module {
+  return new Sequential([
+    new Linear(24, 16, { seed: 21 }), new Activation(tanh), new Linear(16, 12, { useBias: false, seed: 22 }),
+    new Activation(relu), new Linear(12, 8, { seed: 23 }), new Activation(sigmoid), new Linear(8, 5, { seed: 24 }),
+  ]);
+}
+
+function cnn(): Module {
+  return new Sequential([
+    new Conv2D(2, 4, 3, { pad: 1, seed: 1 }), new BatchNorm2D(4, { seed: 2 }), new Activation(relu), new MaxPool2D(2, 2),
+    new Conv2D(4, 6, [3, 2], { stride: [1, 2], seed: 3 }), new AvgPool2D(2, 1, 1, { includePad: false }), new Flatten(),
+    new Dropout({ p: 0.25, seed: 4 }), new Linear(6 * 3 * 3, 3, { seed: 5 }),
+  ]);
+}
+
+/** Every variable's data and every optimizer state array, read back. */
+async function arrays(net: Module, optimizer: Optimizer): Promise<Map<string, Float32Array>> {
+  const out = new Map<string, Float32Array>();
+  for (const [variable, [name]] of net.getVarTable()) {
+    out.set(name, await variable.data.read());
+    for (const [key, array] of Object.entries(optimizer.getState(name))) out.set(`${name}.${key}`, await array.read());
+  }
+  return out;
+}
+
+async function trainMlp(device: DeviceName, mode: "keep" | "flush", makeOptimizer: () => Optimizer, globalState: boolean,
+  steps: number): Promise<Run> {
+  await init({ device, subnormals: mode });
+  const data = gpuarray.toGpu(randn([10, 24], 31), [10, 24]);
+  const target = gpuarray.toGpu(randn([10, 5], 32).map((v) => 1 / (1 + Math.exp(-v))), [10, 5]);
+  const net = mlp();
+  const optimizer = makeOptimizer();
+  if (!globalState) {
+    net.getVar("0.W").learnRate = 0.5;
+    net.getVar("2.W").momRate = 0.25;
+  }
+  optimizer.setupOn(net, { useGlobalState: globalState });
+  const loss = new MSE();
+  const errors: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const [, grad] = loss.compute(net.forward(data), target, { queryError: false });
+    optimizer.zeroGradParams();
+    net.backward(grad);
+    optimizer.update();
+    errors.push(await loss.readError());
+  }
+  const result = { errors, arrays: await arrays(net, optimizer) };
+  [data, target].forEach((a) => a.dispose());
+  loss.dispose();
+  optimizer.dispose();
+  net.dispose();
+  return result;
+}
+
+async function trainCnn(device: DeviceName, mode: "keep" | "flush", steps: number): Promise<Run> {
+  await init({ device, subnormals: mode });
+  const data = gpuarray.toGpu(randn([4, 2, 8, 8], 51), [4, 2, 8, 8]);
+  const labels = [0, 2, 1, 2];
+  const net = cnn();
+  const optimizer = new Adam({ alpha: 0.01 });
+  optimizer.setupOn(net, { useGlobalState: true });
+  const loss = new CrossEntropy({ weights: [1, 0.5, 2] });
+  const errors: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const [, grad] = loss.compute(net.forward(data), labels, { queryError: false });
+    optimizer.zeroGradParams();
+    net.backward(grad);
+    optimizer.update();
+    errors.push(await loss.readError());
+  }
+  const result = { errors, arrays: await arrays(net, optimizer) };
+  data.dispose();
+  loss.dispose();
+  optimizer.dispose();
+  net.dispose();
+  return result;
+}
+
+const bits = (a: Float32Array) => new Uint32Array(a.buffer, a.byteOffset, a.length);
+
+function compare(what: string, gpu: Run, js: Run): void {
+  runs.push(what);
+  const errors = [Float32Array.from(gpu.errors), Float32Array.from(js.errors)];
+  const pairs: [string, Float32Array, Float32Array][] = [["errors", errors[0], errors[1]],
+    ...[...js.arrays].map(([name, want]): [string, Float32Array, Float32Array] => [name, gpu.arrays.get(name) ?? new Float32Array(), want])];
+  for (const [name, got, want] of pairs) {
+    if (got.length !== want.length) {
+      failures.push(`${what}: ${name} has ${got.length} elements, expected ${want.length}`);
+      continue;
+    }
+    const g = bits(got), w = bits(want);
+    const i = w.findIndex((b, k) => b !== g[k] && !(Number.isNaN(got[k]) && Number.isNaN(want[k])));
+    if (i >= 0) failures.push(`${what}: ${name}[${i}] is ${got[i]}, expected ${want[i]}`);
+  }
+  if (!(js.errors.at(-1)! < js.errors[0])) failures.push(`${what}: the error did not fall (${js.errors[0]} -> ${js.errors.at(-1)})`);
+}
+
+for (const mode of ["keep", "flush"] as const) {
+  for (const [name, make] of OPTIMIZERS) {
+    compare(`${mode} MLP ${name}`, await trainMlp("webgpu" as never, mode, make, true, 12), await trainMlp("js", mode, make, true, 12));
+  }
+  const make = OPTIMIZERS[0][1];
+  compare(`${mode} MLP RMSPropGraves, per-variable state and multipliers`, await trainMlp("webgpu" as never, mode, make, false, 12),
+    await trainMlp("js", mode, make, false, 12));
+  compare(`${mode} CNN Adam`, await trainCnn("webgpu" as never, mode, 6), await trainCnn("js", mode, 6));
+}
+
+// The async boundary.
+await init({ device: "webgpu" as never });
+const net = new Sequential([new Linear(3, 2, { seed: 7 })]);
+const optimizer = new SGD({ learnRate: 0.1 });
+optimizer.setupOn(net, { useGlobalState: true });
+const W = net.getVar("0.W");
+const before = await W.data.read();
+optimizer.zeroGradParams();
+W.grad.set([1, NaN, 2, 3, 4, 5]);
+const returned = optimizer.update();
+let thrown: unknown = null;
+try {
+  await W.data.read();
+} catch (error) {
+  thrown = error;
+}
+if (returned !== true) failures.push(`update() with a NaN gradient returned ${returned}; expected true (the device decides)`);
+if (!(thrown instanceof NonFiniteGradientError) || !thrown.variables.includes("0.W") || !/skipped that step/.test(thrown.message)) {
+  failures.push(`the read after a NaN gradient threw ${thrown}; expected a NonFiniteGradientError naming 0.W`);
+}
+const after = await W.data.read();
+if (bits(after).some((b, i) => b !== bits(before)[i])) failures.push("the step with a NaN gradient changed the weights");
+optimizer.zeroGradParams();
+W.grad.set([1, 1, 1, 1, 1, 1]);
+optimizer.update();
+const stepped = await W.data.read();
+if (!stepped.every((v, i) => v === Math.fround(before[i] - Math.fround(0.1)))) failures.push("a finite step after the skipped one did not run");
+runs.push("a NaN gradient: the step skipped, the next read throws, the next step runs");
+
+const expectThrow = (what: string, type: new (...a: never[]) => Error, pattern: RegExp, run: () => unknown) => {
+  try {
+    run();
+    failures.push(`${what} did not throw`);
+  } catch (error) {
+    if (!(error instanceof type) || !pattern.test((error as Error).message)) failures.push(`${what} threw ${error}`);
+  }
+  runs.push(what);
+};
+expectThrow('nonFinite "skip" on webgpu', InvalidArgumentError, /"skip".*asynchronously/, () => {
+  optimizer.nonFinite = "skip";
+  optimizer.update();
+});
+optimizer.nonFinite = "throw";
+const x = gpuarray.toGpu([1, 2, 3], [1, 3]);
+expectThrow("MSE.compute with queryError on webgpu", SyncReadError, /queryError: false.*readError/,
+  () => new MSE().compute(net.forward(x), gpuarray.zeros([1, 2])));
+expectThrow("CrossEntropy.compute with queryError on webgpu", SyncReadError, /readError/,
+  () => new CrossEntropy().compute(net.forward(x), [1]));
+
+console.log(JSON.stringify({ runs, failures }));
