@@ -97,6 +97,8 @@ export default defineConfig({
           name: "browser",
           provide: { glStack: stack },
           include: [...shared, "test/browser/**/*.test.ts"],
+          // WebGPU only where Chromium has an adapter (test/glStacks.ts).
+          exclude: stack === "swiftshader" || stack === "lavapipe" ? [] : ["test/browser/webgpu.test.ts"],
           testTimeout: 300_000,
           hookTimeout: 300_000,
           setupFiles: ["test/browser/setup.ts"],

@@ -1,6 +1,6 @@
 import type { Device, DeviceName, MatmulShape, SubnormalMode } from "./runtime/Device.js";
 import { DeviceArray } from "./runtime/DeviceArray.js";
-import { availableDevices, currentDevice, getDevice, init, type InitOptions } from "./runtime/registry.js";
+import { DEVICE_PREFERENCE, currentDevice, getDevice, init, type InitOptions } from "./runtime/registry.js";
 import * as gpuarray from "./gpuarray.js";
 import { Random, randn } from "./random.js";
 import { Sequential } from "./modules/Sequential.js";
@@ -21,6 +21,7 @@ import { kernel, runElementwise } from "./runtime/kernels.js";
 import { Module } from "./modules/Module.js";
 import { Variable } from "./Variable.js";
 import { WebGL2Device } from "./devices/webgl2/index.js";
+import { WebGPUDevice } from "./devices/webgpu/index.js";
 import { ulpDistance } from "./ulp.js";
 import { float32Bits } from "./kernels/vocabulary.js";
 
@@ -55,12 +56,14 @@ export interface ReproducibilityReport {
   rows: ReproducibilityRow[];
   /** The subnormal mode every device ran in (see init({ subnormals })). */
   subnormals: SubnormalMode;
-  /** The devices compared and, for webgl2, the GL renderer. */
+  /** The devices compared and, for webgl2 and webgpu, the GL renderer or WebGPU adapter. */
   devices: {
     /** The device. */
     name: DeviceName;
     /** webgl2: the GL renderer. */
     renderer?: string;
+    /** webgpu: the adapter's description. */
+    adapter?: string;
   }[];
 }
 
@@ -76,10 +79,11 @@ function upload(device: Device, values: Float32Array): DeviceArray {
 }
 
 /** Runs `body` with fresh arrays for `inputs` on `device`, then frees them. */
-function withArrays<T>(device: Device, inputs: Float32Array[], outputs: number[], body: (arrays: DeviceArray[]) => T): T {
+async function withArrays<T>(device: Device, inputs: Float32Array[], outputs: number[],
+  body: (arrays: DeviceArray[]) => Promise<T>): Promise<T> {
   const arrays = [...inputs.map((v) => upload(device, v)), ...outputs.map((n) => DeviceArray.allocate(device, [n]))];
   try {
-    return body(arrays);
+    return await body(arrays);
   } finally {
     for (const array of arrays) array.dispose();
   }
@@ -107,7 +111,7 @@ class Parameters extends Module {
  * 100 steps of optimizer `name` (its defaults, learning rate 0.01) over gradients from
  * 1e-6 to 1e2, both signs, with zeros: the weights and every state array.
  */
-const updateCheck = (name: OptimizerName): Check => (device) => {
+const updateCheck = (name: OptimizerName): Check => async (device) => {
   const random = new Random(17);
   const grads = Array.from({ length: 100 }, () => Float32Array.from({ length: UPDATE_SIZE }, () => {
     const r = random.nextUint32();
@@ -125,8 +129,9 @@ const updateCheck = (name: OptimizerName): Check => (device) => {
       variable.grad.set(grad);
       optimizer.update();
     }
-    const state = Object.entries(optimizer.getState("w")).map(([key, array]) => [key, array.get()]);
-    return { param: variable.data.get(), ...Object.fromEntries(state) };
+    const state: Arrays = {};
+    for (const [key, array] of Object.entries(optimizer.getState("w"))) state[key] = await array.read();
+    return { param: await variable.data.read(), ...state };
   } finally {
     optimizer.dispose();
     module.dispose();
@@ -141,27 +146,32 @@ const matmulCases: [string, MatmulShape, number, number][] = [
 ];
 
 const passChecks: Record<string, Check> = {
-  matmul: (device) => Object.fromEntries(matmulCases.map(([name, shape, aSize, bSize], i) => [name,
-    withArrays(device, [randn([aSize], 30 + i), randn([bSize], 40 + i), randn([shape.n], 50)], [shape.m * shape.n],
-      ([a, b, bias, out]) => {
-        kernel(device, "matmul")(a, b, out, i === 0 ? bias : null, shape);
-        return out.get();
-      })])),
-  columnSums: (device) => withArrays(device, [randn([M * N], 60)], [N], ([a, out]) => {
+  matmul: async (device) => {
+    const result: Arrays = {};
+    for (const [i, [name, shape, aSize, bSize]] of matmulCases.entries()) {
+      result[name] = await withArrays(device, [randn([aSize], 30 + i), randn([bSize], 40 + i), randn([shape.n], 50)],
+        [shape.m * shape.n], ([a, b, bias, out]) => {
+          kernel(device, "matmul")(a, b, out, i === 0 ? bias : null, shape);
+          return out.read();
+        });
+    }
+    return result;
+  },
+  columnSums: (device) => withArrays(device, [randn([M * N], 60)], [N], async ([a, out]) => {
     kernel(device, "columnSums")(a, out, M, N);
-    return { out: out.get() };
+    return { out: await out.read() };
   }),
-  activations: (device) => {
+  activations: async (device) => {
     // Tails included: sigmoid(-90) and its gradient are subnormal, which GPUs may flush.
     const x = Float32Array.from([-90, -100, 95, 30, -30, ...randn([995], 61).map((v) => v * 6)]);
     const dy = randn([1000], 62);
     const result: Arrays = {};
     for (const kind of ["relu", "tanh", "sigmoid"] as const) {
-      withArrays(device, [x, dy], [1000, 1000], ([xa, dya, y, dx]) => {
+      await withArrays(device, [x, dy], [1000, 1000], async ([xa, dya, y, dx]) => {
         runElementwise(kind, { x: xa, y });
         runElementwise(`${kind}Backward`, { y, dy: dya, dx });
-        result[`${kind} forward`] = y.get();
-        result[`${kind} backward`] = dx.get();
+        result[`${kind} forward`] = await y.read();
+        result[`${kind} backward`] = await dx.read();
       });
     }
     return result;
@@ -174,25 +184,20 @@ const passChecks: Record<string, Check> = {
     const random = new Random(66);
     const labels = Float32Array.from({ length: 48 }, () => random.nextUint32() % 10);
     const weights = Float32Array.from({ length: 10 }, (_, j) => 0.5 + j / 10);
-    return withArrays(device, [scores, labels, weights], [480, 480, 48], ([x, l, w, y, grad, losses]) => {
+    return withArrays(device, [scores, labels, weights], [480, 480, 48], async ([x, l, w, y, grad, losses]) => {
       kernel(device, "softmax")(x, y, shape);
       kernel(device, "crossEntropy")(x, l, w, grad, losses, shape);
-      return { softmax: y.get(), grad: grad.get(), losses: losses.get() };
+      return { softmax: await y.read(), grad: await grad.read(), losses: await losses.read() };
     });
   },
-  dropout: (device) => withArrays(device, [randn([4099], 67)], [4099], ([x, y]) => {
+  dropout: (device) => withArrays(device, [randn([4099], 67)], [4099], async ([x, y]) => {
     kernel(device, "dropout")(x, y, { first: 5, ...dropoutKeys(68, 3), threshold: keepThreshold(0.3), keep: Math.fround(0.7) });
-    return { y: y.get() };
+    return { y: await y.read() };
   }),
-  mse: (device) => withArrays(device, [randn([M * N], 63), randn([M * N], 64)], [M * N], ([p, t, grad]) => {
+  mse: (device) => withArrays(device, [randn([M * N], 63), randn([M * N], 64)], [M * N, 1], async ([p, t, grad, error]) => {
     runElementwise("mseGradient", { pred: p, target: t, grad }, { size: p.size });
-    const error = DeviceArray.allocate(device, [1]);
     kernel(device, "mseError")(p, t, error);
-    try {
-      return { error: error.get(), grad: grad.get() };
-    } finally {
-      error.dispose();
-    }
+    return { error: await error.read(), grad: await grad.read() };
   }),
 };
 
@@ -208,8 +213,9 @@ export function seedSetup() {
     net,
     optimizer,
     /**
-     * One step; returns the error before it (null with queryError false, on webgl2).
-     * `beforeUpdate` runs between the backward pass and the update (a test's fault).
+     * One step; returns the error before it (null with queryError false: on webgl2, and on
+     * webgpu, where readError() gives it). `beforeUpdate` runs between the backward pass and
+     * the update (a test's fault).
      */
     step(queryError = true, beforeUpdate?: (error: number | null) => void): number | null {
       const [error, grad] = loss.compute(net.forward(data), target, { queryError });
@@ -219,6 +225,8 @@ export function seedSetup() {
       optimizer.update();
       return error;
     },
+    /** The last step's error, read back asynchronously. */
+    readError: () => loss.readError(),
     dispose(): void {
       for (const thing of [data, target, optimizer, net, loss]) thing.dispose();
     },
@@ -237,8 +245,12 @@ function currentAgain(device: Device): InitOptions {
 export const seedExample: Check = async (device) => {
   await init(currentAgain(device));
   const seed = seedSetup();
-  const errors = Float32Array.from({ length: 100 }, () => seed.step()!);
-  const result = { errors, W: seed.net.getVar("0.W").data.get(), b: seed.net.getVar("0.b").data.get() };
+  const errors = new Float32Array(100);
+  for (let i = 0; i < errors.length; i++) {
+    seed.step(false);
+    errors[i] = await seed.readError();
+  }
+  const result = { errors, W: await seed.net.getVar("0.W").data.read(), b: await seed.net.getVar("0.b").data.read() };
   seed.dispose();
   return result;
 };
@@ -248,22 +260,23 @@ export const seedExample: Check = async (device) => {
  * global state): every error, the final weights and the module attributes (BatchNorm2D's
  * running statistics). Everything is disposed.
  */
-function trainTenSteps(net: Module, data: DeviceArray, labels: number[]): Arrays {
+async function trainTenSteps(net: Module, data: DeviceArray, labels: number[]): Promise<Arrays> {
   const optimizer = new RMSPropGraves({ learnRate: 0.01 });
   const loss = new CrossEntropy();
   try {
     optimizer.setupOn(net, { useGlobalState: true });
-    const errors = Float32Array.from({ length: 10 }, () => {
-      const [error, grad] = loss.compute(net.forward(data), labels);
+    const errors = new Float32Array(10);
+    for (let i = 0; i < errors.length; i++) {
+      const [, grad] = loss.compute(net.forward(data), labels, { queryError: false });
       optimizer.zeroGradParams();
       net.backward(grad, { updGrad: false });
       optimizer.update();
-      return error;
-    });
-    return {
-      errors, ...Object.fromEntries([...net.getVarTable()].map(([v, [name]]) => [name, v.data.get()])),
-      ...Object.fromEntries([...net.getAttrTable()].map(([name, array]) => [name, array.get()])),
-    };
+      errors[i] = await loss.readError();
+    }
+    const result: Arrays = { errors };
+    for (const [v, [name]] of net.getVarTable()) result[name] = await v.data.read();
+    for (const [name, array] of net.getAttrTable()) result[name] = await array.read();
+    return result;
   } finally {
     for (const thing of [data, optimizer, net, loss]) thing.dispose();
   }
@@ -321,8 +334,8 @@ function compare(check: string, device: DeviceName, got: Arrays, reference: Arra
 }
 
 /**
- * Runs identical inputs through every device that works here (webgl2 included even
- * where init() would not choose it) and reports, per check and array, how far each
+ * Runs identical inputs through every device that works here in the mode (webgl2 and
+ * webgpu included even where init() would not choose them) and reports, per check and array, how far each
  * device is from the js reference in ULPs. This is the table to run on your own
  * hardware before trusting cross-device results. The current device is kept.
  * `subnormals` is the mode every device runs in (see init()): by default the current
@@ -338,8 +351,12 @@ export async function reproducibilityReport({ subnormals }: { subnormals?: Subno
     // no device yet: leave it so
   }
   subnormals ??= previous?.subnormals ?? "keep";
-  const names = (await availableDevices()).filter((s) => s.available).map((s) => s.name);
-  const devices = await Promise.all(names.map((name) => getDevice(name, { subnormals })));
+  // Every device that opens in this mode (webgpu on an adapter that flushes subnormals opens in "flush" only).
+  const devices: Device[] = [];
+  for (const name of DEVICE_PREFERENCE) {
+    const device = await getDevice(name, { subnormals }).catch(() => null);
+    if (device) devices.push(device);
+  }
   const rows: ReproducibilityRow[] = [];
   try {
     const js = await getDevice("js", { subnormals });
@@ -355,7 +372,8 @@ export async function reproducibilityReport({ subnormals }: { subnormals?: Subno
   return {
     rows,
     subnormals,
-    devices: devices.map((d) => (d instanceof WebGL2Device ? { name: d.name, renderer: d.renderer } : { name: d.name })),
+    devices: devices.map((d) => (d instanceof WebGL2Device ? { name: d.name, renderer: d.renderer }
+      : d instanceof WebGPUDevice ? { name: d.name, adapter: d.adapterDescription } : { name: d.name })),
   };
 }
 
@@ -377,6 +395,8 @@ export function formatReport({ rows, devices, subnormals }: ReproducibilityRepor
   const widths = header.map((_, i) => Math.max(...[header, ...lines].map((l) => l[i].length)));
   const format = (l: string[]) => l.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
   const renderer = devices.find((d) => d.renderer)?.renderer;
-  return [`largest distance from the js reference, subnormals "${subnormals}"${renderer ? ` (webgl2: ${renderer})` : ""}`,
+  const adapter = devices.find((d) => d.adapter)?.adapter;
+  const gpus = [renderer && `webgl2: ${renderer}`, adapter && `webgpu: ${adapter}`].filter((s) => s);
+  return [`largest distance from the js reference, subnormals "${subnormals}"${gpus.length ? ` (${gpus.join("; ")})` : ""}`,
     format(header), ...lines.map(format)].join("\n");
 }

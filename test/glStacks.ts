@@ -5,11 +5,13 @@
 export const CHROMIUM_FLAGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
   "--disable-sync", "--no-first-run"];
 
+// WebGPU too, on the stacks where Chromium has an adapter: SwiftShader's own (which flushes
+// subnormals), and Tint's GLSL on ANGLE's Vulkan on lavapipe (a compatibility adapter).
 export const STACK_FLAGS = {
-  swiftshader: ["--enable-unsafe-swiftshader", "--use-angle=swiftshader"],
+  swiftshader: ["--enable-unsafe-swiftshader", "--use-angle=swiftshader", "--enable-unsafe-webgpu"],
   llvmpipe: ["--headless=new", "--use-gl=angle", "--use-angle=gles-egl", "--ignore-gpu-blocklist"],
   lavapipe: ["--headless=new", "--use-gl=angle", "--use-angle=vulkan", "--ignore-gpu-blocklist",
-    "--disable-gpu-driver-bug-workarounds"],
+    "--disable-gpu-driver-bug-workarounds", "--enable-unsafe-webgpu", "--use-webgpu-adapter=opengles"],
   softpipe: [],
 } as const;
 

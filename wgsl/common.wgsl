@@ -197,14 +197,15 @@ fn feq(a: vec4f, b: vec4f) -> vec4<bool> { return ordered(a, b) & (a == b); }
 
 // The smaller and the larger of a and b as WebAssembly's f32.min and f32.max (and
 // JavaScript's Math.min, max) give them: NaN if either is NaN, -0 below +0.
+// (A NaN is made from bits at run time: Tint rejects a NaN or an infinity as a constant.)
 fn fmin(a: vec4f, b: vec4f) -> vec4f {
   // Equal values: the same bits, or zeros of two signs, of which -0 (the signs ORed) is the smaller.
   let m = select(select(b, a, a < b), bitcast<vec4f>(bitcast<vec4u>(a) | bitcast<vec4u>(b)), a == b);
-  return select(m, bitcast<vec4f>(vec4u(NAN)), isNaNBits(a) | isNaNBits(b));
+  return bitcast<vec4f>(select(bitcast<vec4u>(m), vec4u(NAN), isNaNBits(a) | isNaNBits(b)));
 }
 fn fmax(a: vec4f, b: vec4f) -> vec4f {
   let m = select(select(b, a, a > b), bitcast<vec4f>(bitcast<vec4u>(a) & bitcast<vec4u>(b)), a == b);
-  return select(m, bitcast<vec4f>(vec4u(NAN)), isNaNBits(a) | isNaNBits(b));
+  return bitcast<vec4f>(select(bitcast<vec4u>(m), vec4u(NAN), isNaNBits(a) | isNaNBits(b)));
 }
 
 // 2^n for integer-valued n in [-126, 127]; NaN for NaN.

@@ -65,23 +65,31 @@ export interface DeviceStatus {
 
 /** Devices opened, by name and options: each mode is a device instance of its own. */
 const opened = new Map<string, Promise<Device>>();
+/** Why each device failed the last time it was opened (what init()'s error and availableDevices() report). */
 const failures = new Map<DeviceName, string>();
+/**
+ * Openings that failed, by name and options, not tried again: a failure may depend on the
+ * options (webgpu refuses "keep" on an adapter that flushes subnormals and opens with "flush").
+ */
+const failedOpenings = new Map<string, string>();
 /** Why init() passed over a working device the last time it chose by itself. */
 const passedOver = new Map<DeviceName, string>();
 let current: Device | null = null;
 
 async function open(name: DeviceName,
   options: DeviceOptions = { subnormals: "keep", precision: "strict", threads: defaultThreads() }): Promise<Device> {
-  const known = failures.get(name);
-  if (known) throw new Error(known);
-  const reason = await ENTRIES[name].unsupportedReason();
-  if (reason) {
-    failures.set(name, reason);
-    throw new Error(reason);
-  }
   // Precision matters to webgl2 only (the CPU devices are exact either way), threads to wasm only.
   const key = `${name} ${options.subnormals}${name === "webgl2" ? ` ${options.precision}` : ""}` +
     `${name.startsWith("wasm") ? ` ${options.threads}` : ""}`;
+  const known = failedOpenings.get(key) ?? failedOpenings.get(name);
+  if (known) throw new Error(known);
+  const reason = await ENTRIES[name].unsupportedReason();
+  if (reason) {
+    // Whatever the options.
+    failures.set(name, reason);
+    failedOpenings.set(name, reason);
+    throw new Error(reason);
+  }
   let pending = opened.get(key);
   if (pending && (await pending.catch(() => null) as { disposed?: boolean } | null)?.disposed) pending = undefined;
   if (!pending) {
@@ -94,6 +102,7 @@ async function open(name: DeviceName,
     opened.delete(key);
     const message = error instanceof Error ? error.message : String(error);
     failures.set(name, message);
+    failedOpenings.set(key, message);
     throw new Error(message);
   }
 }

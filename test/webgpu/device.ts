@@ -5,7 +5,7 @@
 // outside its view fails), elementwise calls of several runs, products of every
 // transposition with and without bias, arrays that share a buffer (in place, optimizer
 // state), fill and copy; and its boundary: get() throws SyncReadError, read() resolves.
-// Prints one JSON report.
+// Prints one JSON report (deviceReport(): test/browser/webgpu.test.ts runs it in Chromium).
 import { getDevice, DeviceArray, SyncReadError, availableDevices, type Device } from "../../src/index.js";
 import { DEFINITIONS, type ElementwiseName } from "../../src/kernels/index.js";
 import { allArrays } from "../../src/kernels/vocabulary.js";
@@ -78,7 +78,7 @@ function call<K extends KernelName>(devices: [Device, Device], name: K, args: (s
 }
 
 async function suite(mode: "keep" | "flush"): Promise<void> {
-  const gpu = await getDevice("webgpu" as never, { subnormals: mode });
+  const gpu = await getDevice("webgpu", { subnormals: mode });
   if (!(gpu instanceof WebGPUDevice)) throw new Error(`getDevice("webgpu") gave ${gpu.name}`);
   const devices: [Device, Device] = [gpu, new JsDevice(mode)];
 
@@ -247,13 +247,28 @@ async function suite(mode: "keep" | "flush"): Promise<void> {
   a.dispose();
 }
 
-await suite("keep");
-await suite("flush");
+/**
+ * The checks in `modes` (those the adapter opens in: "keep" is refused where it flushes
+ * subnormals, and that refusal is checked too). Deno runs this file as a script; the
+ * browser suite imports it.
+ */
+export async function deviceReport(modes: readonly ("keep" | "flush")[] = ["keep", "flush"]) {
+  failures.length = 0;
+  checks.length = 0;
+  for (const mode of modes) await suite(mode);
+  const gpu = await getDevice("webgpu", { subnormals: modes[0] }) as WebGPUDevice;
+  // Every kernel of the js device but countNonFinite (a count read back synchronously: update() runs a guarded step instead).
+  const missing = Object.keys(new JsDevice("keep").kernels).filter((name) => !(name in gpu.kernels));
+  if (missing.join() !== "countNonFinite") failures.push(`the webgpu device lacks ${missing.join(", ")}; expected only countNonFinite`);
+  if (!modes.includes("keep")) {
+    const refusal = await getDevice("webgpu").then(() => "it opened", (error: Error) => error.message);
+    if (!/flushes subnormal results.*subnormals: "flush"/.test(refusal)) {
+      failures.push(`"keep" on an adapter that flushes subnormals: ${refusal}; expected a refusal that names "flush"`);
+    }
+    checks.push('"keep" refused where the adapter flushes subnormals');
+  }
+  const status = (await availableDevices()).find((s) => s.name === ("webgpu"));
+  return { adapter: gpu.adapterDescription, software: gpu.software, status, checks: checks.length, failures: [...failures] };
+}
 
-// Every kernel of the js device but countNonFinite (a count read back synchronously: update() runs a guarded step instead).
-const gpu = await getDevice("webgpu" as never);
-const missing = Object.keys(new JsDevice("keep").kernels).filter((name) => !(name in gpu.kernels));
-if (missing.join() !== "countNonFinite") failures.push(`the webgpu device lacks ${missing.join(", ")}; expected only countNonFinite`);
-const status = (await availableDevices()).find((s) => s.name === ("webgpu" as never));
-console.log(JSON.stringify({ adapter: (gpu as WebGPUDevice).adapterDescription, software: (gpu as WebGPUDevice).software,
-  status, checks: checks.length, failures }));
+if ((import.meta as { main?: boolean }).main) console.log(JSON.stringify(await deviceReport()));

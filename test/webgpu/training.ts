@@ -6,11 +6,14 @@
 // weights); every error, weight and state element compared bit for bit. Then the async
 // boundary: a step with a NaN gradient is skipped on the device and the next read() throws a
 // NonFiniteGradientError naming the variable; nonFinite "skip" and compute() with
-// queryError are refused with typed errors. Prints one JSON report.
+// queryError are refused with typed errors; reproducibilityReport() has a webgpu column of
+// zeros. Prints one JSON report (trainingReport():
+// test/browser/webgpu.test.ts runs it in Chromium).
 import {
   init, gpuarray, randn, Sequential, Linear, Activation, relu, tanh, sigmoid, MSE, CrossEntropy, Conv2D, BatchNorm2D,
   MaxPool2D, AvgPool2D, Dropout, Flatten, RMSPropGraves, SGD, MomentumSGD, NesterovSGD, RMSProp, Adam, AdaGrad, AdaDelta,
-  SMORMS3, NonFiniteGradientError, SyncReadError, InvalidArgumentError, type Module, type Optimizer, type DeviceName,
+  SMORMS3, NonFiniteGradientError, SyncReadError, InvalidArgumentError, reproducibilityReport, formatReport, type Module,
+  type Optimizer, type DeviceName,
 } from "../../src/index.js";
 
 const failures: string[] = [];
@@ -122,63 +125,78 @@ function compare(what: string, gpu: Run, js: Run): void {
   if (!(js.errors.at(-1)! < js.errors[0])) failures.push(`${what}: the error did not fall (${js.errors[0]} -> ${js.errors.at(-1)})`);
 }
 
-for (const mode of ["keep", "flush"] as const) {
-  for (const [name, make] of OPTIMIZERS) {
-    compare(`${mode} MLP ${name}`, await trainMlp("webgpu" as never, mode, make, true, 12), await trainMlp("js", mode, make, true, 12));
+/** The runs in `modes` (those the adapter opens in); Deno runs this file as a script, the browser suite imports it. */
+export async function trainingReport(modes: readonly ("keep" | "flush")[] = ["keep", "flush"]) {
+  failures.length = 0;
+  runs.length = 0;
+  for (const mode of modes) {
+    for (const [name, make] of OPTIMIZERS) {
+      compare(`${mode} MLP ${name}`, await trainMlp("webgpu", mode, make, true, 12), await trainMlp("js", mode, make, true, 12));
+    }
+    const make = OPTIMIZERS[0][1];
+    compare(`${mode} MLP RMSPropGraves, per-variable state and multipliers`, await trainMlp("webgpu", mode, make, false, 12),
+      await trainMlp("js", mode, make, false, 12));
+    compare(`${mode} CNN Adam`, await trainCnn("webgpu", mode, 6), await trainCnn("js", mode, 6));
   }
-  const make = OPTIMIZERS[0][1];
-  compare(`${mode} MLP RMSPropGraves, per-variable state and multipliers`, await trainMlp("webgpu" as never, mode, make, false, 12),
-    await trainMlp("js", mode, make, false, 12));
-  compare(`${mode} CNN Adam`, await trainCnn("webgpu" as never, mode, 6), await trainCnn("js", mode, 6));
-}
 
-// The async boundary.
-await init({ device: "webgpu" as never });
-const net = new Sequential([new Linear(3, 2, { seed: 7 })]);
-const optimizer = new SGD({ learnRate: 0.1 });
-optimizer.setupOn(net, { useGlobalState: true });
-const W = net.getVar("0.W");
-const before = await W.data.read();
-optimizer.zeroGradParams();
-W.grad.set([1, NaN, 2, 3, 4, 5]);
-const returned = optimizer.update();
-let thrown: unknown = null;
-try {
-  await W.data.read();
-} catch (error) {
-  thrown = error;
-}
-if (returned !== true) failures.push(`update() with a NaN gradient returned ${returned}; expected true (the device decides)`);
-if (!(thrown instanceof NonFiniteGradientError) || !thrown.variables.includes("0.W") || !/skipped that step/.test(thrown.message)) {
-  failures.push(`the read after a NaN gradient threw ${thrown}; expected a NonFiniteGradientError naming 0.W`);
-}
-const after = await W.data.read();
-if (bits(after).some((b, i) => b !== bits(before)[i])) failures.push("the step with a NaN gradient changed the weights");
-optimizer.zeroGradParams();
-W.grad.set([1, 1, 1, 1, 1, 1]);
-optimizer.update();
-const stepped = await W.data.read();
-if (!stepped.every((v, i) => v === Math.fround(before[i] - Math.fround(0.1)))) failures.push("a finite step after the skipped one did not run");
-runs.push("a NaN gradient: the step skipped, the next read throws, the next step runs");
-
-const expectThrow = (what: string, type: new (...a: never[]) => Error, pattern: RegExp, run: () => unknown) => {
+  // The async boundary.
+  await init({ device: "webgpu", subnormals: modes[0] });
+  const net = new Sequential([new Linear(3, 2, { seed: 7 })]);
+  const optimizer = new SGD({ learnRate: 0.1 });
+  optimizer.setupOn(net, { useGlobalState: true });
+  const W = net.getVar("0.W");
+  const before = await W.data.read();
+  optimizer.zeroGradParams();
+  W.grad.set([1, NaN, 2, 3, 4, 5]);
+  const returned = optimizer.update();
+  let thrown: unknown = null;
   try {
-    run();
-    failures.push(`${what} did not throw`);
+    await W.data.read();
   } catch (error) {
-    if (!(error instanceof type) || !pattern.test((error as Error).message)) failures.push(`${what} threw ${error}`);
+    thrown = error;
   }
-  runs.push(what);
-};
-expectThrow('nonFinite "skip" on webgpu', InvalidArgumentError, /"skip".*asynchronously/, () => {
-  optimizer.nonFinite = "skip";
+  if (returned !== true) failures.push(`update() with a NaN gradient returned ${returned}; expected true (the device decides)`);
+  if (!(thrown instanceof NonFiniteGradientError) || !thrown.variables.includes("0.W") || !/skipped that step/.test(thrown.message)) {
+    failures.push(`the read after a NaN gradient threw ${thrown}; expected a NonFiniteGradientError naming 0.W`);
+  }
+  const after = await W.data.read();
+  if (bits(after).some((b, i) => b !== bits(before)[i])) failures.push("the step with a NaN gradient changed the weights");
+  optimizer.zeroGradParams();
+  W.grad.set([1, 1, 1, 1, 1, 1]);
   optimizer.update();
-});
-optimizer.nonFinite = "throw";
-const x = gpuarray.toGpu([1, 2, 3], [1, 3]);
-expectThrow("MSE.compute with queryError on webgpu", SyncReadError, /queryError: false.*readError/,
-  () => new MSE().compute(net.forward(x), gpuarray.zeros([1, 2])));
-expectThrow("CrossEntropy.compute with queryError on webgpu", SyncReadError, /readError/,
-  () => new CrossEntropy().compute(net.forward(x), [1]));
+  const stepped = await W.data.read();
+  if (!stepped.every((v, i) => v === Math.fround(before[i] - Math.fround(0.1)))) failures.push("a finite step after the skipped one did not run");
+  runs.push("a NaN gradient: the step skipped, the next read throws, the next step runs");
 
-console.log(JSON.stringify({ runs, failures }));
+  const expectThrow = (what: string, type: new (...a: never[]) => Error, pattern: RegExp, run: () => unknown) => {
+    try {
+      run();
+      failures.push(`${what} did not throw`);
+    } catch (error) {
+      if (!(error instanceof type) || !pattern.test((error as Error).message)) failures.push(`${what} threw ${error}`);
+    }
+    runs.push(what);
+  };
+  expectThrow('nonFinite "skip" on webgpu', InvalidArgumentError, /"skip".*asynchronously/, () => {
+    optimizer.nonFinite = "skip";
+    optimizer.update();
+  });
+  optimizer.nonFinite = "throw";
+  const x = gpuarray.toGpu([1, 2, 3], [1, 3]);
+  expectThrow("MSE.compute with queryError on webgpu", SyncReadError, /queryError: false.*readError/,
+    () => new MSE().compute(net.forward(x), gpuarray.zeros([1, 2])));
+  expectThrow("CrossEntropy.compute with queryError on webgpu", SyncReadError, /readError/,
+    () => new CrossEntropy().compute(net.forward(x), [1]));
+  // reproducibilityReport() has a webgpu column, every element at 0 ULP.
+  const report = await reproducibilityReport({ subnormals: modes[0] });
+  const rows = report.rows.filter((row) => row.device === "webgpu");
+  if (rows.length < 30) failures.push(`reproducibilityReport() has ${rows.length} webgpu rows; expected every check's`);
+  for (const row of rows.filter((r) => r.differing > 0)) {
+    failures.push(`reproducibilityReport(): ${row.check} | ${row.array} differs on webgpu in ${row.differing} elements, ${row.maxUlp} ULP`);
+  }
+  if (!/webgpu: /.test(formatReport(report))) failures.push("formatReport() does not name the WebGPU adapter");
+  runs.push(`reproducibilityReport(), ${rows.length} webgpu rows`);
+  return { runs: [...runs], failures: [...failures] };
+}
+
+if ((import.meta as { main?: boolean }).main) console.log(JSON.stringify(await trainingReport()));

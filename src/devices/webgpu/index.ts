@@ -33,22 +33,40 @@ interface Probe {
   software: boolean;
 }
 
+/** An adapter of navigator.gpu, or why there is none (each device needs its own: an adapter makes one device). */
+async function requestAdapter(): Promise<Probe | string> {
+  const gpu = (globalThis.navigator as { gpu?: GPU } | undefined)?.gpu;
+  if (!gpu) return "navigator.gpu is undefined: this runtime has no WebGPU";
+  // A compatibility adapter (WebGPU on OpenGL ES, as Chromium offers through ANGLE) runs these passes too: it is
+  // taken where the core one is a fallback (Chromium's SwiftShader) and it is not.
+  let adapter = await gpu.requestAdapter().catch(() => null);
+  if (!adapter || isFallback(adapter)) {
+    const compatible = await gpu.requestAdapter({ featureLevel: "compatibility" } as GPURequestAdapterOptions).catch(() => null);
+    if (compatible && !isFallback(compatible)) adapter = compatible;
+  }
+  if (!adapter) return "navigator.gpu.requestAdapter() found no adapter (WebGPU is off or the GPU is blocklisted)";
+  const info = adapterInfo(adapter);
+  const named = [info.description, info.vendor, info.architecture, info.device].filter((s) => s).join(", ");
+  const description = named || "an adapter without a description";
+  // An adapter that does not say what it is counts as software: Chromium's WebGPU on ANGLE on lavapipe is one.
+  const software = !named || isFallback(adapter) || /llvmpipe|lavapipe|swiftshader|software|softpipe/i.test(named);
+  return { adapter, description, software };
+}
+
+/** GPUAdapterInfo (vendor, architecture, device, description; isFallbackAdapter where the runtime has it). */
+function adapterInfo(adapter: GPUAdapter): Partial<GPUAdapterInfo> & { isFallbackAdapter?: boolean } {
+  return (adapter as { info?: Partial<GPUAdapterInfo> & { isFallbackAdapter?: boolean } }).info ?? {};
+}
+
+function isFallback(adapter: GPUAdapter): boolean {
+  return adapterInfo(adapter).isFallbackAdapter === true || (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
+}
+
 let probed: Promise<Probe | string> | null = null;
 
-/** navigator.gpu's adapter, asked for once per page or process. */
+/** What the runtime's adapter is, asked for once per page or process. */
 function probe(): Promise<Probe | string> {
-  probed ??= (async () => {
-    const gpu = (globalThis.navigator as { gpu?: GPU } | undefined)?.gpu;
-    if (!gpu) return "navigator.gpu is undefined: this runtime has no WebGPU";
-    const adapter = await gpu.requestAdapter().catch(() => null);
-    if (!adapter) return "navigator.gpu.requestAdapter() found no adapter (WebGPU is off or the GPU is blocklisted)";
-    // GPUAdapterInfo: vendor, architecture, device, description; isFallbackAdapter where the runtime has it.
-    const info = (adapter as { info?: Partial<GPUAdapterInfo> & { isFallbackAdapter?: boolean } }).info ?? {};
-    const description = [info.description, info.vendor, info.architecture, info.device].filter((s) => s).join(", ") ||
-      "an adapter without a description";
-    const software = info.isFallbackAdapter === true || /llvmpipe|lavapipe|swiftshader|software|softpipe/i.test(description);
-    return { adapter, description, software };
-  })();
+  probed ??= requestAdapter();
   return probed;
 }
 
@@ -64,7 +82,7 @@ export class WebGPUDevice implements Device {
   readonly threads = 1;
   readonly readsBackAsync = true;
   readonly kernels: Partial<KernelTable>;
-  /** Whether this adapter flushes subnormal results, measured at init. */
+  /** Whether this adapter flushes subnormal results, measured at init ("keep" mode then refuses to open). */
   flushesSubnormals = false;
   private encoder: GPUCommandEncoder | null = null;
   /** Buffers to destroy once the commands that use them are submitted. */
@@ -103,14 +121,14 @@ export class WebGPUDevice implements Device {
     const found = await probe();
     if (typeof found === "string") return null;
     if (found.software) {
-      return `the WebGPU adapter "${found.description}" is a software rasterizer, where wasm-simd is faster; ` +
-        'init({ device: "webgpu" }) still uses it';
+      return `the WebGPU adapter "${found.description}" is a software rasterizer or does not say what it is, and ` +
+        'wasm-simd is faster than a software one; init({ device: "webgpu" }) still uses it';
     }
     return null;
   }
 
   static async create(subnormals: SubnormalMode): Promise<WebGPUDevice> {
-    const found = await probe();
+    const found = await requestAdapter();
     if (typeof found === "string") throw new WebGPUError(found);
     const { limits } = found.adapter;
     const gpu = await found.adapter.requestDevice({
@@ -205,8 +223,10 @@ export class WebGPUDevice implements Device {
    * Records one pass of `program`: `bindings` are its group-0 arrays in binding order,
    * `count` its element count (common.wgsl's parameters.count), `values` its own integer
    * parameters after the arrays' offsets, `invocations` how many invocations it needs.
-   * An array read by the pass whose buffer the pass also writes is read from a copy
-   * (WebGPU forbids a buffer bound writable and read-only in one pass). `guarded` passes
+   * An array read by the pass whose buffer the pass also writes is read from a copy, and
+   * a written array whose buffer an earlier written one shares is computed in a copy and
+   * copied back (WebGPU forbids a buffer bound writable and read-only in one pass, and
+   * Dawn two writable bindings of overlapping ranges: a binding is the whole buffer). `guarded` passes
    * (the elementwise ones) read common.wgsl's guard.
    */
   dispatch(program: string, bindings: readonly Binding[], { count = 0, values = [], invocations, constants = {}, guarded = false }:
@@ -216,18 +236,24 @@ export class WebGPUDevice implements Device {
     if (invocations <= 0) return;
     const encoder = this.commands();
     const writtenBuffers = new Set(bindings.filter((b) => b.written && b.array).map((b) => b.array!.buffer));
+    const bound = new Set<DeviceBuffer>();
     const buffers: GPUBuffer[] = [];
     const offsets: number[] = [];
+    /** Written arrays that share a buffer with an earlier written one: computed in a copy, copied back after the pass. */
+    const copyBack: [GPUBuffer, DeviceArray][] = [];
     for (const { array, written } of bindings) {
       if (!array) {
         buffers.push(this.dummy);
         offsets.push(0);
-      } else if (!written && writtenBuffers.has(array.buffer)) {
+      } else if ((!written && writtenBuffers.has(array.buffer)) || (written && bound.has(array.buffer))) {
         const copy = this.temporary(array.size);
-        if (array.size > 0) encoder.copyBufferToBuffer((array.buffer as GPUArrayBuffer).gpu, array.offset * 4, copy, 0, array.size * 4);
+        const gpu = (array.buffer as GPUArrayBuffer).gpu;
+        if (array.size > 0) encoder.copyBufferToBuffer(gpu, array.offset * 4, copy, 0, array.size * 4);
+        if (written) copyBack.push([copy, array]);
         buffers.push(copy);
         offsets.push(0);
       } else {
+        if (written) bound.add(array.buffer);
         buffers.push((array.buffer as GPUArrayBuffer).gpu);
         offsets.push(array.offset);
       }
@@ -248,6 +274,9 @@ export class WebGPUDevice implements Device {
     const x = Math.min(groups, MAX_GROUPS);
     pass.dispatchWorkgroups(x, Math.ceil(groups / x));
     pass.end();
+    for (const [copy, array] of copyBack) {
+      if (array.size > 0) encoder.copyBufferToBuffer(copy, 0, (array.buffer as GPUArrayBuffer).gpu, array.offset * 4, array.size * 4);
+    }
   }
 
   /**
