@@ -8,6 +8,16 @@ import { kernel } from "../src/runtime/kernels.js";
 import { OPTIMIZERS, type OptimizerName } from "../src/optimizers/index.js";
 import type { Contender } from "./harness.ts";
 
+/**
+ * Waits for the device's queued work by reading one element of `array`: get() on the
+ * devices that have it (a GPU waits for its queue), read() on webgpu, which has only that.
+ */
+function settled(array: DeviceArray): void | Promise<void> {
+  const first = array.view(0, [1]);
+  if (array.device.readsBackAsync) return first.read().then(() => undefined);
+  first.get();
+}
+
 /** How a contender's device is opened: a subnormal mode, or webgl2's "fast" precision. */
 type Variant = SubnormalMode | Precision;
 
@@ -34,7 +44,7 @@ export async function oursMatmul(name: DeviceName, [m, k, n]: [number, number, n
   });
   return {
     name: threadsNamed(name, threads), run: () => kernel(device, "matmul")(a, b, out, null, { m, k, n, ...strides }),
-    sync: () => void out.view(0, [1]).get(),
+    sync: () => settled(out),
     dispose: () => [a, b, out].forEach((x) => x.dispose()),
   };
 }
@@ -49,7 +59,7 @@ export async function oursUpdate(name: DeviceName, size: number, variant: Varian
   const [w, g, mg, ms, d] = arrays;
   return {
     name: threadsNamed(named(name, variant), threads), run: () => rmspropGravesKer(w, g, mg, ms, d, { learnRate: 0.01 }),
-    sync: () => void w.view(0, [1]).get(), // a one-element read waits for queued GPU passes
+    sync: () => settled(w), // a one-element read waits for queued GPU passes
     dispose: () => arrays.forEach((a) => a.dispose()),
   };
 }
@@ -64,7 +74,7 @@ export async function copyFloor(name: DeviceName, size: number, floatsPerParamet
   const n = Math.ceil(size * floatsPerParameter);
   const [src, dst] = [DeviceArray.allocate(device, [n]), DeviceArray.allocate(device, [n])];
   return {
-    name: "copy floor", run: () => kernel(device, "copy")(src, dst), sync: () => void dst.view(0, [1]).get(),
+    name: "copy floor", run: () => kernel(device, "copy")(src, dst), sync: () => settled(dst),
     dispose: () => [src, dst].forEach((a) => a.dispose()),
   };
 }
@@ -82,7 +92,7 @@ export async function oursOptimizerUpdate(name: OptimizerName, rates: Record<str
   const W = layer.getVar("W");
   W.grad.set(randn([W.grad.size], 2).map((v) => v * 1e-2));
   return {
-    name: threadsNamed("ours", threads), run: () => void optimizer.update(), sync: () => void W.data.view(0, [1]).get(),
+    name: threadsNamed("ours", threads), run: () => void optimizer.update(), sync: () => settled(W.data),
     dispose: () => [optimizer, layer].forEach((x) => x.dispose()),
   };
 }
@@ -107,7 +117,7 @@ export async function oursTrainStep(device: DeviceName, sizes: number[], batch: 
       net.backward(grad, { updGrad: false });
       opt.update();
     },
-    sync: () => void net.getVar("0.W").data.view(0, [1]).get(),
+    sync: () => settled(net.getVar("0.W").data),
   };
 }
 
@@ -167,7 +177,7 @@ function classifierContender(name: string, net: Sequential, optimizer: Optimizer
       net.backward(grad, { updGrad: false });
       optimizer.update();
     },
-    sync: () => void first.data.view(0, [1]).get(),
+    sync: () => settled(first.data),
   };
 }
 
@@ -203,8 +213,8 @@ export async function oursConvPasses(inmaps: number, outmaps: number, size: numb
   const name = `Conv2D ${inmaps}→${outmaps}`;
   return {
     flops,
-    forward: { name: `${name} forward`, run: () => void conv.forward(x), sync: () => void y.view(0, [1]).get() } as Contender,
-    backward: { name: `${name} backward`, run: () => void conv.backward(dy), sync: () => void conv.getVar("W").grad.view(0, [1]).get() } as Contender,
+    forward: { name: `${name} forward`, run: () => void conv.forward(x), sync: () => settled(y) } as Contender,
+    backward: { name: `${name} backward`, run: () => void conv.backward(dy), sync: () => settled(conv.getVar("W").grad) } as Contender,
     dispose: () => [conv, x, dy].forEach((a) => a.dispose()),
   };
 }

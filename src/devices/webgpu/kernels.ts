@@ -62,7 +62,7 @@ export function webgpuKernels(device: WebGPUDevice): Partial<KernelTable> {
     ...rendered,
     matmul: (a, b, out, bias, { m, k, n, aRow, aCol, bRow, bCol }) => device.dispatch("matmul",
       [{ array: a }, { array: b }, { array: bias }, { array: out, written: true }],
-      { values: [m, k, n, aRow, aCol, bRow, bCol], invocations: m * Math.ceil(n / 4), constants: { HAS_BIAS: bias ? 1 : 0 } }),
+      { values: [m, k, n, aRow, aCol, bRow, bCol], invocations: Math.ceil(m / 4) * Math.ceil(n / 4), constants: { HAS_BIAS: bias ? 1 : 0 } }),
     columnSums: (a, out, rows, cols) => device.dispatch("columnSums", [{ array: a }, { array: out, written: true }],
       { values: [rows, cols], invocations: Math.ceil(cols / 4) }),
     transpose: (x, y, bias, batches, rows, cols) => device.dispatch("transpose",
