@@ -6,7 +6,7 @@
 // transposition with and without bias, arrays that share a buffer (in place, optimizer
 // state), fill and copy; and its boundary: get() throws SyncReadError, read() resolves.
 // Prints one JSON report (deviceReport(): test/browser/webgpu.test.ts runs it in Chromium).
-import { getDevice, DeviceArray, SyncReadError, availableDevices, type Device } from "../../src/index.js";
+import { getDevice, DeviceArray, SyncReadError, Random, availableDevices, type Device } from "../../src/index.js";
 import { DEFINITIONS, type ElementwiseName } from "../../src/kernels/index.js";
 import { allArrays } from "../../src/kernels/vocabulary.js";
 import { kernel, type KernelName, type MatmulShape } from "../../src/runtime/Device.js";
@@ -16,17 +16,9 @@ import { WebGPUDevice } from "../../src/devices/webgpu/index.js";
 const failures: string[] = [];
 const checks: string[] = [];
 
-/** A seeded generator of uniform numbers in [0, 1) (mulberry32). */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = generator(20261203);
+const seeded = new Random(20261203);
+/** A uniform number in [0, 1), seeded. */
+const random = () => seeded.uniform();
 const SPECIALS = [0, -0, Infinity, -Infinity, NaN, 1e-40, -1e-40, 1.4e-45, 1.1754942e-38, 3.4028235e38, 1, -1, 0.5, 88.72];
 
 function values(size: number, specials = true): Float32Array {

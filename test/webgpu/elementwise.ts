@@ -7,6 +7,7 @@
 // (a guarded optimizer step that found a non-finite gradient), every pass must leave every
 // buffer as it was. Prints one JSON report.
 import { DEFINITIONS } from "../../src/kernels/index.js";
+import { Random } from "../../src/random.js";
 import { allArrays, writtenArrays, type ElementwiseDefinition } from "../../src/kernels/vocabulary.js";
 import { renderWgsl, WGSL_WORKGROUP } from "../../src/kernels/render/wgsl.js";
 import { kernels } from "../../src/devices/js/kernels.generated.js";
@@ -23,15 +24,10 @@ if (!adapter) {
 }
 const device = await adapter.requestDevice();
 
-/** A seeded generator of uniform numbers in [0, 1) (mulberry32). */
+/** A seeded generator of uniform numbers in [0, 1) (the package's Random). */
 function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new Random(seed);
+  return () => random.uniform();
 }
 
 const SPECIALS = [0, -0, Infinity, -Infinity, NaN, 1e-40, -1e-40, 1.4e-45, -2.5e-42, 1.1754942e-38, 1.1754944e-38,

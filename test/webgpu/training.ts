@@ -12,8 +12,8 @@
 import {
   init, gpuarray, randn, Sequential, Linear, Activation, relu, tanh, sigmoid, MSE, CrossEntropy, Conv2D, BatchNorm2D,
   MaxPool2D, AvgPool2D, Dropout, Flatten, RMSPropGraves, SGD, MomentumSGD, NesterovSGD, RMSProp, Adam, AdaGrad, AdaDelta,
-  SMORMS3, NonFiniteGradientError, SyncReadError, InvalidArgumentError, reproducibilityReport, formatReport, type Module,
-  type Optimizer, type DeviceName,
+  SMORMS3, NonFiniteGradientError, SyncReadError, InvalidArgumentError, reproducibilityReport, formatReport, DeviceArray,
+  type Module, type Optimizer, type DeviceName,
 } from "../../src/index.js";
 
 const failures: string[] = [];
@@ -53,6 +53,26 @@ async function arrays(net: Module, optimizer: Optimizer): Promise<Map<string, Fl
   return out;
 }
 
+/**
+ * `steps` steps as a user writes them on webgpu (the error kept on the device, read back
+ * after each step), then every weight and state array; everything is disposed.
+ */
+async function trainLoop(net: Module, optimizer: Optimizer, loss: MSE | CrossEntropy, data: DeviceArray,
+  target: DeviceArray | number[], steps: number): Promise<Run> {
+  const errors: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const [, grad] = loss instanceof MSE ? loss.compute(net.forward(data), target as DeviceArray, { queryError: false })
+      : loss.compute(net.forward(data), target as number[], { queryError: false });
+    optimizer.zeroGradParams();
+    net.backward(grad);
+    optimizer.update();
+    errors.push(await loss.readError());
+  }
+  const result = { errors, arrays: await arrays(net, optimizer) };
+  for (const thing of [data, ...(target instanceof DeviceArray ? [target] : []), loss, optimizer, net]) thing.dispose();
+  return result;
+}
+
 async function trainMlp(device: DeviceName, mode: "keep" | "flush", makeOptimizer: () => Optimizer, globalState: boolean,
   steps: number): Promise<Run> {
   await init({ device, subnormals: mode });
@@ -65,45 +85,16 @@ async function trainMlp(device: DeviceName, mode: "keep" | "flush", makeOptimize
     net.getVar("2.W").momRate = 0.25;
   }
   optimizer.setupOn(net, { useGlobalState: globalState });
-  const loss = new MSE();
-  const errors: number[] = [];
-  for (let i = 0; i < steps; i++) {
-    const [, grad] = loss.compute(net.forward(data), target, { queryError: false });
-    optimizer.zeroGradParams();
-    net.backward(grad);
-    optimizer.update();
-    errors.push(await loss.readError());
-  }
-  const result = { errors, arrays: await arrays(net, optimizer) };
-  [data, target].forEach((a) => a.dispose());
-  loss.dispose();
-  optimizer.dispose();
-  net.dispose();
-  return result;
+  return trainLoop(net, optimizer, new MSE(), data, target, steps);
 }
 
 async function trainCnn(device: DeviceName, mode: "keep" | "flush", steps: number): Promise<Run> {
   await init({ device, subnormals: mode });
-  const data = gpuarray.toGpu(randn([4, 2, 8, 8], 51), [4, 2, 8, 8]);
-  const labels = [0, 2, 1, 2];
   const net = cnn();
   const optimizer = new Adam({ alpha: 0.01 });
   optimizer.setupOn(net, { useGlobalState: true });
-  const loss = new CrossEntropy({ weights: [1, 0.5, 2] });
-  const errors: number[] = [];
-  for (let i = 0; i < steps; i++) {
-    const [, grad] = loss.compute(net.forward(data), labels, { queryError: false });
-    optimizer.zeroGradParams();
-    net.backward(grad);
-    optimizer.update();
-    errors.push(await loss.readError());
-  }
-  const result = { errors, arrays: await arrays(net, optimizer) };
-  data.dispose();
-  loss.dispose();
-  optimizer.dispose();
-  net.dispose();
-  return result;
+  return trainLoop(net, optimizer, new CrossEntropy({ weights: [1, 0.5, 2] }),
+    gpuarray.toGpu(randn([4, 2, 8, 8], 51), [4, 2, 8, 8]), [0, 2, 1, 2], steps);
 }
 
 const bits = (a: Float32Array) => new Uint32Array(a.buffer, a.byteOffset, a.length);

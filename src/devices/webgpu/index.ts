@@ -11,8 +11,15 @@ import { webgpuKernels } from "./kernels.js";
 const WORKGROUP = 64;
 /** Workgroups per dimension of one dispatch (WebGPU's default maxComputeWorkgroupsPerDimension). */
 const MAX_GROUPS = 65535;
+/**
+ * Passes recorded before the encoder is submitted even though nothing waits for them: a
+ * loop that reads back rarely would otherwise pile up commands and temporary buffers.
+ */
+const MAX_PASSES_PER_SUBMIT = 256;
 /** Parameter buffers kept for reuse: a training step repeats the same calls with the same parameters. */
 const MAX_PARAMETER_BUFFERS = 512;
+/** Bind groups kept for reuse, for the same reason (a step's passes bind the same buffers every time). */
+const MAX_BIND_GROUPS = 2048;
 
 /** A storage buffer of the device. */
 export class GPUArrayBuffer implements DeviceBuffer {
@@ -85,11 +92,19 @@ export class WebGPUDevice implements Device {
   /** Whether this adapter flushes subnormal results, measured at init ("keep" mode then refuses to open). */
   flushesSubnormals = false;
   private encoder: GPUCommandEncoder | null = null;
+  /** Passes recorded into `encoder`. */
+  private passes = 0;
   /** Buffers to destroy once the commands that use them are submitted. */
   private garbage: GPUBuffer[] = [];
   private readonly pipelines = new Map<string, GPUComputePipeline>();
   private readonly modules = new Map<string, GPUShaderModule>();
   private readonly parameterBuffers = new Map<string, GPUBuffer>();
+  private readonly bindGroups = new Map<string, GPUBindGroup>();
+  /** A number per buffer, never reused: bind groups are kept by their pipeline and buffers' numbers. */
+  private readonly bufferIds = new WeakMap<GPUBuffer, number>();
+  private nextBufferId = 0;
+  /** The buffers made for one pass (staged copies), whose bind groups are not kept. */
+  private readonly temporaries = new WeakSet<GPUBuffer>();
   /** A one-element buffer bound where a pass has nothing to bind (a product without bias). */
   private readonly dummy: GPUBuffer;
   /** The first error the GPU reported (validation, out of memory, device loss), surfaced at the next read(). */
@@ -165,6 +180,7 @@ export class WebGPUDevice implements Device {
     if (this.encoder) {
       this.gpu.queue.submit([this.encoder.finish()]);
       this.encoder = null;
+      this.passes = 0;
     }
     for (const buffer of this.garbage) buffer.destroy();
     this.garbage = [];
@@ -173,12 +189,40 @@ export class WebGPUDevice implements Device {
   /** A temporary buffer of `size` elements, freed after the next submit. */
   temporary(size: number): GPUBuffer {
     const buffer = this.createBuffer(size);
+    this.temporaries.add(buffer);
     this.garbage.push(buffer);
     return buffer;
   }
 
-  private pipeline(program: string, constants: Record<string, number>): GPUComputePipeline {
-    const key = `${program} ${JSON.stringify(constants)}`;
+  /**
+   * Group `group` of `pipeline` (named `key`) binding `buffers` in order: made once per
+   * pipeline and buffers and kept (a destroyed buffer's number never comes again, so a
+   * kept group that holds one is never used; the oldest beyond MAX_BIND_GROUPS are dropped).
+   */
+  private bindGroup(key: string, pipeline: GPUComputePipeline, group: number, buffers: GPUBuffer[]): GPUBindGroup {
+    const make = () => this.gpu.createBindGroup({
+      layout: pipeline.getBindGroupLayout(group), entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
+    });
+    if (buffers.some((buffer) => this.temporaries.has(buffer))) return make();
+    const ids = buffers.map((buffer) => {
+      let id = this.bufferIds.get(buffer);
+      if (id === undefined) this.bufferIds.set(buffer, id = ++this.nextBufferId);
+      return id;
+    });
+    const groupKey = `${key}|${group}|${ids.join(",")}`;
+    let bindGroup = this.bindGroups.get(groupKey);
+    if (bindGroup) {
+      this.bindGroups.delete(groupKey);
+    } else {
+      bindGroup = make();
+      if (this.bindGroups.size >= MAX_BIND_GROUPS) this.bindGroups.delete(this.bindGroups.keys().next().value!);
+    }
+    this.bindGroups.set(groupKey, bindGroup);
+    return bindGroup;
+  }
+
+  /** The pipeline of `program` with `constants`, named `key`: made once. */
+  private pipeline(key: string, program: string, constants: Record<string, number>): GPUComputePipeline {
     let pipeline = this.pipelines.get(key);
     if (!pipeline) {
       let module = this.modules.get(program);
@@ -258,18 +302,14 @@ export class WebGPUDevice implements Device {
         offsets.push(array.offset);
       }
     }
-    const pipeline = this.pipeline(program, constants);
+    const key = `${program} ${JSON.stringify(constants)}`;
+    const pipeline = this.pipeline(key, program, constants);
     const pass = encoder.beginComputePass();
     pass.setPipeline(pipeline);
-    pass.setBindGroup(0, this.gpu.createBindGroup({
-      layout: pipeline.getBindGroupLayout(0), entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
-    }));
+    pass.setBindGroup(0, this.bindGroup(key, pipeline, 0, buffers));
     const parameters = this.parameters(Uint32Array.from([0, count, ...offsets, ...values]));
     const guard = this.guard ? (this.guard.buffer as GPUArrayBuffer).gpu : this.dummy;
-    pass.setBindGroup(1, this.gpu.createBindGroup({
-      layout: pipeline.getBindGroupLayout(1),
-      entries: [{ binding: 0, resource: { buffer: parameters } }, ...(guarded ? [{ binding: 1, resource: { buffer: guard } }] : [])],
-    }));
+    pass.setBindGroup(1, this.bindGroup(key, pipeline, 1, guarded ? [parameters, guard] : [parameters]));
     const groups = Math.ceil(invocations / WORKGROUP);
     const x = Math.min(groups, MAX_GROUPS);
     pass.dispatchWorkgroups(x, Math.ceil(groups / x));
@@ -277,6 +317,7 @@ export class WebGPUDevice implements Device {
     for (const [copy, array] of copyBack) {
       if (array.size > 0) encoder.copyBufferToBuffer(copy, 0, (array.buffer as GPUArrayBuffer).gpu, array.offset * 4, array.size * 4);
     }
+    if (++this.passes >= MAX_PASSES_PER_SUBMIT) this.flush();
   }
 
   /**
