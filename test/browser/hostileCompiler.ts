@@ -1,4 +1,4 @@
-// A simulated GLSL ES 3.00 compiler that takes every liberty the spec allows: division
+// A simulated GLSL ES 3.00 (or WGSL: test/webgpu/elementwise.ts) compiler that takes every liberty the spec allows: division
 // and square root at their worst allowed accuracy (a * (1.0 / b), 1.0 / inversesqrt(x),
 // estimates a few ULP off), and, wherever it can see one operation's result flowing
 // into the next, reassociation ((x + y) + z -> x + (y + z), (x - y) + z -> (x + z) - y)
@@ -20,8 +20,8 @@ function parse(text: string): Node[] {
   let at = 0;
   CALL.lastIndex = 0;
   for (let match = CALL.exec(text); match; match = CALL.exec(text)) {
-    // A definition (`vec4 fadd(`) is not a call.
-    if (/\b(float|vec4)\s+$/.test(text.slice(Math.max(0, match.index - 8), match.index))) continue;
+    // A definition (`vec4 fadd(`, `fn fadd(`) is not a call.
+    if (/\b(float|vec4|fn)\s+$/.test(text.slice(Math.max(0, match.index - 8), match.index))) continue;
     const args: string[] = [];
     let depth = 0, start = match.index + match[0].length, i = start;
     for (; i < text.length; i++) {
@@ -62,12 +62,12 @@ const PLAIN: Operators = {
   fsqrt: ([x]) => `sqrt(${x})`,
 };
 
-/** ... and with the hostile division and root. */
-const HOSTILE: Operators = {
+/** ... and with the hostile division and root (`inverseSqrt`: the language's name for it). */
+const hostile = (inverseSqrt: string): Operators => ({
   ...PLAIN,
   fdiv: ([a, b]) => `(${a} * (1.0 / ${b}))`,
-  fsqrt: ([x]) => `(1.0 / inversesqrt(${x}))`,
-};
+  fsqrt: ([x]) => `(1.0 / ${inverseSqrt}(${x}))`,
+});
 
 const isCall = (n: Node, name: string): n is { call: string; args: Node[] } => typeof n !== "string" && n.call === name;
 
@@ -93,13 +93,23 @@ export function hostileCompile(source: string, { strict }: { strict: boolean }):
   const estimates = /#ifndef ESTIMATES[\s\S]*?#endif/;
   if (!estimates.test(source)) throw new Error("glsl/common.glsl no longer has the ESTIMATES block this test replaces");
   source = source.replace(estimates, HOSTILE_ESTIMATES);
-  return strict ? source : unprotected(source, (n) => print(rewrite(n), HOSTILE));
+  return strict ? source : unprotected(source);
 }
 
-function unprotected(source: string, emit: (n: Node) => string): string {
+/**
+ * A pass's text with its vocabulary calls written as plain operators, reassociated and
+ * folded where one feeds the next, division and root through the reciprocal and the
+ * inverse root (`inverseSqrt` names it): what a hostile compiler makes of a pass that
+ * does not go through the strict vocabulary.
+ */
+export function unprotectedPass(pass: string, inverseSqrt: string): string {
+  return parse(pass).map((n) => print(rewrite(n), hostile(inverseSqrt))).join("");
+}
+
+function unprotected(source: string): string {
   source = source.replace(/return uintBitsToFloat\(floatBitsToUint\(x\) \^ (uvec4\()?u_zero\)?\);/g, "return x;");
   // Only the pass, after common.glsl's last definition, is rewritten.
   const passStart = source.lastIndexOf("\nvec4 fsqrt(");
   const split = source.indexOf("\n}\n", passStart) + 3;
-  return source.slice(0, split) + parse(source.slice(split)).map(emit).join("");
+  return source.slice(0, split) + unprotectedPass(source.slice(split), "inversesqrt");
 }
