@@ -44,6 +44,7 @@ describe.each(STACKS)("WebGPU in Deno, %s", (stack, env) => {
     expect(report.checks).toBeGreaterThanOrEqual(160);
     // A software adapter: available, not chosen by init() by itself.
     expect(report.software).toBe(true);
+    expect(report.flushes).toBe(false);
     expect(report.status).toMatchObject({ available: true, preferred: false });
     expect(report.status.reason).toMatch(/software rasterizer/);
   }, 300_000);

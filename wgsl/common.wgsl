@@ -16,6 +16,10 @@
 // of its sign, as the CPU devices then do; without it the arithmetic is IEEE as far as
 // the adapter keeps subnormals (lavapipe does; SwiftShader flushes them in + - *).
 override FLUSH: bool = false;
+// EMULATE (set by the device in "keep" mode on an adapter that flushes subnormals, as
+// SwiftShader does): + - * and the comparisons are done so that no subnormal reaches the
+// adapter's float arithmetic (see addKeep, mulKeep, orderKey), and keep the IEEE results.
+override EMULATE: bool = false;
 
 // The bindings every pass has: the zero of pin() and the pass's integer parameters
 // (element count, offsets, scalars' bits), at binding 0 of group 1.
@@ -41,8 +45,38 @@ fn flushed(x: vec4f) -> vec4f {
 fn operand(x: vec4f) -> vec4f { if (FLUSH) { return flushed(x); } return x; }
 fn result(x: vec4f) -> vec4f { if (FLUSH) { return flushed(pin(x)); } return pin(x); }
 
-fn fadd(a: vec4f, b: vec4f) -> vec4f { return result(operand(a) + operand(b)); }
-fn fsub(a: vec4f, b: vec4f) -> vec4f { return result(operand(a) - operand(b)); }
+fn fadd(a: vec4f, b: vec4f) -> vec4f { if (EMULATE) { return addKeep(a, b); } return result(operand(a) + operand(b)); }
+fn fsub(a: vec4f, b: vec4f) -> vec4f { if (EMULATE) { return addKeep(a, fneg(b)); } return result(operand(a) - operand(b)); }
+
+// -x and |x| from the bits (an adapter that flushes might flush the operators' results).
+fn fneg(x: vec4f) -> vec4f { return bitcast<vec4f>(bitcast<vec4u>(x) ^ vec4u(0x80000000u)); }
+fn fabs(x: vec4f) -> vec4f { return bitcast<vec4f>(bitcast<vec4u>(x) & vec4u(0x7fffffffu)); }
+
+// a + b under EMULATE. Where both are below 2^-100 in magnitude, both are scaled by 2^100
+// from their bits (exactly: unpack reads a subnormal through an integer conversion) and
+// added as normal floats; a sum below 2^-126 is then an exact multiple of 2^-149, made
+// back into a subnormal from its integer, and a larger one scaled back exactly. Otherwise
+// no subnormal can matter: a sum of values one of which is at least 2^-100 is a multiple
+// of 2^-124 or nothing (so never subnormal), and a subnormal operand is below an eighth
+// of the other's ULP, which rounding to nearest then gives back unchanged.
+fn addKeep(a: vec4f, b: vec4f) -> vec4f {
+  let small = max(bitcast<vec4u>(fabs(a)), bitcast<vec4u>(fabs(b))) < vec4u(0x0d800000u);
+  let s = pin(scaleUp(a) + scaleUp(b));
+  let magnitude = bitcast<vec4u>(fabs(s));
+  let sign = bitcast<vec4u>(s) & vec4u(0x80000000u);
+  let subnormal = sign | vec4u(pin(bitcast<vec4f>(magnitude) * constant(0x58000000u)));
+  let normal = bitcast<vec4u>(pin(s * constant(0x0d800000u)));
+  let emulated = bitcast<vec4f>(select(normal, subnormal, magnitude < vec4u(0x32800000u)));
+  return select(pin(a + b), emulated, small);
+}
+
+// x * 2^100 for |x| < 2^-100 (zeros kept), built from the bits.
+fn scaleUp(x: vec4f) -> vec4f {
+  let u = unpack(x);
+  let bits = bitcast<vec4u>(x);
+  let scaled = (bits & vec4u(0x80000000u)) | (bitcast<vec4u>(u.e + 227) << vec4u(23u)) | (u.M & vec4u(0x007fffffu));
+  return bitcast<vec4f>(select(scaled, bits, isZero(bits)));
+}
 
 // The GPU's own quotient and root: only estimates; fdiv and fsqrt correct them.
 fn divEstimate(a: vec4f, b: vec4f) -> vec4f { return pin(a / b); }
@@ -94,6 +128,7 @@ fn isZero(bits: vec4u) -> vec4<bool> { return (bits & vec4u(0x7fffffffu)) == vec
 // operands, so that an adapter that flushes by another rule, or not at all, gives the
 // same bits.
 fn fmul(x: vec4f, y: vec4f) -> vec4f {
+  if (EMULATE) { return mulKeep(x, y); }
   if (!FLUSH) { return pin(x * y); }
   let a = flushed(x);
   let b = flushed(y);
@@ -112,6 +147,30 @@ fn fmul(x: vec4f, y: vec4f) -> vec4f {
   let tiny = ((e < vec4i(-127)) | (boundary & (significands < two47))) & !(isZero(ab) | isZero(bb));
   let product = select(pin(a * b), bitcast<vec4f>(sign | vec4u(0x00800000u)), boundary & (significands == two47));
   return select(product, bitcast<vec4f>(sign), tiny);
+}
+
+// a * b under EMULATE, from the significands: F, the float product of the two 24-bit
+// integers (normal, so the adapter rounds it as IEEE does), is M24 * 2^k; the exact
+// product's distance from it, D = Ma * Mb - M24 * 2^k, is below 2^25 in magnitude, so
+// u32 arithmetic modulo 2^32 gives all of it; pack() rounds M24 again where the result is
+// subnormal, D breaking the ties.
+fn mulKeep(x: vec4f, y: vec4f) -> vec4f {
+  let ax = bitcast<vec4u>(x);
+  let ay = bitcast<vec4u>(y);
+  let absX = ax & vec4u(0x7fffffffu);
+  let absY = ay & vec4u(0x7fffffffu);
+  let ua = unpack(x);
+  let ub = unpack(y);
+  let F = bitcast<vec4u>(pin(vec4f(vec4i(ua.M)) * vec4f(vec4i(ub.M))));
+  let k = vec4i(F >> vec4u(23u)) - 150;
+  let M24 = (F & vec4u(0x007fffffu)) | vec4u(0x00800000u);
+  let D = bitcast<vec4i>(ua.M * ub.M - (M24 << bitcast<vec4u>(k)));
+  var bits = pack(M24, ua.e + ub.e + k - 23, D);
+  bits = select(bits, vec4u(0u), (absX == vec4u(0u)) | (absY == vec4u(0u)));
+  bits = select(bits, vec4u(INF), (absX == vec4u(INF)) | (absY == vec4u(INF)));
+  let nan = (max(absX, absY) > vec4u(INF)) | ((absX == vec4u(0u)) & (absY == vec4u(INF))) |
+    ((absX == vec4u(INF)) & (absY == vec4u(0u)));
+  return bitcast<vec4f>(select(((ax ^ ay) & vec4u(0x80000000u)) | bits, vec4u(NAN), nan));
 }
 
 // a / b, correctly rounded (IEEE-754 round to nearest even).
@@ -188,23 +247,39 @@ fn constant(bits: u32) -> vec4f { return vec4f(bitcast<f32>(bits)); }
 fn isNaNBits(x: vec4f) -> vec4<bool> { return (bitcast<vec4u>(x) & vec4u(0x7fffffffu)) > vec4u(INF); }
 
 // Comparisons as IEEE (and JavaScript) make them: false where either side is NaN.
+// Under EMULATE they compare orderKey()s, integers in the order of the (non-NaN) floats
+// with both zeros equal, since an adapter that flushes subnormals may compare them as 0.
+fn orderKey(x: vec4f) -> vec4i {
+  let i = bitcast<vec4i>(x);
+  return select(i, -(i & vec4i(0x7fffffff)), i < vec4i(0));
+}
 fn ordered(a: vec4f, b: vec4f) -> vec4<bool> { return !(isNaNBits(a) | isNaNBits(b)); }
-fn fgt(a: vec4f, b: vec4f) -> vec4<bool> { return ordered(a, b) & (a > b); }
-fn fge(a: vec4f, b: vec4f) -> vec4<bool> { return ordered(a, b) & (a >= b); }
-fn flt(a: vec4f, b: vec4f) -> vec4<bool> { return ordered(a, b) & (a < b); }
-fn fle(a: vec4f, b: vec4f) -> vec4<bool> { return ordered(a, b) & (a <= b); }
-fn feq(a: vec4f, b: vec4f) -> vec4<bool> { return ordered(a, b) & (a == b); }
+fn above(a: vec4f, b: vec4f) -> vec4<bool> { if (EMULATE) { return orderKey(a) > orderKey(b); } return a > b; }
+fn same(a: vec4f, b: vec4f) -> vec4<bool> { if (EMULATE) { return orderKey(a) == orderKey(b); } return a == b; }
+fn fgt(a: vec4f, b: vec4f) -> vec4<bool> { return ordered(a, b) & above(a, b); }
+fn fge(a: vec4f, b: vec4f) -> vec4<bool> { return ordered(a, b) & (above(a, b) | same(a, b)); }
+fn flt(a: vec4f, b: vec4f) -> vec4<bool> { return ordered(a, b) & above(b, a); }
+fn fle(a: vec4f, b: vec4f) -> vec4<bool> { return ordered(a, b) & (above(b, a) | same(a, b)); }
+fn feq(a: vec4f, b: vec4f) -> vec4<bool> { return ordered(a, b) & same(a, b); }
+
+// floor(x); under EMULATE a subnormal's floor from its sign (-1 below zero, else +0).
+fn ffloor(x: vec4f) -> vec4f {
+  if (!EMULATE) { return floor(x); }
+  let bits = bitcast<vec4u>(x);
+  let subnormal = ((bits & vec4u(0x7f800000u)) == vec4u(0u)) & !isZero(bits);
+  return select(floor(x), select(vec4f(0.0), vec4f(-1.0), bits >= vec4u(0x80000000u)), subnormal);
+}
 
 // The smaller and the larger of a and b as WebAssembly's f32.min and f32.max (and
 // JavaScript's Math.min, max) give them: NaN if either is NaN, -0 below +0.
 // (A NaN is made from bits at run time: Tint rejects a NaN or an infinity as a constant.)
 fn fmin(a: vec4f, b: vec4f) -> vec4f {
   // Equal values: the same bits, or zeros of two signs, of which -0 (the signs ORed) is the smaller.
-  let m = select(select(b, a, a < b), bitcast<vec4f>(bitcast<vec4u>(a) | bitcast<vec4u>(b)), a == b);
+  let m = select(select(b, a, above(b, a)), bitcast<vec4f>(bitcast<vec4u>(a) | bitcast<vec4u>(b)), same(a, b));
   return bitcast<vec4f>(select(bitcast<vec4u>(m), vec4u(NAN), isNaNBits(a) | isNaNBits(b)));
 }
 fn fmax(a: vec4f, b: vec4f) -> vec4f {
-  let m = select(select(b, a, a > b), bitcast<vec4f>(bitcast<vec4u>(a) & bitcast<vec4u>(b)), a == b);
+  let m = select(select(b, a, above(a, b)), bitcast<vec4f>(bitcast<vec4u>(a) & bitcast<vec4u>(b)), same(a, b));
   return bitcast<vec4f>(select(bitcast<vec4u>(m), vec4u(NAN), isNaNBits(a) | isNaNBits(b)));
 }
 

@@ -1,7 +1,8 @@
 // Run by test/webgpu.test.ts in Deno (`deno run -A --unstable-sloppy-imports`, which
 // resolves the sources' ".js" imports to their ".ts" files): every elementwise kernel
 // definition rendered to WGSL (src/kernels/render/wgsl.ts after wgsl/common.wgsl) runs on
-// the adapter Deno finds, in both subnormal modes, on views at odd offsets of inputs full
+// the adapter Deno finds, in both subnormal modes (and "keep" as emulated on adapters that
+// flush subnormals, see common.wgsl's EMULATE), on views at odd offsets of inputs full
 // of specials (zeros of both signs, infinities, NaN, subnormals, the extremes), and every
 // element of every buffer is compared with the js reference's, also with a hostile
 // compiler's estimates of quotients and roots (and, to show the test can fail, the passes
@@ -67,7 +68,10 @@ const guards = [0, 1].map((value) => {
  * every buffer with the js reference's; with `guarded`, the guard word is 1 and every
  * buffer must come back as it was.
  */
-async function check(d: ElementwiseDefinition, module: GPUShaderModule, what: string, mode: "keep" | "flush", seed: number,
+/** The subnormal modes: "keep, emulated" is "keep" done as on an adapter that flushes subnormals (common.wgsl's EMULATE). */
+type Mode = "keep" | "flush" | "keep, emulated";
+
+async function check(d: ElementwiseDefinition, module: GPUShaderModule, what: string, mode: Mode, seed: number,
   guarded = false, unprotected = false) {
   const random = generator(seed);
   const arrays = allArrays(d);
@@ -80,12 +84,13 @@ async function check(d: ElementwiseDefinition, module: GPUShaderModule, what: st
   const expected = initial.map((a) => a.slice());
   if (!guarded) {
     const kernel = (kernels as Record<string, (arrays: Float32Array[], scalars: readonly number[], f: (x: number) => number) => void>)[d.name];
-    kernel(expected.map((a, i) => a.subarray(offsets[i], offsets[i] + N)), scalars, rounding(mode));
+    kernel(expected.map((a, i) => a.subarray(offsets[i], offsets[i] + N)), scalars, rounding(mode === "flush" ? "flush" : "keep"));
   }
 
   device.pushErrorScope("validation");
   const pipeline = device.createComputePipeline({
-    layout: "auto", compute: { module, entryPoint: "main", constants: { FLUSH: mode === "flush" ? 1 : 0 } },
+    layout: "auto",
+    compute: { module, entryPoint: "main", constants: { FLUSH: mode === "flush" ? 1 : 0, EMULATE: mode === "keep, emulated" ? 1 : 0 } },
   });
   const buffers = initial.map((a) => {
     const buffer = device.createBuffer({ size: a.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
@@ -172,7 +177,7 @@ for (const [variant, vocabulary] of VARIANTS) {
       errors.push(`${d.name} (${variant}): ${error.message}`);
       continue;
     }
-    for (const mode of ["keep", "flush"] as const) {
+    for (const mode of ["keep", "flush", "keep, emulated"] as const) {
       for (let round = 0; round < 2; round++) {
         await check(d, module, `${mode}${hostile ? `, ${variant}` : ""}`, mode, 1000 * index + 10 * round + (mode === "flush" ? 1 : 0));
       }

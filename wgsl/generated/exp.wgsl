@@ -24,7 +24,7 @@ fn expF(p0: vec4f) -> vec4f {
   let t1 = fmin(t0, constant(0x42b00000u) /* 88 */);
   let t2 = fmul(t1, constant(0x3fb8aa3bu) /* 1.4426950216293335 */);
   let t3 = fadd(t2, constant(0x3f000000u) /* 0.5 */);
-  let t4 = floor(t3);
+  let t4 = ffloor(t3);
   let t5 = fmul(t4, constant(0x3f317200u) /* 0.693145751953125 */);
   let t6 = fsub(t1, t5);
   let t7 = fmul(t4, constant(0x35bfbe8eu) /* 0.000001428606765330187 */);

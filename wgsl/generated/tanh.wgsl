@@ -24,7 +24,7 @@ fn expF(p0: vec4f) -> vec4f {
   let t1 = fmin(t0, constant(0x42b00000u) /* 88 */);
   let t2 = fmul(t1, constant(0x3fb8aa3bu) /* 1.4426950216293335 */);
   let t3 = fadd(t2, constant(0x3f000000u) /* 0.5 */);
-  let t4 = floor(t3);
+  let t4 = ffloor(t3);
   let t5 = fmul(t4, constant(0x3f317200u) /* 0.693145751953125 */);
   let t6 = fsub(t1, t5);
   let t7 = fmul(t4, constant(0x35bfbe8eu) /* 0.000001428606765330187 */);
@@ -50,7 +50,7 @@ fn expF(p0: vec4f) -> vec4f {
 
 // tanh(x)
 fn tanhF(p0: vec4f) -> vec4f {
-  let t0 = abs(p0);
+  let t0 = fabs(p0);
   let t1 = flt(t0, constant(0x3e800000u) /* 0.25 */);
   let t2 = fmul(p0, p0);
   let t3 = fmul(p0, t2);
@@ -70,7 +70,7 @@ fn tanhF(p0: vec4f) -> vec4f {
   let t17 = fadd(t16, constant(0x3f800000u) /* 1 */);
   let t18 = fdiv(constant(0x40000000u) /* 2 */, t17);
   let t19 = fsub(constant(0x3f800000u) /* 1 */, t18);
-  let t20 = -t19;
+  let t20 = fneg(t19);
   let t21 = select(t19, t20, t14);
   let t22 = select(t21, t13, t1);
   return t22;

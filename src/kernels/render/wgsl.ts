@@ -21,6 +21,8 @@ const wgsl = shadingLanguage("WGSL", {
   select: (a, b, c) => `select(${c}, ${b}, ${a})`,
   gt: (a, b) => `fgt(${a}, ${b})`, ge: (a, b) => `fge(${a}, ${b})`, lt: (a, b) => `flt(${a}, ${b})`,
   le: (a, b) => `fle(${a}, ${b})`, eq: (a, b) => `feq(${a}, ${b})`,
+  // From the bits, or under EMULATE from the sign (common.wgsl): an adapter that flushes subnormals may flush these.
+  neg: (a) => `fneg(${a})`, abs: (a) => `fabs(${a})`, floor: (a) => `ffloor(${a})`,
 }, (name, value) => `let ${name} = ${value};`);
 
 const indent = (lines: string[]) => lines.map((line) => `  ${line}`);
