@@ -178,15 +178,18 @@ export async function trainingReport(modes: readonly ("keep" | "flush")[] = ["ke
     () => new MSE().compute(net.forward(x), gpuarray.zeros([1, 2])));
   expectThrow("CrossEntropy.compute with queryError on webgpu", SyncReadError, /readError/,
     () => new CrossEntropy().compute(net.forward(x), [1]));
-  // reproducibilityReport() has a webgpu column, every element at 0 ULP.
-  const report = await reproducibilityReport({ subnormals: modes[0] });
-  const rows = report.rows.filter((row) => row.device === "webgpu");
-  if (rows.length < 30) failures.push(`reproducibilityReport() has ${rows.length} webgpu rows; expected every check's`);
-  for (const row of rows.filter((r) => r.differing > 0)) {
-    failures.push(`reproducibilityReport(): ${row.check} | ${row.array} differs on webgpu in ${row.differing} elements, ${row.maxUlp} ULP`);
+  // reproducibilityReport() has a webgpu column, every element at 0 ULP, in each mode.
+  for (const mode of modes) {
+    const report = await reproducibilityReport({ subnormals: mode });
+    const rows = report.rows.filter((row) => row.device === "webgpu");
+    if (rows.length < 30) failures.push(`reproducibilityReport() has ${rows.length} webgpu rows; expected every check's`);
+    for (const row of rows.filter((r) => r.differing > 0)) {
+      failures.push(`reproducibilityReport() (${mode}): ${row.check} | ${row.array} differs on webgpu in ${row.differing} ` +
+        `elements, ${row.maxUlp} ULP`);
+    }
+    if (!/webgpu: /.test(formatReport(report))) failures.push("formatReport() does not name the WebGPU adapter");
+    runs.push(`reproducibilityReport() (${mode}), ${rows.length} webgpu rows`);
   }
-  if (!/webgpu: /.test(formatReport(report))) failures.push("formatReport() does not name the WebGPU adapter");
-  runs.push(`reproducibilityReport(), ${rows.length} webgpu rows`);
   return { runs: [...runs], failures: [...failures] };
 }
 
