@@ -45,9 +45,10 @@ async function requestAdapter(): Promise<Probe | string> {
   const gpu = (globalThis.navigator as { gpu?: GPU } | undefined)?.gpu;
   if (!gpu) return "navigator.gpu is undefined: this runtime has no WebGPU";
   // A compatibility adapter (WebGPU on OpenGL ES, as Chromium offers through ANGLE) runs these passes too: it is
-  // taken where the core one is a fallback (Chromium's SwiftShader) and it is not.
+  // taken where the core one is a fallback (Chromium's SwiftShader) and it is not. (Where there is no core
+  // adapter WebGPU is off: asking again would only make Chromium log "No available adapters." twice.)
   let adapter = await gpu.requestAdapter().catch(() => null);
-  if (!adapter || isFallback(adapter)) {
+  if (adapter && isFallback(adapter)) {
     const compatible = await gpu.requestAdapter({ featureLevel: "compatibility" } as GPURequestAdapterOptions).catch(() => null);
     if (compatible && !isFallback(compatible)) adapter = compatible;
   }
