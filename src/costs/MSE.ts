@@ -25,8 +25,8 @@ export class MSE {
   compute(pred: DeviceArray, target: DeviceArray, { queryError = true } = {}): [number | null, DeviceArray] {
     const [p, t] = checkArrays("MSE.compute", { pred, target });
     checkShape("MSE.compute", "target", t.shape, p.shape);
-    this.grad = reuseArray(this.grad, p.device, p.shape);
     if (queryError !== false && p.device.readsBackAsync) throw asyncOnly("MSE.compute", p.device);
+    this.grad = reuseArray(this.grad, p.device, p.shape);
     runElementwise("mseGradient", { pred: p, target: t, grad: this.grad }, { size: p.size });
     this.error = reuseArray(this.error, p.device, [1]);
     kernel(p.device, "mseError")(p, t, this.error);

@@ -16,6 +16,50 @@ const HARD_CASES: [number, number][] = [
 ];
 
 /**
+ * Copies `values` from a view at offset 3 of one array to a view at offset 5 of another
+ * and reads them back: every bit must come back, and the elements before the view stay +0
+ * (catches drivers that accept float targets and get them wrong). `checkErrors` runs after
+ * the read (a device's own error query); `copied` says in the message what was done.
+ */
+export async function checkCopies(device: Device, values: Float32Array, fail: (message: string) => Error,
+  copied: (value: number) => string, checkErrors: () => void = () => undefined): Promise<void> {
+  const source = DeviceArray.allocate(device, [values.length + 3]);
+  const target = DeviceArray.allocate(device, [values.length + 5]);
+  try {
+    source.view(3, [values.length]).set(values);
+    device.kernels.copy!(source.view(3, [values.length]), target.view(5, [values.length]));
+    const back = await device.read(target);
+    checkErrors();
+    for (let i = 0; i < values.length; i++) {
+      if (!Object.is(back[5 + i], values[i])) throw fail(`${copied(values[i])} and read back ${back[5 + i]}`);
+    }
+    if (back.subarray(0, 5).some((v) => !Object.is(v, 0))) throw fail("a pass wrote outside its range");
+  } finally {
+    source.dispose();
+    target.dispose();
+  }
+}
+
+/**
+ * The sigmoid gradient (dy * y) * (1 - y) with dy = 2^-100, y = 2^-30 on `device`: exactly
+ * 2^-130, a subnormal, or 0 on a GPU that flushes subnormals.
+ */
+export async function subnormalProduct(device: Device): Promise<number> {
+  const arrays = [2 ** -30, 2 ** -100, 0].map((value) => {
+    const array = DeviceArray.allocate(device, [1]);
+    if (value) array.set([value]);
+    return array;
+  });
+  const [y, dy, dx] = arrays;
+  try {
+    device.kernels.sigmoidBackward!({ y, dy, dx }, [{ end: 1, scalars: [] }]);
+    return (await device.read(dx))[0];
+  } finally {
+    arrays.forEach((a) => a.dispose());
+  }
+}
+
+/**
  * A GPU device's strict division and square root (`arithmetic` writes out = a / b or
  * sqrt(a) elementwise) on the hard cases, against the float32 results; the first
  * difference is thrown as `fail`'s error.

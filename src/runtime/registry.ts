@@ -69,7 +69,7 @@ const opened = new Map<string, Promise<Device>>();
 const failures = new Map<DeviceName, string>();
 /**
  * Openings that failed, by name and options, not tried again: a failure may depend on the
- * options (webgpu refuses "keep" on an adapter that flushes subnormals and opens with "flush").
+ * options (a self-test that fails in one subnormal mode says nothing of the other).
  */
 const failedOpenings = new Map<string, string>();
 /** Why init() passed over a working device the last time it chose by itself. */

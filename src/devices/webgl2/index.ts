@@ -3,7 +3,7 @@ import { DeviceArray } from "../../runtime/DeviceArray.js";
 import { WebGLError } from "../../errors.js";
 import { probeWebGL2, type GLProbe } from "./context.js";
 import { aligned, PassRunner, sameLanes, TextureBuffer } from "./passes.js";
-import { checkHardCases } from "../selfTest.js";
+import { checkCopies, checkHardCases, subnormalProduct } from "../selfTest.js";
 import { webgl2Kernels } from "./kernels.js";
 
 /**
@@ -131,38 +131,11 @@ export class WebGL2Device implements Device {
    */
   private async selfTest(): Promise<void> {
     const values = Float32Array.from([0, 1, -1, 1 / 3, -2 / 7, 3.4028234e38, -1.1754944e-38, 16777217, 1e-7, -123456.79]);
-    const source = DeviceArray.allocate(this, [values.length + 3]);
-    const target = DeviceArray.allocate(this, [values.length + 5]);
-    try {
-      source.view(3, [values.length]).set(values);
-      this.kernels.copy(source.view(3, [values.length]), target.view(5, [values.length]));
-      const back = await this.read(target);
-      this.passes.checkError("the self-test");
-      for (let i = 0; i < values.length; i++) {
-        if (!Object.is(back[5 + i], values[i])) {
-          throw new WebGLError(`self-test failed on "${this.renderer}": rendered ${values[i]} to a float32 texture ` +
-            `and read back ${back[5 + i]}`);
-        }
-      }
-      if (back.subarray(0, 5).some((v) => v !== 0)) {
-        throw new WebGLError(`self-test failed on "${this.renderer}": a pass wrote outside its range`);
-      }
-      // The sigmoid gradient (dy * y) * (1 - y) with dy = 2^-100, y = 2^-30 is exactly
-      // 2^-130, a subnormal: a GPU that flushes subnormals gives 0.
-      const [y, dy] = [source.view(0, [1]), source.view(1, [1])];
-      y.set([2 ** -30]);
-      dy.set([2 ** -100]);
-      const dx = target.view(0, [1]);
-      this.kernels.sigmoidBackward({ y, dy, dx }, [{ end: 1, scalars: [] }]);
-      this.flushesSubnormals = (await this.read(dx))[0] === 0;
-    } finally {
-      source.dispose();
-      target.dispose();
-    }
-    if (this.precision === "strict") {
-      await checkHardCases(this, (op, a, b, out) => this.arithmetic(op, a, b, out),
-        (message) => new WebGLError(`self-test failed on "${this.renderer}": ${message}`));
-    }
+    const fail = (message: string) => new WebGLError(`self-test failed on "${this.renderer}": ${message}`);
+    await checkCopies(this, values, fail, (value) => `rendered ${value} to a float32 texture`,
+      () => this.passes.checkError("the self-test"));
+    this.flushesSubnormals = (await subnormalProduct(this)) === 0;
+    if (this.precision === "strict") await checkHardCases(this, (op, a, b, out) => this.arithmetic(op, a, b, out), fail);
   }
 
   /** A small array of `size` elements for a pass's result (the MSE error, non-finite counts), kept between calls. */

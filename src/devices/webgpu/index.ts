@@ -3,7 +3,7 @@ import type { Device, DeviceBuffer, KernelTable, SubnormalMode } from "../../run
 import { DeviceArray } from "../../runtime/DeviceArray.js";
 import { SyncReadError, WebGPUError } from "../../errors.js";
 import { rounding } from "../js/rounding.js";
-import { checkHardCases } from "../selfTest.js";
+import { checkCopies, checkHardCases, subnormalProduct } from "../selfTest.js";
 import { wgsl } from "../../generated/wgsl.js";
 import { webgpuKernels } from "./kernels.js";
 
@@ -337,36 +337,18 @@ export class WebGPUDevice implements Device {
   private async selfTest(): Promise<void> {
     const values = Float32Array.from([0, -0, 1, -1, 1 / 3, -2 / 7, 3.4028234e38, -1.1754944e-38, 16777217, 1e-7, -123456.79,
       Infinity, -Infinity, 1e-45]);
-    const arrays = [values.length + 3, values.length + 5].map((size) => DeviceArray.allocate(this, [size]));
-    const [source, target] = arrays;
     const fail = (what: string) => new WebGPUError(`self-test failed on "${this.adapterDescription}": ${what}`);
-    try {
-      source.view(3, [values.length]).set(values);
-      this.kernels.copy!(source.view(3, [values.length]), target.view(5, [values.length]));
-      const back = await this.read(target);
-      for (let i = 0; i < values.length; i++) {
-        if (!Object.is(back[5 + i], values[i])) throw fail(`copied ${values[i]} and read back ${back[5 + i]}`);
-      }
-      if (back.subarray(0, 5).some((v) => !Object.is(v, 0))) throw fail("a copy wrote outside its range");
-      // The sigmoid gradient (dy * y) * (1 - y) with dy = 2^-100, y = 2^-30 is 2^-130, a subnormal.
-      const [y, dy, dx] = [source.view(0, [1]), source.view(1, [1]), target.view(0, [1])];
-      y.set([2 ** -30]);
-      dy.set([2 ** -100]);
-      this.kernels.sigmoidBackward!({ y, dy, dx }, [{ end: 1, scalars: [] }]);
-      let got = (await this.read(dx))[0];
-      if (this.subnormals === "keep" && got === 0) {
-        // The adapter flushes: the passes are made again with EMULATE, which must keep it.
-        this.flushesSubnormals = true;
-        this.pipelines.clear();
-        this.bindGroups.clear();
-        this.kernels.sigmoidBackward!({ y, dy, dx }, [{ end: 1, scalars: [] }]);
-        got = (await this.read(dx))[0];
-      }
-      const want = rounding(this.subnormals)(2 ** -130);
-      if (!Object.is(got, want)) throw fail(`the sigmoid gradient of y = 2^-30, dy = 2^-100 gave ${got}; expected ${want}`);
-    } finally {
-      arrays.forEach((a) => a.dispose());
+    await checkCopies(this, values, fail, (value) => `copied ${value}`);
+    let got = await subnormalProduct(this);
+    if (this.subnormals === "keep" && got === 0) {
+      // The adapter flushes: the passes are made again with EMULATE, which must keep it.
+      this.flushesSubnormals = true;
+      this.pipelines.clear();
+      this.bindGroups.clear();
+      got = await subnormalProduct(this);
     }
+    const want = rounding(this.subnormals)(2 ** -130);
+    if (!Object.is(got, want)) throw fail(`the sigmoid gradient of y = 2^-30, dy = 2^-100 gave ${got}; expected ${want}`);
     await checkHardCases(this, (op, a, b, out) => this.dispatch("arithmetic",
       [{ array: a }, { array: b }, { array: out, written: true }],
       { count: a.size, invocations: a.size, constants: { OP: op === "div" ? 3 : 4 } }), fail);

@@ -77,12 +77,12 @@ export function webgpuKernels(device: WebGPUDevice): Partial<KernelTable> {
       { values: [classes, positions, x.size, 0], invocations: x.size }),
     crossEntropy: (x, labels, weights, grad, losses, { n, classes, positions }) => {
       const inputs = [{ array: x }, { array: labels }, { array: weights }];
-      const values = [classes, positions, x.size, floatBits(n)];
-      device.dispatch("softmax", [...inputs, { array: grad, written: true }],
-        { values, invocations: x.size, constants: { MODE: 1, WEIGHTED: weights ? 1 : 0 } });
-      values[2] = losses.size;
-      device.dispatch("softmax", [...inputs, { array: losses, written: true }],
-        { values, invocations: losses.size, constants: { MODE: 2, WEIGHTED: weights ? 1 : 0 } });
+      for (const [mode, out] of [[1, grad], [2, losses]] as const) {
+        device.dispatch("softmax", [...inputs, { array: out, written: true }], {
+          values: [classes, positions, out.size, floatBits(n)], invocations: out.size,
+          constants: { MODE: mode, WEIGHTED: weights ? 1 : 0 },
+        });
+      }
     },
     dropout: (x, y, { first, key0, key1, threshold, keep }) => device.dispatch("dropout",
       [{ array: x }, { array: y, written: true }],
