@@ -83,6 +83,13 @@ interface Slot {
   data: DeviceArray;
   grad: DeviceArray;
   state: OptimizerState;
+  /** data, grad and state by the names errors give them, for ready()'s check (built once: it runs every step). */
+  named: Record<string, DeviceArray>;
+}
+
+function slotOf(variable: Variable, names: string[], state: OptimizerState): Slot {
+  const { data, grad } = variable;
+  return { variable, names, data, grad, state, named: { [names[0]]: data, [`${names[0]}.grad`]: grad, ...state } };
 }
 
 /**
@@ -240,9 +247,8 @@ export abstract class Optimizer<H extends string = string> {
     }
     this.device = device;
     this.module = module;
-    this.slots = useGlobalState ? this.setupGlobal(device, table) : [...table].map(([variable, names]) => ({
-      variable, names, data: variable.data, grad: variable.grad, state: this.allocateState(device, variable.data.shape),
-    }));
+    this.slots = useGlobalState ? this.setupGlobal(device, table) : [...table].map(([variable, names]) =>
+      slotOf(variable, names, this.allocateState(device, variable.data.shape)));
     // Every replica starts from node 0's parameters.
     this.nodeinfo?.broadcastBuffer("data", this.global!.param);
     if (device.onRestore) {
@@ -285,7 +291,7 @@ export abstract class Optimizer<H extends string = string> {
       variable.data = view;
       variable.grad = grad.view(offset, shape);
       const slotState = Object.fromEntries(Object.entries(state).map(([name, a]) => [name, a.view(offset, shape)]));
-      slots.push({ variable, names, data: variable.data, grad: variable.grad, state: slotState });
+      slots.push(slotOf(variable, names, slotState));
       offset += aligned(size);
     }
     return slots;
@@ -303,7 +309,7 @@ export abstract class Optimizer<H extends string = string> {
         throw new InvalidArgumentError(`${operation}: variable ${describe(names[0])} holds other arrays than at ` +
           "setupOn(); expected its data and grad to stay the arrays the optimizer was set up with");
       }
-      checkArrays(operation, { [names[0]]: slot.data, [`${names[0]}.grad`]: slot.grad, ...slot.state });
+      checkArrays(operation, slot.named);
       for (const key of ["learnRate", "momRate"] as const) {
         const value = variable[key];
         if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
