@@ -18,14 +18,20 @@ export async function measure(contenders: Contender[], options: { rounds?: numbe
 /** The median of `xs`. */
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
-/** measure()'s samples, round by round: ms per repetition of each contender in each round. */
-export async function measureRounds(contenders: Contender[], { rounds = 7, minMs = 20 } = {}):
+/**
+ * measure()'s samples, round by round: ms per repetition of each contender in each round.
+ * With `slices` > 1, each round's repetitions of every contender are cut into that many
+ * slices, run alternately (A B A B ...), and a contender's sample is the total over its
+ * slices: the contenders of one round then share the same moments of a shared machine's
+ * load, so that their ratio measures them rather than when each ran.
+ */
+export async function measureRounds(contenders: Contender[], { rounds = 7, minMs = 20, slices = 1 } = {}):
   Promise<Map<string, number[]>> {
   const reps = new Map<string, number>();
   for (const c of contenders) {
     await c.run();
     await c.sync?.();
-    let n = 1;
+    let n = slices;
     for (;;) {
       const start = performance.now();
       for (let i = 0; i < n; i++) await c.run();
@@ -37,13 +43,18 @@ export async function measureRounds(contenders: Contender[], { rounds = 7, minMs
   }
   const samples = new Map(contenders.map((c) => [c.name, [] as number[]]));
   for (let r = 0; r < rounds; r++) {
-    for (const c of contenders) {
-      const n = reps.get(c.name)!;
-      const start = performance.now();
-      for (let i = 0; i < n; i++) await c.run();
-      await c.sync?.();
-      samples.get(c.name)!.push((performance.now() - start) / n);
+    const elapsed = new Map(contenders.map((c) => [c.name, 0]));
+    for (let slice = 0; slice < slices; slice++) {
+      for (const c of contenders) {
+        const n = reps.get(c.name)!;
+        const count = Math.floor((n * (slice + 1)) / slices) - Math.floor((n * slice) / slices);
+        const start = performance.now();
+        for (let i = 0; i < count; i++) await c.run();
+        await c.sync?.();
+        elapsed.set(c.name, elapsed.get(c.name)! + performance.now() - start);
+      }
     }
+    for (const c of contenders) samples.get(c.name)!.push(elapsed.get(c.name)! / reps.get(c.name)!);
   }
   return samples;
 }
