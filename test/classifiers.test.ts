@@ -70,7 +70,8 @@ function runRows(device: Device, { shape, weighted }: RowCase, x: Float32Array, 
   }
 }
 
-describe.each(devicesUnderTest().flatMap((name) => (["keep", "flush"] as const).map((mode) => [name, mode] as const)))(
+// Not on webgpu yet: these cases read back with get() and compute() the error synchronously.
+describe.each(devicesUnderTest({ webgpu: false }).flatMap((name) => (["keep", "flush"] as const).map((mode) => [name, mode] as const)))(
   "the classifier's kernels on %s, subnormals %s", (deviceName, subnormals) => {
   it.each(CASES.map((c) => [`${c.shape.n}x${c.shape.classes}x${c.shape.positions}${c.weighted ? " weighted" : ""}`, c] as const))(
     "softmax and cross-entropy rows %s give the js reference's bits", async (_, c) => {
@@ -266,7 +267,8 @@ async function trainClassifier(device: DeviceName, steps = 12) {
   return { errors, weights };
 }
 
-describe.each(devicesUnderTest())("a classifier with Dropout and weighted CrossEntropy on %s", (deviceName) => {
+// Not on webgpu yet: these cases read back with get() and compute() the error synchronously.
+describe.each(devicesUnderTest({ webgpu: false }))("a classifier with Dropout and weighted CrossEntropy on %s", (deviceName) => {
   it("trains to the js reference's bits", async () => {
     const expected = await trainClassifier("js");
     const actual = await trainClassifier(deviceName);

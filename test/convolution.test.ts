@@ -48,8 +48,8 @@ function values(random: Random, size: number, exotic: boolean): Float32Array {
 const OFFSET = 3;
 
 /** Runs `body` on device arrays holding `inputs` (at an offset inside larger arrays) and returns the outputs' values. */
-function run(device: Device, inputs: Float32Array[], outputs: number[],
-  body: (arrays: DeviceArray[]) => void): Float32Array[] {
+async function run(device: Device, inputs: Float32Array[], outputs: number[],
+  body: (arrays: DeviceArray[]) => void): Promise<Float32Array[]> {
   const wholes: DeviceArray[] = [];
   const place = (size: number, values?: Float32Array) => {
     const whole = DeviceArray.allocate(device, [size + OFFSET + 2]);
@@ -62,7 +62,7 @@ function run(device: Device, inputs: Float32Array[], outputs: number[],
     const ins = inputs.map((v) => place(v.length, v));
     const outs = outputs.map((size) => place(size));
     body([...ins, ...outs]);
-    return outs.map((a) => a.get());
+    return await Promise.all(outs.map((a) => a.read()));
   } finally {
     wholes.forEach((a) => a.dispose());
   }
@@ -73,8 +73,8 @@ describe.each(devicesUnderTest().flatMap((name) => (["keep", "flush"] as const).
   const compare = async (what: string, inputs: Float32Array[], outputs: number[], body: (device: Device, a: DeviceArray[]) => void) => {
     const device = await getDevice(deviceName, { subnormals });
     const js = await getDevice("js", { subnormals });
-    const expected = run(js, inputs, outputs, (a) => body(js, a));
-    const actual = run(device, inputs, outputs, (a) => body(device, a));
+    const expected = await run(js, inputs, outputs, (a) => body(js, a));
+    const actual = await run(device, inputs, outputs, (a) => body(device, a));
     expected.forEach((e, i) => expectSameBits(actual[i], e, `${what} output ${i}`, { flushesSubnormals: flushesSubnormals(device) }));
     return expected;
   };
@@ -167,8 +167,8 @@ describe("Conv2D against float64", () => {
     const conv = new Conv2D(3, 4, [3, 2], { stride: [2, 1], pad: [1, 0], dilation: [1, 2], seed: 5 });
     const xValues = randn([2, 3, 7, 6], 9);
     const x = gpuarray.toGpu(xValues, [2, 3, 7, 6]);
-    const y = conv.forward(x).get();
-    const W = conv.getVar("W").data.get();
+    const y = (await conv.forward(x).read());
+    const W = (await conv.getVar("W").data.read());
     expect(conv.forward(x).shape).toEqual([2, 4, 4, 4]);
     let worst = 0;
     for (let i = 0; i < 2; i++) for (let o = 0; o < 4; o++) for (let oh = 0; oh < 4; oh++) for (let ow = 0; ow < 4; ow++) {
@@ -212,7 +212,7 @@ describe("Conv2D against float64", () => {
     await init({ device: "js" });
     const bn = new BatchNorm2D(3, { sscale: 0 });
     const x = gpuarray.toGpu(randn([4, 3, 5, 5], 3).map((v, i) => v * 3 + (Math.floor(i / 25) % 3)), [4, 3, 5, 5]);
-    const y = bn.forward(x).get();
+    const y = (await bn.forward(x).read());
     for (let c = 0; c < 3; c++) {
       const map = [...y].filter((_, i) => Math.floor(i / 25) % 3 === c);
       const mean = map.reduce((a, b) => a + b, 0) / map.length;
@@ -223,7 +223,7 @@ describe("Conv2D against float64", () => {
     const saved = bn.save();
     const other = new BatchNorm2D(3);
     other.load(saved);
-    expect([...other.getAttrTable().get("mean")!.get()]).toEqual([...bn.getAttrTable().get("mean")!.get()]);
+    expect([...(await other.getAttrTable().get("mean")!.read())]).toEqual([...(await bn.getAttrTable().get("mean")!.read())]);
     other.evalMode();
     expect(other.forward(x).shape).toEqual([4, 3, 5, 5]);
   });
@@ -249,13 +249,17 @@ async function trainHard(device: string, name: OptimizerName, steps: number) {
   const mse = new MSE();
   const errors: number[] = [];
   for (let i = 0; i < steps; i++) {
-    const [error, grad] = mse.compute(net.forward(data), target);
+    const [, grad] = mse.compute(net.forward(data), target, { queryError: false });
     optimizer.zeroGradParams();
     net.backward(grad);
     optimizer.update();
-    errors.push(error);
+    errors.push(await mse.readError());
   }
-  const weights = new Uint8Array(net.save());
+  const weights: number[] = [];
+  for (const variable of net.getVarTable().keys()) {
+    const values = await variable.data.read();
+    weights.push(...new Uint32Array(values.buffer, values.byteOffset, values.length));
+  }
   for (const a of [data, target]) a.dispose();
   optimizer.dispose();
   net.dispose();
@@ -263,14 +267,14 @@ async function trainHard(device: string, name: OptimizerName, steps: number) {
 }
 
 describe.each(devicesUnderTest().filter((d) => d !== "js"))("PuzzleLib's trainHardTest on %s", (device) => {
-  // 200 steps as PuzzleLib runs it; webgl2 runs 40 (8 on softpipe) to keep the browser suite short.
-  const steps = repetitions(device === "webgl2" ? 40 : 200, device);
+  // 200 steps as PuzzleLib runs it; the GPUs run 40 (webgl2 8 on softpipe) to keep the browser suite short.
+  const steps = repetitions(device === "webgl2" || device === "webgpu" ? 40 : 200, device);
   it.each(Object.keys(OPTIMIZERS) as OptimizerName[])(`%s: ${steps} steps give the js device's bits`, async (name) => {
     const expected = await trainHard("js", name, steps);
     const actual = await trainHard(device, name, steps);
     expect(actual.errors).toEqual(expected.errors);
     expect(actual.weights.length).toBe(expected.weights.length);
-    expect(actual.weights.every((byte, i) => byte === expected.weights[i]), "the saved weights' bytes").toBe(true);
+    expect(actual.weights.every((bits, i) => bits === expected.weights[i]), "the weights' bits").toBe(true);
     if (name !== "AdaDelta") expect(expected.errors.at(-1)!).toBeLessThan(expected.errors[0]);
   });
 });

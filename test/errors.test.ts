@@ -20,7 +20,8 @@ const BAD_HYPER: [string, unknown, RegExp][] = [
   ["epsilon", -1e-8, /epsilon is -1e-8/],
 ];
 
-describe.each(devicesUnderTest())("bad input on %s", (device) => {
+// Not on webgpu: the cases check arrays unchanged with get(), which is a SyncReadError there.
+describe.each(devicesUnderTest({ webgpu: false }))("bad input on %s", (device) => {
   const values = () => Float32Array.from([1, 2, 3, 4, 5]);
   const five = async () => {
     await init({ device });
@@ -182,7 +183,7 @@ describe("choosing a device", () => {
   });
 
   it("each subnormal mode is a device instance of its own, and arrays do not mix across them", async () => {
-    for (const name of devicesUnderTest()) {
+    for (const name of devicesUnderTest({ webgpu: false })) {
       const keep = await init({ device: name });
       const flush = await init({ device: name, subnormals: "flush" });
       expect(flush).not.toBe(keep);

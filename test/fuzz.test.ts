@@ -67,10 +67,10 @@ describe.each(devicesUnderTest().flatMap((name) => (["keep", "flush"] as const).
         runElementwise("rmspropGraves", { param: arrays[0], grad: arrays[1], mg: arrays[2], ms: arrays[3], delta: arrays[4] }, scalars);
       }
       const what = `case ${c} (size ${size}, ${JSON.stringify(scalars)})`;
-      expectSameBits(arrays[0].get(), expected[0], `${what} param`);
-      expectSameBits(arrays[2].get(), expected[1], `${what} mg`);
-      expectSameBits(arrays[3].get(), expected[2], `${what} ms`);
-      expectSameBits(arrays[4].get(), expected[3], `${what} delta`);
+      expectSameBits((await arrays[0].read()), expected[0], `${what} param`);
+      expectSameBits((await arrays[2].read()), expected[1], `${what} mg`);
+      expectSameBits((await arrays[3].read()), expected[2], `${what} ms`);
+      expectSameBits((await arrays[4].read()), expected[3], `${what} delta`);
       arrays.forEach((a) => a.dispose());
     }
     expect(elements).toBeGreaterThan(cases * 1000);

@@ -50,7 +50,8 @@ async function trainResidual(device: DeviceName, steps = 10) {
   return { errors, weights, inputGrads, saved };
 }
 
-describe.each(devicesUnderTest())("a Graph with a skip connection, a fan-out and two inputs on %s", (deviceName) => {
+// Not on webgpu yet: the run reads its errors from compute() and saves the graph, both synchronous.
+describe.each(devicesUnderTest({ webgpu: false }))("a Graph with a skip connection, a fan-out and two inputs on %s", (deviceName) => {
   it("trains to the js reference's bits, input gradients included", async () => {
     const expected = await trainResidual("js");
     const actual = await trainResidual(deviceName);

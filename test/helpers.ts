@@ -21,23 +21,32 @@ export const GL_STACK: string | undefined = inBrowser ? inject("glStack") : unde
 
 /**
  * Devices every parameterized suite runs on here: the WASM builds and js in Node, plus
- * webgl2 in a browser. On Chromium's other GL stacks (llvmpipe, lavapipe) only webgl2: the
- * WASM builds and js run there on the same V8 as in the default-stack run, so running them
- * again would test nothing new. Firefox (softpipe) runs them all: SpiderMonkey is another engine.
+ * webgl2 and webgpu in a browser. On Chromium's other GL stacks (llvmpipe, lavapipe) only
+ * webgl2: the WASM builds and js run there on the same V8 as in the default-stack run, so
+ * running them again would test nothing new (and WebGPU's ANGLE->lavapipe adapter runs in
+ * test/browser/webgpu.test.ts). Firefox (softpipe) runs all but webgpu, which Firefox
+ * ESR on Linux does not have. With `{ webgpu: false }` webgpu is left out: the suites
+ * that still read back synchronously (get(), save(), compute() with its error, which
+ * throw SyncReadError on webgpu) or count a device's buffers say so where they ask;
+ * test/webgpu/ runs their cases' equivalents on webgpu.
  */
-export function devicesUnderTest(): DeviceName[] {
+export function devicesUnderTest({ webgpu: withWebGPU = true } = {}): DeviceName[] {
   if (!inBrowser) return ["wasm-simd", "wasm", "js"];
-  return GL_STACK === "llvmpipe" || GL_STACK === "lavapipe" ? ["webgl2"] : ["webgl2", "wasm-simd", "wasm", "js"];
+  if (GL_STACK === "llvmpipe" || GL_STACK === "lavapipe") return ["webgl2"];
+  const webgpu: DeviceName[] = GL_STACK === "swiftshader" && withWebGPU ? ["webgpu"] : [];
+  return [...webgpu, "webgl2", "wasm-simd", "wasm", "js"];
 }
 
 /**
  * How many repetitions of a long loop (random cases, training steps) a suite runs on
  * `device`: `n`, but a fifth on webgl2 under softpipe, which rasterizes every pass on one
  * CPU thread without LLVM and takes about five times as long as the other stacks (its full
- * count ran past the test timeout). The shorter loop runs the same kernels and compilers.
+ * count ran past the test timeout), and on webgpu, whose SwiftShader adapter here runs
+ * compute passes on the CPU and took 27 s for rmspropGraves.test.ts's 100 steps at its
+ * largest length. The shorter loop runs the same kernels and compilers.
  */
 export function repetitions(n: number, device: DeviceName): number {
-  return GL_STACK === "softpipe" && device === "webgl2" ? Math.ceil(n / 5) : n;
+  return (GL_STACK === "softpipe" && device === "webgl2") || device === "webgpu" ? Math.ceil(n / 5) : n;
 }
 
 /**
@@ -114,17 +123,17 @@ export async function train(device: DeviceName,
   const loss = new MSE();
   const errors: number[] = [];
   for (let i = 0; i < steps; i++) {
-    const [error, grad] = loss.compute(net.forward(data), target);
+    const [, grad] = loss.compute(net.forward(data), target, { queryError: false });
     optimizer.zeroGradParams();
     net.backward(grad);
     optimizer.update();
-    errors.push(error);
+    errors.push(await loss.readError());
   }
   const weights = new Map<string, Float32Array>();
   const state = new Map<string, Float32Array>();
   for (const [variable, [name]] of net.getVarTable()) {
-    weights.set(name, variable.data.get());
-    for (const [key, array] of Object.entries(optimizer.getState(name))) state.set(`${name}.${key}`, array.get());
+    weights.set(name, await variable.data.read());
+    for (const [key, array] of Object.entries(optimizer.getState(name))) state.set(`${name}.${key}`, await array.read());
   }
   for (const array of [data, target]) array.dispose();
   loss.dispose();

@@ -23,7 +23,8 @@ function holdings(device: Device, { releaseCaches = true } = {}): Record<string,
   throw new Error(`no memory counter for ${device.name}`);
 }
 
-describe.each(devicesUnderTest().filter((d) => d !== "js"))("no leaks on %s", (name) => {
+// Not on webgpu yet: holdings() counts textures and wasm memory, not webgpu's buffers.
+describe.each(devicesUnderTest({ webgpu: false }).filter((d) => d !== "js"))("no leaks on %s", (name) => {
   const steps = repetitions(10_000, name);
   it(`${steps} steps of the seed example keep memory flat; dispose() returns it`, async () => {
     const device = await init({ device: name });
@@ -39,7 +40,8 @@ describe.each(devicesUnderTest().filter((d) => d !== "js"))("no leaks on %s", (n
   });
 });
 
-describe.each(devicesUnderTest())("a CNN training step allocates nothing after the first, on %s", (name) => {
+// Not on webgpu yet: holdings() counts textures and wasm memory, not webgpu's buffers.
+describe.each(devicesUnderTest({ webgpu: false }))("a CNN training step allocates nothing after the first, on %s", (name) => {
   const batch = cnnBatch(64, name);
   it(`the Fashion-MNIST example's CNN at batch ${batch}: no allocate() call and the same device memory over steps 2 and 3`, async () => {
     const device = await init({ device: name });

@@ -41,15 +41,15 @@ describe.each(devicesUnderTest())("network kernels on %s", (name) => {
       { what: "dy·Wᵀ", a: dy, b: W, bias: null, m: M, k: N, n: K, aRow: N, aCol: 1, bRow: 1, bCol: N },
     ];
     for (const { what, a, b, bias: bv, ...shape } of cases) {
-      const run = (d: Device) => {
+      const run = async (d: Device) => {
         const out = DeviceArray.allocate(d, [shape.m, shape.n]);
         const arrays = [upload(d, a, [a.length]), upload(d, b, [b.length]), bv && upload(d, bv, [bv.length])];
         kernel(d, "matmul")(arrays[0]!, arrays[1]!, out, arrays[2], shape);
-        const result = out.get();
+        const result = (await out.read());
         for (const array of [out, ...arrays]) array?.dispose();
         return result;
       };
-      const got = run(device);
+      const got = await run(device);
       const { out, scale } = matmul64(a, b, shape.m, shape.k, shape.n,
         (i, p) => i * shape.aRow + p * shape.aCol, (p, j) => p * shape.bRow + j * shape.bCol);
       for (let i = 0; i < got.length; i++) {
@@ -57,7 +57,7 @@ describe.each(devicesUnderTest())("network kernels on %s", (name) => {
         const bound = (shape.k + 2) * EPS32 * (scale[i] + (bv ? Math.abs(bv[i % shape.n]) : 0)) + 1e-30;
         expect(Math.abs(got[i] - exact), `${what} element ${i}`).toBeLessThanOrEqual(bound);
       }
-      expectSameBits(got, run(js), what);
+      expectSameBits(got, await run(js), what);
     }
   });
 
@@ -80,15 +80,15 @@ describe.each(devicesUnderTest())("network kernels on %s", (name) => {
               const a = randn([spread * m * k], m).map((v) => v * sa);
               const b = randn([spread * k * n], n).map((v) => v * sb);
               const bias = randn([n], 7).map((v) => v * sa * sb);
-              const run = (d: Device) => {
+              const run = async (d: Device) => {
                 const arrays = [upload(d, a, [a.length]), upload(d, b, [b.length]), upload(d, bias, [n])];
                 const out = DeviceArray.allocate(d, [m, n]);
                 kernel(d, "matmul")(arrays[0], arrays[1], out, form === "xW" ? arrays[2] : null, { m, k, n, aRow, aCol, bRow, bCol });
-                const result = out.get();
+                const result = (await out.read());
                 [out, ...arrays].forEach((array) => array.dispose());
                 return result;
               };
-              expectSameBits(run(device), run(js), `${subnormals}, scales ${sa}, ${sb}: ${form} ${m}x${k}x${n}`,
+              expectSameBits(await run(device), await run(js), `${subnormals}, scales ${sa}, ${sb}: ${form} ${m}x${k}x${n}`,
                 { flushesSubnormals: flushes });
             }
           }
@@ -103,7 +103,7 @@ describe.each(devicesUnderTest())("network kernels on %s", (name) => {
     const a = upload(device, values, [M, N]);
     const out = DeviceArray.allocate(device, [N]);
     kernel(device, "columnSums")(a, out, M, N);
-    const got = out.get();
+    const got = (await out.read());
     for (let j = 0; j < N; j++) {
       let acc = 0;
       for (let i = 0; i < M; i++) acc = Math.fround(acc + values[i * N + j]);
@@ -126,16 +126,16 @@ describe.each(devicesUnderTest())("network kernels on %s", (name) => {
     const xs = Float32Array.from([0, -0, 1e-30, -1e-8, 0.1, -0.2499, 0.25, 0.5, -1, 3, -9, 20, -90, 100,
       ...randn([1001], 6).map((v) => v * 4)]);
     const dys = randn([xs.length], 8);
-    const run = (d: Device) => {
+    const run = async (d: Device) => {
       const [x, dy] = [upload(d, xs, [xs.length]), upload(d, dys, [xs.length])];
       const [y, dx] = [DeviceArray.allocate(d, [xs.length]), DeviceArray.allocate(d, [xs.length])];
       runElementwise(kind, { x, y });
       runElementwise(`${kind}Backward`, { y, dy, dx });
-      const result = [y.get(), dx.get()];
+      const result = [(await y.read()), (await dx.read())];
       for (const a of [x, dy, y, dx]) a.dispose();
       return result;
     };
-    const [y, dx] = run(device);
+    const [y, dx] = await run(device);
     const [f, fPrime] = exact[kind];
     for (let i = 0; i < xs.length; i++) {
       const want = f(xs[i]);
@@ -146,7 +146,7 @@ describe.each(devicesUnderTest())("network kernels on %s", (name) => {
       // The derivative from the float32 output: only the output's rounding error, amplified by f''.
       expect(Math.abs(dx[i] - dys[i] * fPrime(y[i])), `${kind}'(${xs[i]})`).toBeLessThanOrEqual(1e-6 * Math.abs(dys[i]) + 1e-30);
     }
-    const [yJs, dxJs] = run(js);
+    const [yJs, dxJs] = await run(js);
     expectSameBits(y, yJs, `${kind} forward`, { flushesSubnormals: flushesSubnormals(device) });
     expectSameBits(dx, dxJs, `${kind} backward`, { flushesSubnormals: flushesSubnormals(device) });
   });
@@ -160,16 +160,16 @@ describe.each(devicesUnderTest())("network kernels on %s", (name) => {
     runElementwise("mseGradient", { pred: p, target: t, grad }, { size: n });
     const errorArray = DeviceArray.allocate(device, [1]);
     kernel(device, "mseError")(p, t, errorArray);
-    const error = errorArray.get()[0];
+    const error = (await errorArray.read())[0];
     errorArray.dispose();
     let sum = 0;
     for (let i = 0; i < n; i++) sum += (pred[i] - target[i]) ** 2;
     expect(Math.abs(error - sum / (2 * n))).toBeLessThan(1e-6 * (sum / (2 * n)));
-    const g = grad.get();
+    const g = (await grad.read());
     for (let i = 0; i < n; i++) expect(Math.abs(g[i] - (pred[i] - target[i]) / n)).toBeLessThan(1e-7);
     grad.fill(0);
     runElementwise("mseGradient", { pred: p, target: t, grad }, { size: n });
-    expectSameBits(grad.get(), g, "the gradient again");
+    expectSameBits((await grad.read()), g, "the gradient again");
     for (const a of [p, t, grad]) a.dispose();
   });
 
@@ -177,10 +177,10 @@ describe.each(devicesUnderTest())("network kernels on %s", (name) => {
     const device = await getDevice(name);
     const a = DeviceArray.allocate(device, [9]);
     a.view(2, [5]).fill(-1.5);
-    expect([...a.get()]).toEqual([0, 0, -1.5, -1.5, -1.5, -1.5, -1.5, 0, 0]);
+    expect([...(await a.read())]).toEqual([0, 0, -1.5, -1.5, -1.5, -1.5, -1.5, 0, 0]);
     const b = upload(device, Float32Array.from([1, 2, 3]), [3]);
     kernel(device, "copy")(b, a.view(6, [3]));
-    expect([...a.get()]).toEqual([0, 0, -1.5, -1.5, -1.5, -1.5, 1, 2, 3]);
+    expect([...(await a.read())]).toEqual([0, 0, -1.5, -1.5, -1.5, -1.5, 1, 2, 3]);
     a.dispose();
     b.dispose();
   });

@@ -54,7 +54,8 @@ async function run(device: DeviceName, { steps = 5, useGlobalState = true, confi
   return { net, optimizer, trainStep, dispose: () => [data, target, optimizer, net, loss].forEach((x) => x.dispose()) };
 }
 
-describe.each(devicesUnderTest())("optimizer semantics on %s", (device) => {
+// Not on webgpu: these semantics (hooks, nonFinite "skip", which webgpu refuses) are checked with get().
+describe.each(devicesUnderTest({ webgpu: false }))("optimizer semantics on %s", (device) => {
   it("WeightDecay adds rate * wc * w to W's gradient and leaves b's alone, as the reference computes", async () => {
     const rate = 0.25;
     const { net, optimizer, dispose } = await run(device, { steps: 0, configure: (_n, o) => o.addHook(new WeightDecay(rate)) });
@@ -181,7 +182,7 @@ describe.each(devicesUnderTest())("optimizer semantics on %s", (device) => {
       const first = await run(device, { steps: 4, useGlobalState });
       const saved = first.optimizer.save();
       const weights = weightsOf(first.net);
-      for (const other of devicesUnderTest()) {
+      for (const other of devicesUnderTest({ webgpu: false })) {
         const second = await run(other, { steps: 0, useGlobalState: !useGlobalState });
         for (const [variable, [name]] of second.net.getVarTable()) variable.data.set(weights.get(name)!);
         second.optimizer.load(saved);

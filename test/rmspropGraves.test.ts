@@ -67,10 +67,10 @@ describe.each(LENGTHS)("rmspropGravesKer, length %i", (length) => {
       rmspropGravesKer(w, g, mg, ms, d, HYPER);
     }
     const want = expectedAfter(steps);
-    expectSameBits(mg.get(), want.mg, "mg");
-    expectSameBits(ms.get(), want.ms, "ms");
-    expectSameBits(d.get(), want.d, "delta");
-    expectSameBits(w.get(), want.w, "param");
+    expectSameBits((await mg.read()), want.mg, "mg");
+    expectSameBits((await ms.read()), want.ms, "ms");
+    expectSameBits((await d.read()), want.d, "delta");
+    expectSameBits((await w.read()), want.w, "param");
     if (length > 0) expect(want.w.some((v, i) => v !== initial[i])).toBe(true);
     for (const a of [w, g, mg, ms, d]) a.dispose();
   });
@@ -93,7 +93,7 @@ describe.each(devicesUnderTest())("PuzzleLib's rmspropGravesKer test case on %s"
       return a;
     });
     rmspropGravesKer(arrays[0], arrays[1], arrays[2], arrays[3], arrays[4], hyper);
-    const [gotParam, , gotMg, gotMs, gotDelta] = arrays.map((a) => a.get());
+    const [gotParam, , gotMg, gotMs, gotDelta] = await Promise.all(arrays.map((a) => a.read()));
 
     let worst = 0;
     for (let i = 0; i < param.length; i++) {

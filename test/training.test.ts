@@ -3,7 +3,8 @@ import { init, gpuarray, randn, Sequential, Linear, Activation, tanh, MSE } from
 import { kernel } from "../src/runtime/kernels.js";
 import { devicesUnderTest, expectSameBits, train } from "./helpers.js";
 
-describe.each(devicesUnderTest())("training on %s", (device) => {
+// Not on webgpu yet: the gradient checks read back with get() and compute() the error synchronously.
+describe.each(devicesUnderTest({ webgpu: false }))("training on %s", (device) => {
   it("backward agrees with central finite differences on a two-layer net", async () => {
     await init({ device });
     const data = gpuarray.toGpu(randn([4, 6], 41), [4, 6]);

@@ -100,14 +100,17 @@ async function runCase(name: Parameters<typeof getDevice>[0], c: Case, out: numb
   try {
     const views = arrays.map((a, i) => a.view(starts[i], [c.sizes[i]]));
     const result = c.run(device, views);
-    return { buffers: arrays.map((a) => a.get()), result, flush: flushesSubnormals(device) };
+    return { buffers: await Promise.all(arrays.map((a) => a.read())), result, flush: flushesSubnormals(device) };
   } finally {
     arrays.forEach((a) => a.dispose());
   }
 }
 
 describe.each(devicesUnderTest())("kernels on views at any alignment on %s", (name) => {
-  it.each(CASES.map((c) => [c.name, c] as const))("%s: the js device's bits in and around the views", async (_, c) => {
+  // webgpu has no countNonFinite kernel: its update() guards the step on the device instead
+  // (test/webgpu/elementwise.ts tests the guard).
+  const cases = CASES.filter((c) => name !== "webgpu" || !c.name.startsWith("countNonFinite"));
+  it.each(cases.map((c) => [c.name, c] as const))("%s: the js device's bits in and around the views", async (_, c) => {
     for (let out = 0; out < 4; out++) {
       for (let shift = 0; shift < 4; shift++) {
         const actual = await runCase(name, c, out, shift);
