@@ -4,7 +4,7 @@ import { checkArrays } from "../runtime/checks.js";
 import { kernel } from "../runtime/kernels.js";
 import { rowShape } from "../modules/SoftMax.js";
 import { InvalidArgumentError, InvalidLabelError, NotReadyError, ShapeMismatchError, describe } from "../errors.js";
-import { asyncOnly } from "./asyncOnly.js";
+import { asyncOnly } from "../runtime/asyncOnly.js";
 
 /** Class labels: integers on the host, or a device array of floats holding them. */
 export type Labels = Int32Array | Uint8Array | readonly number[] | DeviceArray;

@@ -2,7 +2,7 @@ import { reuseArray, type DeviceArray } from "../runtime/DeviceArray.js";
 import { checkArrays, checkShape } from "../runtime/checks.js";
 import { kernel, runElementwise } from "../runtime/kernels.js";
 import { NotReadyError } from "../errors.js";
-import { asyncOnly } from "./asyncOnly.js";
+import { asyncOnly } from "../runtime/asyncOnly.js";
 
 /**
  * PuzzleLib's mean squared error: error = sum((pred - target)^2) / (2 * size),

@@ -1,6 +1,7 @@
 import { reuseArray, type DeviceArray } from "../runtime/DeviceArray.js";
 import type { Device } from "../runtime/Device.js";
 import { InvalidArgumentError, StateFormatError, describe } from "../errors.js";
+import { saveIsAsync } from "../runtime/asyncOnly.js";
 import { Variable } from "../Variable.js";
 import { decodeSafetensors, encodeSafetensors, type Tensor } from "../optimizers/safetensors.js";
 import { Node } from "./Node.js";
@@ -117,11 +118,27 @@ export abstract class Module {
    * The weights as a safetensors file: one float32 tensor per variable, named by its
    * first name in getVarTable() (`0.W`, `0.b`, ...), and one per attribute (a
    * BatchNorm2D's `1.mean`, `1.var`), each with its shape, which Python's
-   * `safetensors` (and PyTorch through it) reads. Any device; load() on any other.
+   * `safetensors` (and PyTorch through it) reads. Any device but webgpu, whose arrays
+   * read back only asynchronously (a SyncReadError there: use saveAsync()); load() on any other.
    */
   save(): Uint8Array {
+    const arrays = this.savedArrays();
+    if (arrays[0]?.[1].device.readsBackAsync) throw saveIsAsync("Module", arrays[0][1].device);
+    return this.encodeWeights(arrays, arrays.map(([, array]) => array.get()));
+  }
+
+  /**
+   * save() on any device, webgpu included: the same bytes, read back asynchronously. The
+   * weights are the ones the module holds when it is called (later steps do not change them).
+   */
+  async saveAsync(): Promise<Uint8Array> {
+    const arrays = this.savedArrays();
+    return this.encodeWeights(arrays, await Promise.all(arrays.map(([, array]) => array.read())));
+  }
+
+  private encodeWeights(arrays: [string, DeviceArray][], values: Float32Array[]): Uint8Array {
     const tensors = new Map<string, Tensor>();
-    for (const [name, array] of this.savedArrays()) tensors.set(name, { shape: array.shape, data: array.get() });
+    arrays.forEach(([name, array], i) => tensors.set(name, { shape: array.shape, data: values[i] }));
     return encodeSafetensors(tensors, { format: WEIGHTS_FORMAT });
   }
 

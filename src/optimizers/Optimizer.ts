@@ -1,6 +1,7 @@
 import { DeviceArray } from "../runtime/DeviceArray.js";
 import type { Device } from "../runtime/Device.js";
 import { checkArrays } from "../runtime/checks.js";
+import { saveIsAsync } from "../runtime/asyncOnly.js";
 import { Trace, traceFromEnvironment } from "../trace.js";
 import { kernel, requireKernels, runElementwise } from "../runtime/kernels.js";
 import type { ElementwiseName } from "../kernels/index.js";
@@ -450,13 +451,34 @@ export abstract class Optimizer<H extends string = string> {
   /**
    * The attributes and the state of every variable in the safetensors format:
    * float32 tensors `<name>.<state>` (name: the variable's first name in the module),
-   * attributes as strings in the header's `__metadata__`.
+   * attributes as strings in the header's `__metadata__`. On webgpu, whose arrays read
+   * back only asynchronously, a SyncReadError: use saveAsync().
    */
   save(): Uint8Array {
     const slots = this.ready("save()");
+    if (this.device!.readsBackAsync) throw saveIsAsync("Optimizer", this.device!);
+    return this.encodeState(slots, this.savedState(slots).map((array) => array.get()));
+  }
+
+  /**
+   * save() on any device, webgpu included: the same bytes, read back asynchronously, of
+   * the state when it is called (later steps do not change them).
+   */
+  async saveAsync(): Promise<Uint8Array> {
+    const slots = this.ready("saveAsync()");
+    return this.encodeState(slots, await Promise.all(this.savedState(slots).map((array) => array.read())));
+  }
+
+  /** The state arrays save() writes, in the order encodeState() names them. */
+  private savedState(slots: Slot[]): DeviceArray[] {
+    return slots.flatMap(({ state }) => Object.keys(this.spec.state).map((key) => state[key]));
+  }
+
+  private encodeState(slots: Slot[], values: Float32Array[]): Uint8Array {
     const tensors = new Map<string, Tensor>();
-    for (const { names, state, data } of slots) {
-      for (const key of Object.keys(this.spec.state)) tensors.set(`${names[0]}.${key}`, { shape: data.shape, data: state[key].get() });
+    let i = 0;
+    for (const { names, data } of slots) {
+      for (const key of Object.keys(this.spec.state)) tensors.set(`${names[0]}.${key}`, { shape: data.shape, data: values[i++] });
     }
     const metadata: Record<string, string> = { format: FORMAT, optimizer: this.spec.name };
     for (const [key, value] of Object.entries(this.getAttrDict())) metadata[key] = String(value);

@@ -178,6 +178,20 @@ export async function trainingReport(modes: readonly ("keep" | "flush")[] = ["ke
     () => new MSE().compute(net.forward(x), gpuarray.zeros([1, 2])));
   expectThrow("CrossEntropy.compute with queryError on webgpu", SyncReadError, /readError/,
     () => new CrossEntropy().compute(net.forward(x), [1]));
+  expectThrow("Module.save() on webgpu", SyncReadError, /await saveAsync\(\)/, () => net.save());
+  expectThrow("Optimizer.save() on webgpu", SyncReadError, /await saveAsync\(\)/, () => optimizer.save());
+  // saveAsync() writes the weights and state that load on js and save the same bytes there.
+  const [weights, state, values] = [await net.saveAsync(), await optimizer.saveAsync(), await W.data.read()];
+  await init({ device: "js" });
+  const jsNet = new Sequential([new Linear(3, 2, { seed: 1 })]);
+  const jsOptimizer = new SGD({ learnRate: 0.1 });
+  jsOptimizer.setupOn(jsNet, { useGlobalState: true });
+  jsNet.load(weights);
+  jsOptimizer.load(state);
+  if (bits(jsNet.getVar("0.W").data.get()).some((b, i) => b !== bits(values)[i])) failures.push("saveAsync()'s weights loaded on js differ");
+  const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((byte, i) => byte === b[i]);
+  if (!same(jsNet.save(), weights) || !same(jsOptimizer.save(), state)) failures.push("js's save() of what saveAsync() wrote differs");
+  runs.push("save() refused on webgpu; saveAsync() loads on js");
   // reproducibilityReport() has a webgpu column, every element at 0 ULP, in each mode.
   for (const mode of modes) {
     const report = await reproducibilityReport({ subnormals: mode });
