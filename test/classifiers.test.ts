@@ -48,7 +48,7 @@ const CASES: RowCase[] = [
   { shape: { n: 5, classes: 1, positions: 2 }, weighted: false },
 ];
 
-function runRows(device: Device, { shape, weighted }: RowCase, x: Float32Array, labels: Float32Array, weights: Float32Array) {
+async function runRows(device: Device, { shape, weighted }: RowCase, x: Float32Array, labels: Float32Array, weights: Float32Array) {
   const dims = shape.positions > 1 ? [shape.n, shape.classes, shape.positions] : [shape.n, shape.classes];
   const made: DeviceArray[] = [];
   const array = (values: Float32Array, dimensions: number[]) => {
@@ -64,14 +64,14 @@ function runRows(device: Device, { shape, weighted }: RowCase, x: Float32Array, 
     kernel(device, "softmax")(input, y, shape);
     kernel(device, "crossEntropy")(input, array(labels, [labels.length]), weighted ? array(weights, [weights.length]) : null,
       grad, losses, shape);
-    return { y: y.get(), grad: grad.get(), losses: losses.get() };
+    const [yValues, gradValues, lossValues] = await Promise.all([y.read(), grad.read(), losses.read()]);
+    return { y: yValues, grad: gradValues, losses: lossValues };
   } finally {
     made.forEach((a) => a.dispose());
   }
 }
 
-// Not on webgpu yet: these cases read back with get() and compute() the error synchronously.
-describe.each(devicesUnderTest({ webgpu: false }).flatMap((name) => (["keep", "flush"] as const).map((mode) => [name, mode] as const)))(
+describe.each(devicesUnderTest().flatMap((name) => (["keep", "flush"] as const).map((mode) => [name, mode] as const)))(
   "the classifier's kernels on %s, subnormals %s", (deviceName, subnormals) => {
   it.each(CASES.map((c) => [`${c.shape.n}x${c.shape.classes}x${c.shape.positions}${c.weighted ? " weighted" : ""}`, c] as const))(
     "softmax and cross-entropy rows %s give the js reference's bits", async (_, c) => {
@@ -82,8 +82,8 @@ describe.each(devicesUnderTest({ webgpu: false }).flatMap((name) => (["keep", "f
     const x = scores(random, rows * c.shape.classes, c.shape.classes, subnormals === "flush" || !flushesSubnormals(device));
     const labels = Float32Array.from({ length: rows }, () => random.nextUint32() % c.shape.classes);
     const weights = Float32Array.from({ length: c.shape.classes }, () => 0.1 + random.uniform());
-    const expected = runRows(js, c, x, labels, weights);
-    const actual = runRows(device, c, x, labels, weights);
+    const expected = await runRows(js, c, x, labels, weights);
+    const actual = await runRows(device, c, x, labels, weights);
     for (const key of ["y", "grad", "losses"] as const) {
       expectSameBits(actual[key], expected[key], `${key}`, { flushesSubnormals: flushesSubnormals(device) });
     }
@@ -98,15 +98,15 @@ describe.each(devicesUnderTest({ webgpu: false }).flatMap((name) => (["keep", "f
     for (const [p, step, first] of [[0.5, 0, 0], [0.1, 12345, 7], [0.9, 2 ** 31 + 5, 2 ** 32 - 3]] as const) {
       const keep = Math.fround(1 - p);
       const parameters = { first, ...dropoutKeys(99, step), threshold: keepThreshold(p), keep };
-      const results = [js, device].map((d) => {
+      const results = await Promise.all([js, device].map(async (d) => {
         const [wholeX, x] = place(d, values, [values.length]);
         const [wholeY, y] = place(d, new Float32Array(values.length), [values.length]);
         kernel(d, "dropout")(x, y, parameters);
-        const out = y.get();
+        const out = await y.read();
         wholeX.dispose();
         wholeY.dispose();
         return out;
-      });
+      }));
       expectSameBits(results[1], results[0], `dropout p=${p}`, { flushesSubnormals: flushesSubnormals(device) });
       const kept = results[0].filter((v) => v !== 0).length / values.length;
       expect(Math.abs(kept - (1 - p))).toBeLessThan(0.03);
@@ -127,7 +127,7 @@ describe("the js reference against float64", () => {
     const shape = { n: 200, classes: 10, positions: 1 };
     const x = Float32Array.from({ length: 2000 }, () => 30 * (random.uniform() - 0.5));
     const labels = Float32Array.from({ length: 200 }, () => random.nextUint32() % 10);
-    const { y, losses, grad } = runRows(js, { shape, weighted: false }, x, labels, new Float32Array(10));
+    const { y, losses, grad } = await runRows(js, { shape, weighted: false }, x, labels, new Float32Array(10));
     let worst = 0;
     for (let i = 0; i < 200; i++) {
       const row = Array.from(x.subarray(i * 10, i * 10 + 10));
@@ -253,13 +253,14 @@ async function trainClassifier(device: DeviceName, steps = 12) {
   const labels = Int32Array.from({ length: 16 }, (_, i) => (i * 7) % 5);
   const errors: number[] = [];
   for (let i = 0; i < steps; i++) {
-    const [error, grad] = loss.compute(net.forward(data), labels);
+    const [, grad] = loss.compute(net.forward(data), labels, { queryError: false });
     optimizer.zeroGradParams();
     net.backward(grad, { updGrad: false });
     optimizer.update();
-    errors.push(error);
+    errors.push(await loss.readError());
   }
-  const weights = [...net.getVarTable()].map(([v, [name]]) => [name, v.data.get()] as const);
+  const weights: (readonly [string, Float32Array])[] = [];
+  for (const [v, [name]] of net.getVarTable()) weights.push([name, await v.data.read()]);
   net.dispose();
   optimizer.dispose();
   loss.dispose();
@@ -267,8 +268,7 @@ async function trainClassifier(device: DeviceName, steps = 12) {
   return { errors, weights };
 }
 
-// Not on webgpu yet: these cases read back with get() and compute() the error synchronously.
-describe.each(devicesUnderTest({ webgpu: false }))("a classifier with Dropout and weighted CrossEntropy on %s", (deviceName) => {
+describe.each(devicesUnderTest())("a classifier with Dropout and weighted CrossEntropy on %s", (deviceName) => {
   it("trains to the js reference's bits", async () => {
     const expected = await trainClassifier("js");
     const actual = await trainClassifier(deviceName);
