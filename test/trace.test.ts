@@ -20,35 +20,34 @@ function exotic(size: number, seed: number): Float32Array {
   return values;
 }
 
-function deviceFingerprint(device: Awaited<ReturnType<typeof getDevice>>, values: Float32Array, offset: number): string {
+async function deviceFingerprint(device: Awaited<ReturnType<typeof getDevice>>, values: Float32Array, offset: number): Promise<string> {
   const whole = DeviceArray.allocate(device, [values.length + offset + 3]);
   const out = DeviceArray.allocate(device, [fingerprintFloats(values.length)]);
   try {
     const view = whole.view(offset, [values.length]);
     view.set(values);
     kernel(device, "fingerprint")(view, out);
-    return combineFingerprint(out.get(), values.length);
+    return combineFingerprint(await out.read(), values.length);
   } finally {
     whole.dispose();
     out.dispose();
   }
 }
 
-// Not on webgpu: traces read their fingerprints back synchronously at every recorded step.
-describe.each(devicesUnderTest({ webgpu: false }))("the fingerprint kernel on %s", (deviceName) => {
+describe.each(devicesUnderTest())("the fingerprint kernel on %s", (deviceName) => {
   it("gives the js reference's fingerprint for every size and view, NaN payloads aside", async () => {
     const device = await getDevice(deviceName);
     const js = await getDevice("js");
     for (const [size, offset] of [[0, 0], [1, 1], [1023, 2], [1024, 0], [1025, 3], [5000, 1]]) {
       const values = exotic(size, size + 1);
-      expect(deviceFingerprint(device, values, offset), `${size} at ${offset}`).toBe(deviceFingerprint(js, values, 0));
+      expect(await deviceFingerprint(device, values, offset), `${size} at ${offset}`).toBe(await deviceFingerprint(js, values, 0));
     }
     const zeros = new Float32Array(10);
     const negative = zeros.map(() => -0);
-    expect(deviceFingerprint(device, zeros, 0)).not.toBe(deviceFingerprint(device, negative, 0));
+    expect(await deviceFingerprint(device, zeros, 0)).not.toBe(await deviceFingerprint(device, negative, 0));
     const nan = new Float32Array(new Uint32Array([0x7fc00000, 0x7fc00001, 0xffc00000]).buffer);
     const canonical = new Float32Array(new Uint32Array([0x7fc00000, 0x7fc00000, 0x7fc00000]).buffer);
-    expect(deviceFingerprint(device, nan, 0)).toBe(deviceFingerprint(js, canonical, 0));
+    expect(await deviceFingerprint(device, nan, 0)).toBe(await deviceFingerprint(js, canonical, 0));
   });
 });
 
