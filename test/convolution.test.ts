@@ -12,7 +12,7 @@ import { kernel } from "../src/runtime/kernels.js";
 import { convForwardCalls, convInputGradCalls } from "../src/modules/Conv2D.js";
 import type { ChannelSum, PoolMode, WindowShape } from "../src/runtime/Device.js";
 import { OPTIMIZERS, type OptimizerName } from "../src/optimizers/index.js";
-import { devicesUnderTest, expectSameBits, flushesSubnormals, repetitions } from "./helpers.js";
+import { computeCost, devicesUnderTest, expectSameBits, flushesSubnormals, repetitions } from "./helpers.js";
 
 type Window = [n: number, maps: number, h: number, w: number, kh: number, kw: number, sh: number, sw: number,
   ph: number, pw: number, dh: number, dw: number];
@@ -249,11 +249,11 @@ async function trainHard(device: string, name: OptimizerName, steps: number) {
   const mse = new MSE();
   const errors: number[] = [];
   for (let i = 0; i < steps; i++) {
-    const [, grad] = mse.compute(net.forward(data), target, { queryError: false });
+    const { grad, error } = computeCost(mse, net.forward(data), target);
     optimizer.zeroGradParams();
     net.backward(grad);
     optimizer.update();
-    errors.push(await mse.readError());
+    errors.push(await error());
   }
   const weights: number[] = [];
   for (const variable of net.getVarTable().keys()) {

@@ -6,7 +6,7 @@ import {
   Activation, Add, CrossEntropy, Dropout, Graph, init, Linear, RMSPropGraves, Sequential, gpuarray, randn, relu, tanh,
   InvalidArgumentError, type DeviceName,
 } from "../src/index.js";
-import { devicesUnderTest, expectSameBits } from "./helpers.js";
+import { computeCost, devicesUnderTest, expectSameBits } from "./helpers.js";
 
 /** Two inputs; the first goes through a residual block whose output fans out to two heads that are added. */
 function residualNet(): Graph {
@@ -35,11 +35,11 @@ async function trainResidual(device: DeviceName, steps = 10) {
   const labels = [0, 1, 2, 3, 3, 2, 1, 0];
   const errors: number[] = [];
   for (let i = 0; i < steps; i++) {
-    const [, grad] = loss.compute(net.forward([x1, x2]), labels, { queryError: false });
+    const { grad, error } = computeCost(loss, net.forward([x1, x2]), labels);
     optimizer.zeroGradParams();
     net.backward(grad);
     optimizer.update();
-    errors.push(await loss.readError());
+    errors.push(await error());
   }
   const weights: (readonly [string, Float32Array])[] = [];
   for (const [v, [name]] of net.getVarTable()) weights.push([name, await v.data.read()]);

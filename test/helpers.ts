@@ -3,7 +3,7 @@
 import { expect, inject } from "vitest";
 import {
   init, Sequential, ulpDistance, type Device, Linear, Activation, relu, tanh, sigmoid, RMSPropGraves, MSE,
-  gpuarray, randn, type DeviceName, type Module, type Optimizer, type Precision,
+  gpuarray, randn, type DeviceArray, type DeviceName, type Module, type Optimizer, type Precision,
 } from "../src/index.js";
 import { WebGL2Device } from "../src/devices/webgl2/index.js";
 
@@ -86,6 +86,24 @@ export function flushesSubnormals(device: Device): boolean {
   return device instanceof WebGL2Device && device.flushesSubnormals;
 }
 
+/** What the costs (MSE, CrossEntropy) have in common: compute() and readError(). */
+interface Cost<Target> {
+  compute(pred: DeviceArray, target: Target, options: { queryError: boolean }): [number | null, DeviceArray];
+  readError(): Promise<number>;
+}
+
+/**
+ * `cost.compute(pred, target)` as a training loop on the array's device runs it: the error
+ * from compute() where the device reads back synchronously, from readError() on webgpu
+ * (whose compute() cannot return it). `error()` resolves to it (call it before the next compute()).
+ */
+export function computeCost<Target>(cost: Cost<Target>, pred: DeviceArray, target: Target):
+  { grad: DeviceArray; error(): Promise<number> } {
+  const sync = !pred.device.readsBackAsync;
+  const [error, grad] = cost.compute(pred, target, { queryError: sync });
+  return { grad, error: () => (sync ? Promise.resolve(error!) : cost.readError()) };
+}
+
 /** A net that uses every kernel: Linear with and without bias, relu, tanh, sigmoid. */
 export function buildNet(): Module {
   return new Sequential([
@@ -123,11 +141,11 @@ export async function train(device: DeviceName,
   const loss = new MSE();
   const errors: number[] = [];
   for (let i = 0; i < steps; i++) {
-    const [, grad] = loss.compute(net.forward(data), target, { queryError: false });
+    const { grad, error } = computeCost(loss, net.forward(data), target);
     optimizer.zeroGradParams();
     net.backward(grad);
     optimizer.update();
-    errors.push(await loss.readError());
+    errors.push(await error());
   }
   const weights = new Map<string, Float32Array>();
   const state = new Map<string, Float32Array>();

@@ -54,7 +54,8 @@ async function run(device: DeviceName, { steps = 5, useGlobalState = true, confi
   return { net, optimizer, trainStep, dispose: () => [data, target, optimizer, net, loss].forEach((x) => x.dispose()) };
 }
 
-// Not on webgpu: these semantics (hooks, nonFinite "skip", which webgpu refuses) are checked with get().
+// Not on webgpu: these cases check synchronously (get(), save()), and a non-finite gradient
+// there is reported at the next read, not by update() (test/webgpu/training.ts checks that).
 describe.each(devicesUnderTest({ webgpu: false }))("optimizer semantics on %s", (device) => {
   it("WeightDecay adds rate * wc * w to W's gradient and leaves b's alone, as the reference computes", async () => {
     const rate = 0.25;

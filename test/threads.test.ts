@@ -247,6 +247,35 @@ describe("the pool's scheduling", () => {
     }
   });
 
+  it("a small net's step (128-64-32-16, batch 16) hands no call to the workers, on 2 threads or 4: threads cost it nothing", async () => {
+    for (const threads of [2, 4]) {
+      const device = await init({ device: "wasm-simd", threads });
+      const pool = (device as unknown as { pool: ThreadPool }).pool;
+      expect(pool, `${threads} threads`).toBeInstanceOf(ThreadPool);
+      const net = new Sequential([new Linear(128, 64, { seed: 1 }), new Activation(relu), new Linear(64, 32, { seed: 2 }),
+        new Activation(relu), new Linear(32, 16, { seed: 3 })]);
+      const optimizer = new RMSPropGraves({ learnRate: 0.001 });
+      optimizer.setupOn(net, { useGlobalState: true });
+      const [data, target, loss] = [gpuarray.toGpu(randn([16, 128], 4), [16, 128]), gpuarray.toGpu(randn([16, 16], 5), [16, 16]), new MSE()];
+      const original = pool.run;
+      let jobs = 0;
+      pool.run = function (...args) {
+        jobs++;
+        return original.apply(this, args);
+      };
+      try {
+        const [, grad] = loss.compute(net.forward(data), target, { queryError: false });
+        optimizer.zeroGradParams();
+        net.backward(grad, { updGrad: false });
+        optimizer.update();
+      } finally {
+        pool.run = original;
+      }
+      expect(jobs, `pool jobs in one step on ${threads} threads`).toBe(0);
+      for (const thing of [data, target, loss, optimizer, net]) thing.dispose();
+    }
+  });
+
   it.each([["polling", SPIN_MS], ["blocked", 0]])("a %s worker starts with its own first part; every part runs once",
     async (_, spinMs) => {
       const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });

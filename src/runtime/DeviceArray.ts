@@ -74,8 +74,12 @@ export class DeviceArray {
     return this.device.download(this);
   }
 
-  /** The values, copied to the host once the device has them (TF.js's data() to get()'s dataSync()). */
-  read(): Promise<Float32Array> {
+  /**
+   * The values, copied to the host once the device has them (TF.js's data() to get()'s
+   * dataSync()): the values at the call, whatever runs before the promise settles. Errors
+   * (a disposed array, a device's) reject the promise.
+   */
+  async read(): Promise<Float32Array> {
     this.assertAlive();
     return this.device.read(this);
   }
