@@ -457,7 +457,8 @@ export abstract class Optimizer<H extends string = string> {
   save(): Uint8Array {
     const slots = this.ready("save()");
     if (this.device!.readsBackAsync) throw saveIsAsync("Optimizer", this.device!);
-    return this.encodeState(slots, this.savedState(slots).map((array) => array.get()));
+    const arrays = this.savedState(slots);
+    return this.encodeState(arrays, arrays.map(([, array]) => array.get()));
   }
 
   /**
@@ -465,21 +466,19 @@ export abstract class Optimizer<H extends string = string> {
    * the state when it is called (later steps do not change them).
    */
   async saveAsync(): Promise<Uint8Array> {
-    const slots = this.ready("saveAsync()");
-    return this.encodeState(slots, await Promise.all(this.savedState(slots).map((array) => array.read())));
+    const arrays = this.savedState(this.ready("saveAsync()"));
+    return this.encodeState(arrays, await Promise.all(arrays.map(([, array]) => array.read())));
   }
 
-  /** The state arrays save() writes, in the order encodeState() names them. */
-  private savedState(slots: Slot[]): DeviceArray[] {
-    return slots.flatMap(({ state }) => Object.keys(this.spec.state).map((key) => state[key]));
+  /** The state arrays save() writes, by their names there (`<variable>.<state>`). */
+  private savedState(slots: Slot[]): [string, DeviceArray][] {
+    return slots.flatMap(({ names, state }) => Object.keys(this.spec.state).map((key): [string, DeviceArray] =>
+      [`${names[0]}.${key}`, state[key]]));
   }
 
-  private encodeState(slots: Slot[], values: Float32Array[]): Uint8Array {
+  private encodeState(arrays: [string, DeviceArray][], values: Float32Array[]): Uint8Array {
     const tensors = new Map<string, Tensor>();
-    let i = 0;
-    for (const { names, data } of slots) {
-      for (const key of Object.keys(this.spec.state)) tensors.set(`${names[0]}.${key}`, { shape: data.shape, data: values[i++] });
-    }
+    arrays.forEach(([name, array], i) => tensors.set(name, { shape: array.shape, data: values[i] }));
     const metadata: Record<string, string> = { format: FORMAT, optimizer: this.spec.name };
     for (const [key, value] of Object.entries(this.getAttrDict())) metadata[key] = String(value);
     return encodeSafetensors(tensors, metadata);
