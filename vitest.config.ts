@@ -6,9 +6,12 @@ import { playwright } from "@vitest/browser-playwright";
 import { firefoxEsr } from "./test/browser/firefoxProvider.js";
 import { CHROMIUM_FLAGS, STACK_FLAGS, glStack } from "./test/glStacks.js";
 
+// Vitest run by Deno (npm run test:webgpu-deno): the device-parameterized suites on webgpu.
+const inDeno = "Deno" in globalThis;
+
 // The browser suite runs in Debian's Chromium; Playwright must never download a browser.
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-if (!existsSync(chromium)) {
+if (!inDeno && !existsSync(chromium)) {
   throw new Error(`Chromium not found at ${chromium}: the browser suite (WebGL2) cannot run, so the tests fail. ` +
     "Install Debian's Chromium with `apt-get update && apt-get install -y chromium` (as root), " +
     "or set CHROMIUM_PATH to a Chromium binary.");
@@ -71,11 +74,29 @@ const shared = ["test/rmspropGraves.test.ts", "test/network.test.ts", "test/trai
   "test/reproducibility.test.ts", "test/views.test.ts", "test/kernels.test.ts", "test/optimizers.test.ts", "test/weights.test.ts", "test/threads.test.ts",
   "test/classifiers.test.ts", "test/graph.test.ts", "test/trace.test.ts", "test/convolution.test.ts"];
 
+/**
+ * The shared suites that run on webgpu under Deno (test/helpers.ts gives them the one device):
+ * all but the thread suite (wasm threads: the Node passes test them) and the two that leave
+ * webgpu out (leaks counts a GPU device's textures, optimizer semantics read back
+ * synchronously; their reasons are at their devicesUnderTest() calls).
+ */
+const onDenoWebGPU = shared.filter((file) => !["test/threads.test.ts", "test/leaks.test.ts", "test/optimizer.test.ts"]
+  .includes(file));
+
 export default defineConfig({
   test: {
     testTimeout: 300_000,
     hookTimeout: 300_000,
-    projects: [
+    projects: inDeno ? [{
+      test: {
+        name: "deno",
+        environment: "node",
+        include: onDenoWebGPU,
+        setupFiles: ["test/deno/setup.ts"],
+        testTimeout: 300_000,
+        hookTimeout: 300_000,
+      },
+    }] : [
       {
         test: {
           name: "node",

@@ -15,15 +15,18 @@ declare module "vitest" {
 }
 
 const inBrowser = typeof window !== "undefined";
+const inDeno = "Deno" in globalThis;
 
 /** The GL stack the browser suite runs on (swiftshader, llvmpipe, lavapipe, softpipe); undefined in Node. */
 export const GL_STACK: string | undefined = inBrowser ? inject("glStack") : undefined;
 
 /**
  * Devices every parameterized suite runs on here: the WASM builds and js in Node, plus
- * webgl2 and webgpu in a browser. On Chromium's other GL stacks (llvmpipe, lavapipe) only
- * webgl2: the WASM builds and js run there on the same V8 as in the default-stack run, so
- * running them again would test nothing new (and WebGPU's ANGLE->lavapipe adapter runs in
+ * webgl2 and webgpu in a browser, and webgpu alone in Deno (npm run test:webgpu-deno: Mesa's
+ * lavapipe through Vulkan and llvmpipe through GL; the WASM builds and js run on the same V8
+ * as in Node). On Chromium's other GL stacks (llvmpipe, lavapipe) only webgl2: the WASM
+ * builds and js run there on the same V8 as in the default-stack run, so running them again
+ * would test nothing new (and WebGPU's ANGLE->lavapipe adapter runs in
  * test/browser/webgpu.test.ts). Firefox (softpipe) runs all but webgpu, which Firefox
  * ESR on Linux does not have. With `{ webgpu: false }` webgpu is left out: the suites
  * that still read back synchronously (get(), save(), compute() with its error, which
@@ -31,6 +34,7 @@ export const GL_STACK: string | undefined = inBrowser ? inject("glStack") : unde
  * test/webgpu/ runs their cases' equivalents on webgpu.
  */
 export function devicesUnderTest({ webgpu: withWebGPU = true } = {}): DeviceName[] {
+  if (inDeno) return withWebGPU ? ["webgpu"] : [];
   if (!inBrowser) return ["wasm-simd", "wasm", "js"];
   if (GL_STACK === "llvmpipe" || GL_STACK === "lavapipe") return ["webgl2"];
   const webgpu: DeviceName[] = GL_STACK === "swiftshader" && withWebGPU ? ["webgpu"] : [];

@@ -16,6 +16,7 @@ describe.each(["keep", "flush"] as const)("cross-device reproducibility report, 
     const names = report.devices.map((d) => d.name);
     expect(names).toEqual(expect.arrayContaining(["wasm-simd", "wasm", "js"]));
     if (typeof window !== "undefined") expect(names).toContain("webgl2");
+    if ("Deno" in globalThis) expect(names).toContain("webgpu");
     const checks = new Set(report.rows.map((r) => r.check));
     const optimizers = ["SGD", "MomentumSGD", "NesterovSGD", "RMSProp", "Adam", "AdaGrad", "AdaDelta", "SMORMS3", "RMSPropGraves"];
     expect([...checks]).toEqual([...optimizers.map((name) => `${name}, 100 steps`), "matmul", "columnSums", "activations",
