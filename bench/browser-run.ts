@@ -1,6 +1,8 @@
 // npm run bench:browser: bundles bench/browser.ts, serves it on 127.0.0.1, runs it in
 // Debian's Chromium through Playwright (once as a plain page, once cross-origin
-// isolated, with threads), prints the tables, writes bench/results.json.
+// isolated, with threads, and once on WebGPU where the stack has an adapter), prints the
+// tables, writes bench/results.json. `npm run bench:browser -- webgpu` (or plain, isolated)
+// runs only those pages.
 import { createServer } from "node:http";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, extname } from "node:path";
@@ -11,6 +13,17 @@ import { CHROMIUM_FLAGS, STACK_FLAGS, glStack } from "../test/glStacks.ts";
 
 const stack = glStack();
 if (stack === "softpipe") throw new Error("the browser benchmark runs in Chromium: GL_STACK=swiftshader, llvmpipe or lavapipe");
+const PAGES = ["plain", "isolated", "webgpu"];
+const pages = process.argv.slice(2).length ? process.argv.slice(2) : stack === "llvmpipe" ? PAGES.slice(0, 2) : PAGES;
+for (const page of pages) {
+  if (!PAGES.includes(page)) throw new Error(`bench:browser runs the pages ${PAGES.join(", ")}; "${page}" is none of them`);
+}
+if (stack === "llvmpipe" && pages.includes("webgpu")) {
+  throw new Error("Chromium has no WebGPU adapter on GL_STACK=llvmpipe: run the webgpu page on swiftshader or lavapipe");
+}
+/** Medians by contender; `work` names the rows of one table. */
+type Times = Record<string, Record<string, number>>;
+const paramsName = (size: string) => Number(size) >= 1 << 20 ? `${Number(size) / (1 << 20)}M` : `${Number(size) / 1024}K`;
 
 const root = new URL("..", import.meta.url).pathname;
 const out = join(root, "bench", ".out");
@@ -63,15 +76,15 @@ async function runPage(search: string): Promise<any> {
   return result;
 }
 
-try {
+/** The plain page: webgl2 and wasm-simd against TF.js and jax-js. */
+async function plain() {
   const result = await runPage("");
   console.log(`Chromium, WebGL2 renderer: ${result.renderer}\n`);
   console.log("Graves update, ms per step (medians of interleaved rounds)\n");
   const rows = [["params", "webgl2", "webgl2 fast", "texture copy", "TF.js webgl", "wasm-simd", "TF.js wasm",
     "webgl2 vs TF.js webgl", "strict / fast", "webgl2 / copy", "simd vs TF.js wasm"]];
   for (const [size, t] of Object.entries(result.update) as [string, Record<string, number>][]) {
-    const n = Number(size);
-    rows.push([n >= 1 << 20 ? `${n / (1 << 20)}M` : `${n / 1024}K`, ms(t.webgl2), ms(t["webgl2 fast"]), ms(t["copy floor"]),
+    rows.push([paramsName(size), ms(t.webgl2), ms(t["webgl2 fast"]), ms(t["copy floor"]),
       ms(t["TF.js webgl"]), ms(t["wasm-simd"]), ms(t["TF.js wasm"]), ratio(t["TF.js webgl"], t.webgl2),
       ratio(t.webgl2, t["webgl2 fast"]), ratio(t.webgl2, t["copy floor"]), ratio(t["TF.js wasm"], t["wasm-simd"])]);
   }
@@ -100,23 +113,57 @@ try {
   const pairs = [["jax-js cpu", "jax-js wasm"], ["jax-js cpu", "jax-js webgl"], ["jax-js wasm", "jax-js webgl"],
     ["js", "wasm-simd"], ["js", "webgl2"], ["wasm-simd", "webgl2"]].filter(([a, b]) => weights[a] && weights[b]);
   console.log(table([["pair", "weights differing", "worst"], ...pairs.map(([a, b]) => [`${a} vs ${b}`, ...weightsDiff(w(a), w(b))])]));
+  return result;
+}
 
+/** The cross-origin isolated page: wasm-simd on threads against TF.js wasm on its threads. */
+async function isolated() {
   const isolated = await runPage("?isolated");
   if (!isolated.isolated) throw new Error("the ?isolated page is not cross-origin isolated");
   const n = isolated.threads;
   console.log(`\nThe same page cross-origin isolated: wasm-simd on 1 and ${n} threads, TF.js wasm on its threads, ms\n`);
   const isolatedRows = [["work", "wasm-simd", `${n} threads`, "TF.js wasm", `${n} threads / 1`, `TF.js wasm / ${n} threads`]];
   const name = `wasm-simd, ${n} threads`;
-  for (const [work, t] of [...Object.entries(isolated.update).map(([size, t]) =>
-    [`update, ${Number(size) >= 1 << 20 ? `${Number(size) / (1 << 20)}M` : `${Number(size) / 1024}K`}`, t]),
+  for (const [work, t] of [...Object.entries(isolated.update).map(([size, t]) => [`update, ${paramsName(size)}`, t]),
   ...Object.entries(isolated.training).map(([net, t]) => [`step, ${net}`, t])] as [string, Record<string, number>][]) {
     isolatedRows.push([work, ms(t["wasm-simd"]), ms(t[name]), ms(t["TF.js wasm"]), ratio(t["wasm-simd"], t[name]),
       ratio(t["TF.js wasm"], t[name])]);
   }
   console.log(table(isolatedRows));
+  return isolated;
+}
+
+/** The ?webgpu page: webgpu against TF.js webgpu and jax-js webgpu on the same adapter, webgl2 beside them. */
+async function webgpu() {
+  const result = await runPage("?webgpu");
+  console.log(`\nChromium's WebGPU adapter: ${result.adapter}${result.flushes ? " (flushes subnormals: \"keep\" runs emulated)" : ""}; ` +
+    `WebGL2 renderer: ${result.renderer}; ms per step\n`);
+  const rows = [["work", "webgpu", "TF.js webgpu", "webgl2", "TF.js webgpu / webgpu", "webgl2 / webgpu"]];
+  for (const [work, t] of [...Object.entries(result.update as Times).map(([size, t]) => [`update, ${paramsName(size)}`, t]),
+    ...Object.entries(result.training as Times).map(([net, t]) => [`step, ${net}`, t])] as [string, Record<string, number>][]) {
+    rows.push([work, ms(t.webgpu), ms(t["TF.js webgpu"]), ms(t.webgl2), ratio(t["TF.js webgpu"], t.webgpu), ratio(t.webgl2, t.webgpu)]);
+  }
+  console.log(table(rows));
+  const jax = Object.entries(result.jax as Times);
+  if (jax.length) {
+    console.log("\nAgainst jax-js's webgpu device (its jit(valueAndGrad) SGD step), ours with SGD, ms\n");
+    console.log(table([["net", "webgpu", "jax-js webgpu", "webgl2", "jax-js webgpu / webgpu"],
+      ...jax.map(([net, t]) => [net, ms(t.webgpu), ms(t["jax-js webgpu"]), ms(t.webgl2), ratio(t["jax-js webgpu"], t.webgpu)])]));
+  } else {
+    console.log("\njax-js found no webgpu device on this adapter");
+  }
+  return result;
+}
+
+try {
+  const measured: Record<string, unknown> = {};
+  if (pages.includes("plain")) Object.assign(measured, await plain());
+  if (pages.includes("isolated")) measured.isolated = await isolated();
+  if (pages.includes("webgpu")) measured.webgpu = await webgpu();
   const file = join(root, "bench", "results.json");
   const previous = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
-  writeFileSync(file, JSON.stringify({ ...previous, [`browser-${stack}`]: { ...result, isolated } }, null, 2) + "\n");
+  const key = `browser-${stack}`;
+  writeFileSync(file, JSON.stringify({ ...previous, [key]: { ...previous[key], ...measured } }, null, 2) + "\n");
   console.log("\nwritten to bench/results.json");
 } finally {
   await browser.close();

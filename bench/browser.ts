@@ -2,10 +2,14 @@
 // webgl backend and against a texture copy of the same bytes, wasm-simd against TF.js
 // wasm, and training steps (the MLPs, the Fashion-MNIST MLP and CNN) on the matching backend pairs, jax-js's
 // wasm and webgl steps and its devices' agreement against ours; on a cross-origin isolated
-// page, wasm-simd on threads against TF.js wasm on its threads.
+// page, wasm-simd on threads against TF.js wasm on its threads; on ?webgpu, the webgpu
+// device against TF.js's webgpu backend and jax-js's webgpu device on the same adapter, with
+// this package's webgl2 beside them.
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import "@tensorflow/tfjs-backend-webgpu";
 import { getDevice, randn, SGD } from "../src/index.js";
 import { WebGL2Device } from "../src/devices/webgl2/index.js";
+import { WebGPUDevice } from "../src/devices/webgpu/index.js";
 import { measure, type Contender } from "./harness.ts";
 import { NETS, copyFloor, oursClassifierStep, oursCnnStep, oursTrainStep, oursTrainedWeights, oursUpdate } from "./ours.ts";
 import { jaxCnnStep, jaxDevice, jaxTrainStep } from "./jaxjs.ts";
@@ -40,8 +44,50 @@ async function isolated() {
   return { isolated: crossOriginIsolated, threads, userAgent: navigator.userAgent, update, training };
 }
 
+/**
+ * On ?webgpu: the update and the training steps on webgpu against TF.js's webgpu backend
+ * (RMSPropGraves against its centered RMSProp) and jax-js's webgpu device (SGD), this
+ * package's webgl2 beside them; medians of interleaved rounds.
+ */
+async function webgpu() {
+  const gpu = (await getDevice("webgpu")) as WebGPUDevice;
+  const webgl2 = (await getDevice("webgl2")) as WebGL2Device;
+  const update: Record<string, Record<string, number>> = {};
+  for (const size of [65536, 1 << 20]) {
+    const contenders = [await oursUpdate("webgpu", size), await oursUpdate("webgl2", size),
+      await onBackend("webgpu", () => tfjsUpdate(size))];
+    update[String(size)] = Object.fromEntries(await measure(contenders, { rounds: 5 }));
+    contenders.forEach((c) => c.dispose());
+  }
+  const training: Record<string, Record<string, number>> = {};
+  for (const [name, sizes, batch] of NETS) {
+    const contenders: Contender[] = [await oursTrainStep("webgpu", sizes, batch), await oursTrainStep("webgl2", sizes, batch),
+      await onBackend("webgpu", () => tfjsTrainStep(sizes, batch))];
+    training[name] = Object.fromEntries(await measure(contenders, { rounds: 5 }));
+  }
+  training[CLASSIFIER] = Object.fromEntries(await measure([await oursClassifierStep("webgpu", CLASSIFIER_BATCH),
+    await oursClassifierStep("webgl2", CLASSIFIER_BATCH),
+    await onBackend("webgpu", () => tfjsClassifierStep(CLASSIFIER_BATCH.images, CLASSIFIER_BATCH.labels))], { rounds: 5 }));
+  training[CNN] = Object.fromEntries(await measure([await oursCnnStep("webgpu", CLASSIFIER_BATCH),
+    await oursCnnStep("webgl2", CLASSIFIER_BATCH),
+    await onBackend("webgpu", () => tfjsCnnStep(CLASSIFIER_BATCH.images, CLASSIFIER_BATCH.labels))], { rounds: 3 }));
+  const jax: Record<string, Record<string, number>> = {};
+  if (await jaxDevice("webgpu")) {
+    for (const [name, sizes, batch] of NETS) {
+      const sgd = () => new SGD({ learnRate: 0.01 });
+      const step = jaxTrainStep("webgpu", sizes, batch, "sgd", 0.01);
+      jax[name] = Object.fromEntries(await measure([await oursTrainStep("webgpu", sizes, batch, "keep", 1, sgd),
+        await oursTrainStep("webgl2", sizes, batch, "keep", 1, sgd), { name: "jax-js webgpu", run: step.run, sync: step.sync }],
+      { rounds: 5 }));
+    }
+  }
+  return { adapter: gpu.adapterDescription, flushes: gpu.flushesSubnormals, renderer: webgl2.renderer,
+    userAgent: navigator.userAgent, update, training, jax };
+}
+
 async function main() {
   if (location.search === "?isolated") return isolated();
+  if (location.search === "?webgpu") return webgpu();
   const webgl2 = (await getDevice("webgl2")) as WebGL2Device;
   const update: Record<string, Record<string, number>> = {};
   for (const size of [4096, 65536, 1 << 20]) {
