@@ -2,7 +2,7 @@ import { DeviceArray } from "./runtime/DeviceArray.js";
 import type { Device } from "./runtime/Device.js";
 import { kernel } from "./runtime/kernels.js";
 import { combineFingerprint, fingerprintFloats } from "./kernels/fingerprint.js";
-import { InvalidArgumentError, describe } from "./errors.js";
+import { InvalidArgumentError, NotReadyError, describe } from "./errors.js";
 import { ulpDistance } from "./ulp.js";
 import { float32Bits } from "./kernels/vocabulary.js";
 import { VERSION } from "./version.js";
@@ -81,12 +81,19 @@ export interface TracedVariable {
  * variable's gradient and data, computed on the device (one small read-back of chunk
  * hashes a step), and the error when given. toJSON() is the file; compareTraces() finds
  * where two traces part.
+ *
+ * On a device that reads back only asynchronously (webgpu), a step's fingerprints arrive
+ * after its update(): `await trace.ready()` before toJSON() or serialize() (compareTraces()
+ * and expectSameTrace() wait by themselves). The training loop never waits for them.
  */
 export class Trace {
-  /** The steps recorded so far. */
+  /** The steps recorded so far (on webgpu, those whose fingerprints have arrived: see ready()). */
   readonly steps: TraceStep[] = [];
-  private pendingError: string | undefined;
+  private pendingError: string | Promise<string> | undefined;
   private scratch: DeviceArray | null = null;
+  /** Steps recorded whose fingerprints (or error) are still being read back, and the promise of the last. */
+  private unsettled = 0;
+  private settling: Promise<void> = Promise.resolve();
 
   /** @internal Traces come from optimizer.trace(). */
   constructor(
@@ -94,10 +101,18 @@ export class Trace {
     readonly header: Omit<TraceFile, "steps" | "format" | "version">,
     private readonly variables: readonly TracedVariable[] = [], private readonly device: Device | null = null) {}
 
-  /** Records the error of the step about to be taken (a cost's error), kept as its float32 bits. */
-  error(value: number): void {
-    if (typeof value !== "number") throw new InvalidArgumentError(`trace.error() got ${describe(value)}; expected the step's error`);
-    this.pendingError = float32Bits(value).toString(16).padStart(8, "0");
+  /**
+   * Records the error of the step about to be taken (a cost's error), kept as its float32
+   * bits: a number, or on webgpu the promise of one (`trace.error(loss.readError())`).
+   */
+  error(value: number | Promise<number>): void {
+    if (value instanceof Promise) {
+      const bits = value.then((v) => errorBits(v));
+      bits.catch(() => undefined); // it rejects through ready(), not as an unhandled rejection
+      this.pendingError = bits;
+    } else {
+      this.pendingError = errorBits(value);
+    }
   }
 
   /** @internal Records step `t` from the variables' current arrays: what update() calls after each step. */
@@ -116,25 +131,53 @@ export class Trace {
       fingerprint(a, this.scratch!.view(offset, [sizes[i]]));
       offset += sizes[i];
     });
-    const chunks = this.scratch.get();
-    const step: TraceStep = { t, grad: {}, data: {} };
-    if (this.pendingError !== undefined) step.error = this.pendingError;
+    const error = this.pendingError;
     this.pendingError = undefined;
-    offset = 0;
-    arrays.forEach((a, i) => {
-      const v = this.variables[i >> 1];
-      (i & 1 ? step.data : step.grad)[v.name] = combineFingerprint(chunks.subarray(offset, offset + sizes[i]), a.size);
-      offset += sizes[i];
+    const step = (chunks: Float32Array, error: string | undefined): TraceStep => {
+      const step: TraceStep = { t, grad: {}, data: {} };
+      if (error !== undefined) step.error = error;
+      let offset = 0;
+      arrays.forEach((a, i) => {
+        const v = this.variables[i >> 1];
+        (i & 1 ? step.data : step.grad)[v.name] = combineFingerprint(chunks.subarray(offset, offset + sizes[i]), a.size);
+        offset += sizes[i];
+      });
+      return step;
+    };
+    // read() takes the values at the call, so the scratch serves the next step at once.
+    const chunks = device.readsBackAsync ? this.scratch.read() : this.scratch.get();
+    if (chunks instanceof Float32Array && !(error instanceof Promise) && this.unsettled === 0) {
+      this.steps.push(step(chunks, error));
+      return;
+    }
+    this.unsettled++;
+    this.settling = Promise.all([this.settling, chunks, error]).then(([, c, e]) => {
+      this.steps.push(step(c, e));
+      this.unsettled--;
     });
-    this.steps.push(step);
+    this.settling.catch(() => undefined); // it rejects through ready()
   }
 
-  /** The trace as a JSON-ready TraceFile (what JSON.stringify(trace) writes). */
+  /**
+   * Resolves once every step recorded so far is in `steps` (at once on the devices that
+   * read back synchronously); rejects with what a read-back met (a device's error, a
+   * non-finite gradient's error on webgpu, an error promise's rejection).
+   */
+  async ready(): Promise<this> {
+    await this.settling;
+    return this;
+  }
+
+  /** The trace as a JSON-ready TraceFile (what JSON.stringify(trace) writes); NotReadyError while steps are being read back. */
   toJSON(): TraceFile {
+    if (this.unsettled > 0) {
+      throw new NotReadyError(`the trace has ${this.unsettled} step${this.unsettled > 1 ? "s" : ""} whose fingerprints the ` +
+        `${this.device!.name} device is still reading back: \`await trace.ready()\` first`);
+    }
     return { format: TRACE_FORMAT, version: VERSION, ...this.header, steps: this.steps };
   }
 
-  /** The trace as its JSON text. */
+  /** The trace as its JSON text (after `await trace.ready()` on webgpu). */
   serialize(): string {
     return JSON.stringify(this.toJSON());
   }
@@ -144,6 +187,11 @@ export class Trace {
     this.scratch?.dispose();
     this.scratch = null;
   }
+}
+
+function errorBits(value: unknown): string {
+  if (typeof value !== "number") throw new InvalidArgumentError(`trace.error() got ${describe(value)}; expected the step's error`);
+  return float32Bits(value).toString(16).padStart(8, "0");
 }
 
 /** Reads a trace file's text (or its parsed JSON), checking every field: a TraceFormatError names what is wrong. */
@@ -234,11 +282,12 @@ export interface CompareOptions {
  * fingerprints differ (and with `replay`, the first element and its ULP distance).
  * Traces of different variables (names, shapes), optimizers or hyper-parameters are
  * refused with a TraceMismatchError naming the difference; devices, thread counts and
- * versions may differ (that is the point).
+ * versions may differ (that is the point). A Trace is compared once its steps are in (see
+ * Trace.ready()).
  */
 export async function compareTraces(a: TraceFile | Trace | string, b: TraceFile | Trace | string,
   { replay }: CompareOptions = {}): Promise<TraceComparison> {
-  const [x, y] = [a, b].map((t) => (t instanceof Trace ? t.toJSON() : parseTrace(t)));
+  const [x, y] = await Promise.all([a, b].map(async (t) => (t instanceof Trace ? (await t.ready()).toJSON() : parseTrace(t))));
   const vars = (t: TraceFile) => t.variables.map((v) => `${v.name} ${JSON.stringify(v.shape)}`).join(", ");
   if (vars(x) !== vars(y)) throw new TraceMismatchError(`the traces are of different networks: variables ${vars(x)} against ${vars(y)}`);
   if (x.optimizer.name !== y.optimizer.name) {
@@ -301,7 +350,7 @@ export const TRACE_ENV = "PORTABLE_OPTIM_TRACE";
 type NodeFs = { writeFileSync(path: string, text: string): void };
 interface NodeProcess {
   env: Record<string, string | undefined>;
-  on(event: "exit", listener: () => void): void;
+  on(event: "exit" | "beforeExit", listener: () => void): void;
   getBuiltinModule?(name: string): unknown;
 }
 let traced = 0;
@@ -326,8 +375,31 @@ export function traceFromEnvironment(start: () => Trace): void {
   let fs: NodeFs | null = (process.getBuiltinModule?.("node:fs") as NodeFs | undefined) ?? null;
   // A computed specifier, so that bundlers for the browser leave it alone.
   if (!fs) void import(/* @vite-ignore */ ["node", "fs"].join(":")).then((m: NodeFs) => (fs = m));
-  process.on("exit", () => {
+  const write = () => {
+    if (written) return;
+    written = true;
     if (fs) fs.writeFileSync(file, trace.serialize());
     else console.error(`portable-optim: could not write the trace ${file}: no file system module at exit`);
+  };
+  let written = false;
+  let waiting = false;
+  // When the program has nothing left to do: on webgpu the last steps' fingerprints are
+  // still on their way then, and their read-back keeps the process alive until written.
+  process.on("beforeExit", () => {
+    if (written || waiting) return;
+    waiting = true;
+    void trace.ready().then(write, (error: Error) => {
+      written = true;
+      console.error(`portable-optim: could not write the trace ${file}: ${error.message}`);
+    });
+  });
+  // process.exit() skips beforeExit: written here if every step is in.
+  process.on("exit", () => {
+    try {
+      write();
+    } catch (error) {
+      console.error(`portable-optim: could not write the trace ${file}: ${(error as Error).message} ` +
+        "(process.exit() came before the read-back: let the program end by itself)");
+    }
   });
 }

@@ -3,7 +3,8 @@
 // weights), against the same runs on js, in both subnormal modes: an MLP with every
 // optimizer (global state, and per-variable state with learnRate/momRate multipliers for
 // one), a CNN (Conv2D, BatchNorm2D, MaxPool2D, AvgPool2D, Dropout, CrossEntropy with class
-// weights); every error, weight and state element compared bit for bit. Then the async
+// weights); every error, weight and state element compared bit for bit, and each run's
+// trace (its fingerprints and errors read back asynchronously) identical to js's. Then the async
 // boundary: a step with a NaN gradient is skipped on the device and the next read() throws a
 // NonFiniteGradientError naming the variable; nonFinite "skip" and compute() with
 // queryError are refused with typed errors; reproducibilityReport() has a webgpu column of
@@ -13,13 +14,13 @@ import {
   init, gpuarray, randn, Sequential, Linear, Activation, relu, tanh, sigmoid, MSE, CrossEntropy, Conv2D, BatchNorm2D,
   MaxPool2D, AvgPool2D, Dropout, Flatten, RMSPropGraves, SGD, MomentumSGD, NesterovSGD, RMSProp, Adam, AdaGrad, AdaDelta,
   SMORMS3, NonFiniteGradientError, SyncReadError, InvalidArgumentError, reproducibilityReport, formatReport, DeviceArray,
-  type Module, type Optimizer, type DeviceName,
+  compareTraces, type TraceFile, type Module, type Optimizer, type DeviceName,
 } from "../../src/index.js";
 
 const failures: string[] = [];
 const runs: string[] = [];
 
-type Run = { errors: number[]; arrays: Map<string, Float32Array> };
+type Run = { errors: number[]; arrays: Map<string, Float32Array>; trace: TraceFile };
 
 const OPTIMIZERS: [string, () => Optimizer][] = [
   ["RMSPropGraves", () => new RMSPropGraves({ learnRate: 0.01 })], ["SGD", () => new SGD({ learnRate: 0.1 })],
@@ -60,15 +61,17 @@ async function arrays(net: Module, optimizer: Optimizer): Promise<Map<string, Fl
 async function trainLoop(net: Module, optimizer: Optimizer, loss: MSE | CrossEntropy, data: DeviceArray,
   target: DeviceArray | number[], steps: number): Promise<Run> {
   const errors: number[] = [];
+  const trace = optimizer.trace();
   for (let i = 0; i < steps; i++) {
     const [, grad] = loss instanceof MSE ? loss.compute(net.forward(data), target as DeviceArray, { queryError: false })
       : loss.compute(net.forward(data), target as number[], { queryError: false });
     optimizer.zeroGradParams();
     net.backward(grad);
+    trace.error(loss.readError());
     optimizer.update();
     errors.push(await loss.readError());
   }
-  const result = { errors, arrays: await arrays(net, optimizer) };
+  const result = { errors, arrays: await arrays(net, optimizer), trace: (await trace.ready()).toJSON() };
   for (const thing of [data, ...(target instanceof DeviceArray ? [target] : []), loss, optimizer, net]) thing.dispose();
   return result;
 }
@@ -99,8 +102,10 @@ async function trainCnn(device: DeviceName, mode: "keep" | "flush", steps: numbe
 
 const bits = (a: Float32Array) => new Uint32Array(a.buffer, a.byteOffset, a.length);
 
-function compare(what: string, gpu: Run, js: Run): void {
+async function compare(what: string, gpu: Run, js: Run): Promise<void> {
   runs.push(what);
+  const traces = await compareTraces(gpu.trace, js.trace);
+  if (!traces.identical || traces.steps !== js.errors.length) failures.push(`${what}: the traces: ${traces.message}`);
   const errors = [Float32Array.from(gpu.errors), Float32Array.from(js.errors)];
   const pairs: [string, Float32Array, Float32Array][] = [["errors", errors[0], errors[1]],
     ...[...js.arrays].map(([name, want]): [string, Float32Array, Float32Array] => [name, gpu.arrays.get(name) ?? new Float32Array(), want])];
@@ -122,12 +127,12 @@ export async function trainingReport(modes: readonly ("keep" | "flush")[] = ["ke
   runs.length = 0;
   for (const mode of modes) {
     for (const [name, make] of OPTIMIZERS) {
-      compare(`${mode} MLP ${name}`, await trainMlp("webgpu", mode, make, true, 12), await trainMlp("js", mode, make, true, 12));
+      await compare(`${mode} MLP ${name}`, await trainMlp("webgpu", mode, make, true, 12), await trainMlp("js", mode, make, true, 12));
     }
     const make = OPTIMIZERS[0][1];
-    compare(`${mode} MLP RMSPropGraves, per-variable state and multipliers`, await trainMlp("webgpu", mode, make, false, 12),
+    await compare(`${mode} MLP RMSPropGraves, per-variable state and multipliers`, await trainMlp("webgpu", mode, make, false, 12),
       await trainMlp("js", mode, make, false, 12));
-    compare(`${mode} CNN Adam`, await trainCnn("webgpu", mode, 6), await trainCnn("js", mode, 6));
+    await compare(`${mode} CNN Adam`, await trainCnn("webgpu", mode, 6), await trainCnn("js", mode, 6));
   }
 
   // The async boundary.
