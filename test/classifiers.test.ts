@@ -166,6 +166,9 @@ describe("CrossEntropy", () => {
     softmax.forEach((row, i) => row.forEach((p, j) => expect(g[i * 3 + j]).toBeCloseTo((p - (j === labels[i] ? 1 : 0)) / 4, 6)));
     // argmax: rows 0 (2), 1 (tie: first, 0), 2 (0), 3 (2): one wrong of four.
     expect(new CrossEntropy().validate(scores, labels)).toBe(0.25);
+    expect(await new CrossEntropy().validateAsync(scores, labels)).toBe(0.25);
+    expect(await new CrossEntropy().validateAsync(scores, gpuarray.toGpu([2, 1, 1, 2], [4]))).toBe(0.5);
+    await expect(new CrossEntropy().validateAsync(scores, [2, 0, 3, 2])).rejects.toThrow(/validateAsync: labels\[2\] is 3/);
     const weights = [0.5, 2, 1];
     const [weighted, wgrad] = new CrossEntropy({ weights }).compute(scores, Int32Array.from(labels));
     const wnll = softmax.reduce((s, row, i) => s - weights[labels[i]] * Math.log(row[labels[i]]), 0) / 4;

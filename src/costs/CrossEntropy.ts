@@ -3,7 +3,7 @@ import type { Device, RowShape } from "../runtime/Device.js";
 import { checkArrays } from "../runtime/checks.js";
 import { kernel } from "../runtime/kernels.js";
 import { rowShape } from "../modules/SoftMax.js";
-import { InvalidArgumentError, InvalidLabelError, NotReadyError, ShapeMismatchError, describe } from "../errors.js";
+import { InvalidArgumentError, InvalidLabelError, NotReadyError, ShapeMismatchError, SyncReadError, describe } from "../errors.js";
 import { asyncOnly } from "../runtime/asyncOnly.js";
 
 /** Class labels: integers on the host, or a device array of floats holding them. */
@@ -96,16 +96,25 @@ export class CrossEntropy {
   /**
    * PuzzleLib's validate(): the classification error rate, the fraction of rows whose
    * largest score (the first, where several are equal; a NaN counts as largest) is not
-   * the label.
+   * the label. On webgpu, which reads back only asynchronously, a SyncReadError: use
+   * validateAsync().
    */
   validate(scores: DeviceArray, labels: Labels): number {
     const [x] = checkArrays("CrossEntropy.validate", { scores });
     const shape = this.checkShape("CrossEntropy.validate", x.shape);
-    const truth = this.hostLabels("CrossEntropy.validate", labels, shape);
-    const predicted = argmax(x.get(), shape);
-    let wrong = 0;
-    for (let r = 0; r < predicted.length; r++) if (predicted[r] !== truth[r]) wrong++;
-    return wrong / predicted.length;
+    if (x.device.readsBackAsync) {
+      throw new SyncReadError(`CrossEntropy.validate: the ${x.device.name} device reads values back only asynchronously; ` +
+        "use `await validateAsync(scores, labels)`, which gives the same error rate");
+    }
+    return errorRate(x.get(), this.hostLabels("CrossEntropy.validate", labels, shape), shape);
+  }
+
+  /** validate() with the scores (and labels given as a DeviceArray) read back without blocking the thread, on every device. */
+  async validateAsync(scores: DeviceArray, labels: Labels): Promise<number> {
+    const [x] = checkArrays("CrossEntropy.validateAsync", { scores });
+    const shape = this.checkShape("CrossEntropy.validateAsync", x.shape);
+    const [values, truth] = await Promise.all([x.read(), labels instanceof DeviceArray ? labels.read() : labels]);
+    return errorRate(values, this.hostLabels("CrossEntropy.validateAsync", truth, shape), shape);
   }
 
   /** Frees the gradient, loss and label arrays this cost keeps between calls. */
@@ -127,7 +136,7 @@ export class CrossEntropy {
   }
 
   /** The labels as numbers on the host, checked: one per row, each an integer class index. */
-  private hostLabels(what: string, labels: Labels, { n, classes, positions }: RowShape): ArrayLike<number> {
+  private hostLabels(what: string, labels: Labels | Float32Array, { n, classes, positions }: RowShape): ArrayLike<number> {
     const values: ArrayLike<number> = labels instanceof DeviceArray ? labels.get() : labels;
     if (values == null || typeof values.length !== "number") {
       throw new InvalidArgumentError(`${what}: labels is ${describe(labels)}; expected an Int32Array, an array of ` +
@@ -170,6 +179,14 @@ export class CrossEntropy {
     }
     return this.weightArray;
   }
+}
+
+/** The fraction of rows whose argmax is not the label. */
+function errorRate(scores: Float32Array, truth: ArrayLike<number>, shape: RowShape): number {
+  const predicted = argmax(scores, shape);
+  let wrong = 0;
+  for (let r = 0; r < predicted.length; r++) if (predicted[r] !== truth[r]) wrong++;
+  return wrong / predicted.length;
 }
 
 /** Each row's first largest score (a NaN counts as largest): what validate() compares with the labels. */

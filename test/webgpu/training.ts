@@ -6,9 +6,9 @@
 // weights); every error, weight and state element compared bit for bit, and each run's
 // trace (its fingerprints and errors read back asynchronously) identical to js's. Then the async
 // boundary: a step with a NaN gradient is skipped on the device and the next read() throws a
-// NonFiniteGradientError naming the variable; nonFinite "skip" and compute() with
-// queryError are refused with typed errors; reproducibilityReport() has a webgpu column of
-// zeros. Prints one JSON report (trainingReport():
+// NonFiniteGradientError naming the variable; nonFinite "skip", compute() with
+// queryError and validate() are refused with typed errors, validateAsync() works;
+// reproducibilityReport() has a webgpu column of zeros. Prints one JSON report (trainingReport():
 // test/browser/webgpu.test.ts runs it in Chromium).
 import {
   init, gpuarray, randn, Sequential, Linear, Activation, relu, tanh, sigmoid, MSE, CrossEntropy, Conv2D, BatchNorm2D,
@@ -183,6 +183,13 @@ export async function trainingReport(modes: readonly ("keep" | "flush")[] = ["ke
     () => new MSE().compute(net.forward(x), gpuarray.zeros([1, 2])));
   expectThrow("CrossEntropy.compute with queryError on webgpu", SyncReadError, /readError/,
     () => new CrossEntropy().compute(net.forward(x), [1]));
+  const scores = gpuarray.toGpu([1, 2, 0, 3, 5, -1], [3, 2]);
+  expectThrow("CrossEntropy.validate on webgpu", SyncReadError, /await validateAsync\(scores, labels\)/,
+    () => new CrossEntropy().validate(scores, [1, 1, 1]));
+  const rates = [await new CrossEntropy().validateAsync(scores, [1, 1, 1]),
+    await new CrossEntropy().validateAsync(scores, gpuarray.toGpu([1, 1, 0], [3]))];
+  if (rates[0] !== 1 / 3 || rates[1] !== 0) failures.push(`validateAsync() on webgpu gave ${rates}; expected ${[1 / 3, 0]}`);
+  runs.push("validateAsync() on webgpu");
   expectThrow("Module.save() on webgpu", SyncReadError, /await saveAsync\(\)/, () => net.save());
   expectThrow("Optimizer.save() on webgpu", SyncReadError, /await saveAsync\(\)/, () => optimizer.save());
   // saveAsync() writes the weights and state that load on js and save the same bytes there.
