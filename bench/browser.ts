@@ -45,7 +45,8 @@ async function isolated() {
 }
 
 /**
- * On ?webgpu: the update and the training steps on webgpu against TF.js's webgpu backend
+ * On ?webgpu: the update and the training steps on webgpu (in both subnormal modes: on an
+ * adapter that flushes subnormals, "keep" runs emulated) against TF.js's webgpu backend
  * (RMSPropGraves against its centered RMSProp) and jax-js's webgpu device (SGD), this
  * package's webgl2 beside them; medians of interleaved rounds.
  */
@@ -54,21 +55,24 @@ async function webgpu() {
   const webgl2 = (await getDevice("webgl2")) as WebGL2Device;
   const update: Record<string, Record<string, number>> = {};
   for (const size of [65536, 1 << 20]) {
-    const contenders = [await oursUpdate("webgpu", size), await oursUpdate("webgl2", size),
+    const contenders = [await oursUpdate("webgpu", size), await oursUpdate("webgpu", size, "flush"), await oursUpdate("webgl2", size),
       await onBackend("webgpu", () => tfjsUpdate(size))];
     update[String(size)] = Object.fromEntries(await measure(contenders, { rounds: 5 }));
     contenders.forEach((c) => c.dispose());
   }
   const training: Record<string, Record<string, number>> = {};
   for (const [name, sizes, batch] of NETS) {
-    const contenders: Contender[] = [await oursTrainStep("webgpu", sizes, batch), await oursTrainStep("webgl2", sizes, batch),
+    const contenders: Contender[] = [await oursTrainStep("webgpu", sizes, batch), await oursTrainStep("webgpu", sizes, batch, "flush"),
+      await oursTrainStep("webgl2", sizes, batch),
       await onBackend("webgpu", () => tfjsTrainStep(sizes, batch))];
     training[name] = Object.fromEntries(await measure(contenders, { rounds: 5 }));
   }
   training[CLASSIFIER] = Object.fromEntries(await measure([await oursClassifierStep("webgpu", CLASSIFIER_BATCH),
+    await oursClassifierStep("webgpu", CLASSIFIER_BATCH, "flush"),
     await oursClassifierStep("webgl2", CLASSIFIER_BATCH),
     await onBackend("webgpu", () => tfjsClassifierStep(CLASSIFIER_BATCH.images, CLASSIFIER_BATCH.labels))], { rounds: 5 }));
   training[CNN] = Object.fromEntries(await measure([await oursCnnStep("webgpu", CLASSIFIER_BATCH),
+    await oursCnnStep("webgpu", CLASSIFIER_BATCH, "flush"),
     await oursCnnStep("webgl2", CLASSIFIER_BATCH),
     await onBackend("webgpu", () => tfjsCnnStep(CLASSIFIER_BATCH.images, CLASSIFIER_BATCH.labels))], { rounds: 3 }));
   const jax: Record<string, Record<string, number>> = {};
@@ -77,6 +81,7 @@ async function webgpu() {
       const sgd = () => new SGD({ learnRate: 0.01 });
       const step = jaxTrainStep("webgpu", sizes, batch, "sgd", 0.01);
       jax[name] = Object.fromEntries(await measure([await oursTrainStep("webgpu", sizes, batch, "keep", 1, sgd),
+        await oursTrainStep("webgpu", sizes, batch, "flush", 1, sgd),
         await oursTrainStep("webgl2", sizes, batch, "keep", 1, sgd), { name: "jax-js webgpu", run: step.run, sync: step.sync }],
       { rounds: 5 }));
     }
