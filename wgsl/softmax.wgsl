@@ -40,7 +40,24 @@ fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) group
   for (var k = 1u; k < classes; k++) { m = fmax(m, at(base + k * positions)); }
   var s = vec4f(0.0);
   for (var k = 0u; k < classes; k++) { s = fadd(s, expF(fsub(at(base + k * positions), m))); }
-  let label = u32(labels[value(1u) + row]);
+  // The label, checked in the integer domain (labels given as a DeviceArray are checked on
+  // the host only later, see CrossEntropy): an integer in [0, classes), -0 included; an
+  // invalid one makes the row's loss and gradient NaN, which the update's guard refuses.
+  var label = 0u;
+  if (MODE != 0u) {
+    let raw = bitcast<u32>(labels[value(1u) + row]);
+    let magnitude = raw & 0x7fffffffu;
+    var valid = ((raw >> 31u) == 0u || magnitude == 0u) && magnitude < 0x4f000000u;
+    if (valid) {
+      label = u32(bitcast<f32>(magnitude));
+      valid = bitcast<u32>(f32(label)) == magnitude && label < classes;
+    }
+    if (!valid) {
+      // NAN through select(): a constant NaN is a WGSL parse error (Tint's).
+      out[value(3u) + e] = bitcast<f32>(select(raw, NAN, !valid));
+      return;
+    }
+  }
   var result: vec4f;
   if (MODE == 2u) {
     result = fsub(logF(s), fsub(at(base + label * positions), m));

@@ -42,6 +42,8 @@ export class CrossEntropy {
   private grad: DeviceArray | null = null;
   private losses: DeviceArray | null = null;
   private labelArray: DeviceArray | null = null;
+  /** On a device that reads back only asynchronously, the check of the last compute()'s DeviceArray labels. */
+  private labelCheck: Promise<unknown> | null = null;
   private weightArray: DeviceArray | null = null;
 
   constructor({ maxlabels, weights }: CrossEntropyOptions = {}) {
@@ -90,7 +92,9 @@ export class CrossEntropy {
   /** The last compute()'s error, read back without blocking the thread (on every device). */
   async readError(): Promise<number> {
     if (!this.losses) throw new NotReadyError("CrossEntropy.readError() before compute(): there is no error yet");
-    return meanLoss(await this.losses.read());
+    const [losses, labelError] = await Promise.all([this.losses.read(), this.labelCheck]);
+    if (labelError) throw labelError;
+    return meanLoss(losses);
   }
 
   /**
@@ -142,12 +146,8 @@ export class CrossEntropy {
       throw new InvalidArgumentError(`${what}: labels is ${describe(labels)}; expected an Int32Array, an array of ` +
         "integers or a DeviceArray holding them");
     }
-    const rows = n * positions;
-    if (values.length !== rows) {
-      throw new ShapeMismatchError(`${what}: ${values.length} labels for ${rows} rows of scores ` +
-        `(${n} samples${positions > 1 ? ` × ${positions} positions` : ""}); expected one label per row`);
-    }
-    for (let i = 0; i < rows; i++) {
+    checkLabelCount(what, values.length, { n, classes, positions });
+    for (let i = 0; i < values.length; i++) {
       const label = values[i];
       if (!(Number.isInteger(label) && label >= 0 && label < classes)) {
         throw new InvalidLabelError(`${what}: labels[${i}] is ${describe(label)}; expected an integer class index in ` +
@@ -159,10 +159,21 @@ export class CrossEntropy {
 
   /**
    * The labels on `device` as floats, checked (a DeviceArray of labels is read back for
-   * that: pass host labels where the read-back costs, as on webgl2); a host array is
-   * uploaded into a reused array.
+   * that: pass host labels where the read-back costs, as on webgl2; on a device that reads
+   * back only asynchronously, it is read without waiting, its check is what readError()
+   * throws, and the kernel makes an invalid label's loss and gradient NaN, which update()
+   * refuses); a host array is uploaded into a reused array.
    */
   private deviceLabels(what: string, labels: Labels, shape: RowShape, device: Device): DeviceArray {
+    this.labelCheck = null;
+    if (labels instanceof DeviceArray && device.readsBackAsync) {
+      checkLabelCount(what, labels.size, shape);
+      this.labelCheck = labels.read().then((values) => {
+        this.hostLabels(what, values, shape);
+        return null;
+      }, (error: unknown) => error).catch((error: unknown) => error);
+      return labels;
+    }
     const values = this.hostLabels(what, labels, shape);
     if (labels instanceof DeviceArray) return labels;
     this.labelArray = reuseArray(this.labelArray, device, [values.length]);
@@ -187,6 +198,15 @@ function errorRate(scores: Float32Array, truth: ArrayLike<number>, shape: RowSha
   let wrong = 0;
   for (let r = 0; r < predicted.length; r++) if (predicted[r] !== truth[r]) wrong++;
   return wrong / predicted.length;
+}
+
+/** Throws a ShapeMismatchError unless there are `count` labels, one per row of scores. */
+function checkLabelCount(what: string, count: number, { n, positions }: RowShape): void {
+  const rows = n * positions;
+  if (count !== rows) {
+    throw new ShapeMismatchError(`${what}: ${count} labels for ${rows} rows of scores ` +
+      `(${n} samples${positions > 1 ? ` × ${positions} positions` : ""}); expected one label per row`);
+  }
 }
 
 /** Each row's first largest score (a NaN counts as largest): what validate() compares with the labels. */

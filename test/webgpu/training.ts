@@ -7,13 +7,14 @@
 // trace (its fingerprints and errors read back asynchronously) identical to js's. Then the async
 // boundary: a step with a NaN gradient is skipped on the device and the next read() throws a
 // NonFiniteGradientError naming the variable; nonFinite "skip", compute() with
-// queryError and validate() are refused with typed errors, validateAsync() works;
+// queryError and validate() are refused with typed errors, validateAsync() works, labels
+// given as a DeviceArray are checked without a read-back (readError() names an invalid one);
 // reproducibilityReport() has a webgpu column of zeros. Prints one JSON report (trainingReport():
 // test/browser/webgpu.test.ts runs it in Chromium).
 import {
   init, gpuarray, randn, Sequential, Linear, Activation, relu, tanh, sigmoid, MSE, CrossEntropy, Conv2D, BatchNorm2D,
   MaxPool2D, AvgPool2D, Dropout, Flatten, RMSPropGraves, SGD, MomentumSGD, NesterovSGD, RMSProp, Adam, AdaGrad, AdaDelta,
-  SMORMS3, NonFiniteGradientError, SyncReadError, InvalidArgumentError, reproducibilityReport, formatReport, DeviceArray,
+  SMORMS3, NonFiniteGradientError, SyncReadError, InvalidArgumentError, InvalidLabelError, ShapeMismatchError, reproducibilityReport, formatReport, DeviceArray,
   compareTraces, type TraceFile, type Module, type Optimizer, type DeviceName,
 } from "../../src/index.js";
 
@@ -190,6 +191,30 @@ export async function trainingReport(modes: readonly ("keep" | "flush")[] = ["ke
     await new CrossEntropy().validateAsync(scores, gpuarray.toGpu([1, 1, 0], [3]))];
   if (rates[0] !== 1 / 3 || rates[1] !== 0) failures.push(`validateAsync() on webgpu gave ${rates}; expected ${[1 / 3, 0]}`);
   runs.push("validateAsync() on webgpu");
+  // Labels as a DeviceArray: compute() does not read them back; the gradient and the error
+  // are the host labels' bits; an invalid label's rows are NaN and readError() names it.
+  const hostLabels = new CrossEntropy();
+  const [, hostGrad] = hostLabels.compute(scores, [1, 0, 0], { queryError: false });
+  const deviceLabels = new CrossEntropy();
+  const [, deviceGrad] = deviceLabels.compute(scores, gpuarray.toGpu([1, 0, 0], [3]), { queryError: false });
+  const [want, got] = [await hostGrad.read(), await deviceGrad.read()];
+  if (bits(got).some((b, i) => b !== bits(want)[i])) failures.push(`DeviceArray labels gave the gradient ${got}; host labels ${want}`);
+  const [wantError, gotError] = [await hostLabels.readError(), await deviceLabels.readError()];
+  if (gotError !== wantError) failures.push(`DeviceArray labels gave the error ${gotError}; host labels ${wantError}`);
+  const invalid = new CrossEntropy();
+  const [, invalidGrad] = invalid.compute(scores, gpuarray.toGpu([1, 2, 0.5], [3]), { queryError: false });
+  const rows = await invalidGrad.read();
+  if (!(rows[0] === want[0] && rows[1] === want[1] && rows.subarray(2).every(Number.isNaN))) {
+    failures.push(`invalid DeviceArray labels gave the gradient ${rows}; expected the first row's and NaN for the others`);
+  }
+  let labelError: unknown = null;
+  await invalid.readError().catch((error: unknown) => { labelError = error; });
+  if (!(labelError instanceof InvalidLabelError) || !/labels\[1\] is 2; expected an integer class index in \[0, 1\]/.test(labelError.message)) {
+    failures.push(`readError() after invalid DeviceArray labels threw ${labelError}; expected an InvalidLabelError naming labels[1]`);
+  }
+  runs.push("CrossEntropy.compute with DeviceArray labels on webgpu: the host labels' bits; an invalid one's rows NaN, readError() names it");
+  expectThrow("CrossEntropy.compute with 2 DeviceArray labels for 3 rows", ShapeMismatchError, /2 labels for 3 rows/,
+    () => new CrossEntropy().compute(scores, gpuarray.toGpu([1, 0], [2]), { queryError: false }));
   expectThrow("Module.save() on webgpu", SyncReadError, /await saveAsync\(\)/, () => net.save());
   expectThrow("Optimizer.save() on webgpu", SyncReadError, /await saveAsync\(\)/, () => optimizer.save());
   // saveAsync() writes the weights and state that load on js and save the same bytes there.
