@@ -140,13 +140,14 @@ export class CrossEntropy {
   }
 
   /** The labels as numbers on the host, checked: one per row, each an integer class index. */
-  private hostLabels(what: string, labels: Labels | Float32Array, { n, classes, positions }: RowShape): ArrayLike<number> {
+  private hostLabels(what: string, labels: Labels | Float32Array, shape: RowShape): ArrayLike<number> {
     const values: ArrayLike<number> = labels instanceof DeviceArray ? labels.get() : labels;
     if (values == null || typeof values.length !== "number") {
       throw new InvalidArgumentError(`${what}: labels is ${describe(labels)}; expected an Int32Array, an array of ` +
         "integers or a DeviceArray holding them");
     }
-    checkLabelCount(what, values.length, { n, classes, positions });
+    checkLabelCount(what, values.length, shape);
+    const { classes } = shape;
     for (let i = 0; i < values.length; i++) {
       const label = values[i];
       if (!(Number.isInteger(label) && label >= 0 && label < classes)) {
@@ -171,7 +172,7 @@ export class CrossEntropy {
       this.labelCheck = labels.read().then((values) => {
         this.hostLabels(what, values, shape);
         return null;
-      }, (error: unknown) => error).catch((error: unknown) => error);
+      }).catch((error: unknown) => error);
       return labels;
     }
     const values = this.hostLabels(what, labels, shape);
