@@ -11,7 +11,8 @@ import { kernel, runElementwise } from "../src/runtime/kernels.js";
 import { convForwardCalls, convInputGradCalls } from "../src/modules/Conv2D.js";
 import { ThreadPool } from "../src/workers/pool.js";
 import {
-  controlViews, jobTag, runNextPart, spinWhile, CONTROL_BYTES, ARGS, DONE, MAX_ARGS, NEXT, PARTS, SPIN_MS, THREADS,
+  controlViews, jobStores, jobTag, runNextPart, spinWhile, CONTROL_BYTES, ARGS, DONE, FAILED, MAX_ARGS, NEXT, PARTS, SPIN_MS,
+  THREADS,
 } from "../src/workers/control.js";
 import { runtimeParallelism } from "../src/workers/spawn.js";
 import { expectSameBits } from "./helpers.js";
@@ -199,6 +200,51 @@ describe("the pool's scheduling", () => {
     while (runNextPart(views, job, 1, (part) => ran.push(part)));
     expect(ran).toEqual([2, 3, 4, 5, 6, 7, 0, 1]);
     expect(ints[DONE]).toBe(parts);
+  });
+
+  it("a thread still in the job before claims no part while the next job is posted, whatever the part counts", () => {
+    const views = controlViews(new SharedArrayBuffer(CONTROL_BYTES));
+    const { ints } = views;
+    const threads = 2;
+    ints[THREADS] = threads;
+    // Job 7 had `before` parts, all run; job 8 gets `after`, posted one store at a time.
+    for (const [before, after] of [[2, 16], [1, 8], [5, 6], [16, 2], [3, 3]]) {
+      for (const [index, value] of jobStores(7, 0, 1, before, threads)) ints[index] = value;
+      while (runNextPart(views, 7, 0, () => 0));
+      expect(ints[DONE]).toBe(before);
+      for (const [index, value] of jobStores(8, 1, 3, after, threads)) {
+        ints[index] = value;
+        for (let t = 0; t < threads; t++) {
+          expect(runNextPart(views, 7, t, () => 0), `${before} then ${after} parts: thread ${t} after [${index}] = ${value}`)
+            .toBe(false);
+        }
+      }
+      expect(ints[FAILED]).toBe(0);
+      let ran = 0;
+      while (runNextPart(views, 8, 1, () => ran++));
+      expect([ran, ints[DONE]]).toEqual([after, after]);
+    }
+  });
+
+  it("a failed part's error reaches the caller's WorkerError, the first one's message kept", async () => {
+    // (module (func (export "part") (param i32) (result i32)
+    //   (if (i32.ge_u (local.get 0) (i32.const 2)) (then unreachable)) (local.get 0)))
+    const bytes = Uint8Array.from([0, 97, 115, 109, 1, 0, 0, 0, 1, 6, 1, 96, 1, 127, 1, 127, 3, 2, 1, 0,
+      7, 8, 1, 4, 112, 97, 114, 116, 0, 0, 10, 15, 1, 13, 0, 32, 0, 65, 2, 79, 4, 64, 0, 11, 32, 0, 11]);
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    const pool = await ThreadPool.start(2, bytes, memory, ["part"]);
+    if (!(pool instanceof ThreadPool)) throw new Error(`the pool did not start: ${pool}`);
+    const { instance } = await WebAssembly.instantiate(bytes);
+    const part = instance.exports.part as (i: number) => number;
+    try {
+      const parts = Array.from({ length: 64 }, (_, i) => [i % 4]);
+      expect(() => pool.run(part, "part", parts)).toThrow(
+        /^part failed in 32 part\(s\) \(part \d+: RuntimeError: unreachable\)$/);
+      // The next call starts clean.
+      expect(pool.run(part, "part", [[0], [1], [1], [0]])).toEqual([0, 1, 1, 0]);
+    } finally {
+      pool.dispose();
+    }
   });
 
   it.each([2, 3])("ranges() on %i threads: aligned, covering, at least minItems each, the big ones shrinking", async (threads) => {

@@ -8,12 +8,17 @@
  * in its own cache, while a thread that is late (descheduled, or on a busy core) holds
  * nobody up.
  *
- * A job: the caller writes KERNEL, ARGS and PARTS and the parts' arguments, zeroes
- * DONE, sets every thread's counter NEXT + t to (job << PART_BITS) and then bumps JOB,
- * waking the workers. Counter t numbers thread t's parts; any thread claims the next of
- * them by compare-and-swap, which fails once the counter holds another job's number: a
- * worker that wakes late can never run a part of a later job with an earlier job's
- * kernel. DONE counts finished parts; the caller returns when it reaches PARTS.
+ * A job (jobStores() gives the order): the caller first sets every thread's counter
+ * NEXT + t to (job << PART_BITS), then writes KERNEL, ARGS and PARTS, zeroes DONE and
+ * FAILED, writes the parts' arguments and bumps JOB, waking the workers. Counter t
+ * numbers thread t's parts; any thread claims the next of them by compare-and-swap, which
+ * fails once the counter holds another job's number. The counters go first: a worker
+ * still in the job before, which has read the new PARTS, must find them retagged, or it
+ * would take its exhausted counter for a part of the new count and run it, with either
+ * job's kernel, on arguments being written (a part that failed, or counted in DONE
+ * before the real ones were done). DONE counts finished parts; the caller returns when
+ * it reaches PARTS. A part that throws adds to FAILED; the first one writes its error's
+ * message (MESSAGE_BYTES long at most, UTF-8) after the results, its length at MESSAGE.
  */
 export const JOB = 0;
 export const DONE = 2;
@@ -26,6 +31,8 @@ export const FAILED = 7;
 export const SPIN_US = 8;
 /** Threads in the pool, the caller's included. */
 export const THREADS = 9;
+/** The length in bytes of the first failed part's error message (see MESSAGE_BYTES). */
+export const MESSAGE = 10;
 /** Thread t's counter is at NEXT + t: the ints before fill a 64-byte cache line. */
 export const NEXT = 16;
 /** Most threads a pool has (init()'s limit). */
@@ -37,8 +44,11 @@ export const PART_BITS = 10;
 export const MAX_PARTS = 1 << PART_BITS;
 export const MAX_ARGS = 24;
 
-/** Bytes of the control block: the ints, then each part's arguments and result as float64. */
-export const CONTROL_BYTES = CONTROL_INTS * 4 + MAX_PARTS * (MAX_ARGS + 1) * 8;
+/** Most bytes of a failed part's error message that the control block keeps. */
+export const MESSAGE_BYTES = 512;
+
+/** Bytes of the control block: the ints, each part's arguments and result as float64, then a failure's message. */
+export const CONTROL_BYTES = CONTROL_INTS * 4 + MAX_PARTS * (MAX_ARGS + 1) * 8 + MESSAGE_BYTES;
 
 /** A job's number as its parts' counters hold it, above the part bits. */
 export function jobTag(job: number): number {
@@ -51,6 +61,8 @@ export interface ControlViews {
   args: Float64Array;
   /** Part i's return value (countNonFinite's count). */
   results: Float64Array;
+  /** The first failed part's error message, UTF-8 (its length at ints[MESSAGE]). */
+  message: Uint8Array;
 }
 
 export function controlViews(buffer: SharedArrayBuffer): ControlViews {
@@ -58,7 +70,25 @@ export function controlViews(buffer: SharedArrayBuffer): ControlViews {
     ints: new Int32Array(buffer, 0, CONTROL_INTS),
     args: new Float64Array(buffer, CONTROL_INTS * 4, MAX_PARTS * MAX_ARGS),
     results: new Float64Array(buffer, CONTROL_INTS * 4 + MAX_PARTS * MAX_ARGS * 8, MAX_PARTS),
+    message: new Uint8Array(buffer, CONTROL_INTS * 4 + MAX_PARTS * (MAX_ARGS + 1) * 8, MESSAGE_BYTES),
   };
+}
+
+/**
+ * The control ints a caller stores, in this order, to post `job` (before JOB, which it
+ * bumps once the parts' arguments are written): see the block's description above.
+ */
+export function jobStores(job: number, kernel: number, argCount: number, parts: number, threads: number):
+  [index: number, value: number][] {
+  return [
+    ...Array.from({ length: threads }, (_, t): [number, number] => [NEXT + t, jobTag(job)]),
+    [KERNEL, kernel], [ARGS, argCount], [PARTS, parts], [DONE, 0], [FAILED, 0], [MESSAGE, 0],
+  ];
+}
+
+/** The message the first failed part of the current job left, "" if none. */
+export function failureMessage({ ints, message }: ControlViews): string {
+  return new TextDecoder().decode(message.slice(0, Atomics.load(ints, MESSAGE)));
 }
 
 /**
@@ -106,12 +136,19 @@ export function runNextPart(views: ControlViews, job: number, thread: number,
       if (Atomics.compareExchange(ints, NEXT + owner, next, next + 1) !== next) continue;
       try {
         results[part] = Number(kernel(...args.subarray(part * MAX_ARGS, part * MAX_ARGS + count)) ?? 0);
-      } catch {
-        Atomics.add(ints, FAILED, 1);
+      } catch (error) {
+        if (Atomics.add(ints, FAILED, 1) === 0) keepMessage(views, `part ${part}: ${String(error)}`);
       }
       if (Atomics.add(ints, DONE, 1) + 1 === parts) Atomics.notify(ints, DONE);
       return true;
     }
   }
   return false;
+}
+
+/** Writes `text` (cut to MESSAGE_BYTES) as the job's failure message. */
+function keepMessage({ ints, message }: ControlViews, text: string): void {
+  const bytes = new TextEncoder().encode(text).subarray(0, MESSAGE_BYTES);
+  message.set(bytes);
+  Atomics.store(ints, MESSAGE, bytes.length);
 }

@@ -3,8 +3,8 @@ import { WorkerError } from "../errors.js";
 import type { PoolWorkerStart } from "./pool.worker.js";
 import { runtimeParallelism, spawn, workersUnavailableReason, type SpawnedWorker } from "./spawn.js";
 import {
-  controlViews, jobTag, runNextPart, spinWhile, CONTROL_BYTES, DONE, FAILED, JOB, KERNEL, ARGS, MAX_ARGS, MAX_PARTS, NEXT,
-  PARTS, SPIN_MS, SPIN_US, STOP, THREADS, type ControlViews,
+  controlViews, failureMessage, jobStores, runNextPart, spinWhile, CONTROL_BYTES, DONE, FAILED, JOB, MAX_ARGS, MAX_PARTS,
+  SPIN_MS, SPIN_US, STOP, THREADS, type ControlViews,
 } from "./control.js";
 
 /** How long a pool may take to start, and a job's parts to finish once claimed (by default). */
@@ -101,21 +101,16 @@ export class ThreadPool {
     const { ints, args, results } = this.views;
     if (parts.length > MAX_PARTS) throw new RangeError(`at most ${MAX_PARTS} parts`);
     if (parts[0].length > MAX_ARGS) throw new RangeError(`${name} takes ${parts[0].length} arguments; a part holds at most ${MAX_ARGS}`);
-    const index = this.kernelIndex.get(name)!;
-    parts.forEach((part, i) => args.set(part, i * MAX_ARGS));
     const job = (this.job = (this.job + 1) >>> 0);
-    Atomics.store(ints, KERNEL, index);
-    Atomics.store(ints, ARGS, parts[0].length);
-    Atomics.store(ints, PARTS, parts.length);
-    Atomics.store(ints, DONE, 0);
-    Atomics.store(ints, FAILED, 0);
-    const threads = this.workers.length + 1;
-    for (let t = 0; t < threads; t++) Atomics.store(ints, NEXT + t, jobTag(job));
+    const stores = jobStores(job, this.kernelIndex.get(name)!, parts[0].length, parts.length, this.workers.length + 1);
+    for (const [index, value] of stores) Atomics.store(ints, index, value);
+    parts.forEach((part, i) => args.set(part, i * MAX_ARGS));
     Atomics.store(ints, JOB, job | 0);
     if (!this.brokenReason) Atomics.notify(ints, JOB);
     while (runNextPart(this.views, job, 0, kernel));
     this.waitForParts(parts.length);
-    if (Atomics.load(ints, FAILED)) throw new WorkerError(`${name} failed in ${Atomics.load(ints, FAILED)} part(s)`);
+    const failed = Atomics.load(ints, FAILED);
+    if (failed) throw new WorkerError(`${name} failed in ${failed} part(s) (${failureMessage(this.views)})`);
     return Array.from(results.subarray(0, parts.length));
   }
 
