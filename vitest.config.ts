@@ -76,12 +76,9 @@ const shared = ["test/rmspropGraves.test.ts", "test/network.test.ts", "test/trai
 
 /**
  * The shared suites that run on webgpu under Deno (test/helpers.ts gives them the one device):
- * all but the thread suite (wasm threads: the Node passes test them) and the two that leave
- * webgpu out (leaks counts a GPU device's textures, optimizer semantics read back
- * synchronously; their reasons are at their devicesUnderTest() calls).
+ * all but the thread suite (wasm threads: the Node passes test them).
  */
-const onDenoWebGPU = shared.filter((file) => !["test/threads.test.ts", "test/leaks.test.ts", "test/optimizer.test.ts"]
-  .includes(file));
+const onDenoWebGPU = shared.filter((file) => file !== "test/threads.test.ts");
 
 export default defineConfig({
   test: {

@@ -28,10 +28,10 @@ export const GL_STACK: string | undefined = inBrowser ? inject("glStack") : unde
  * builds and js run there on the same V8 as in the default-stack run, so running them again
  * would test nothing new (and WebGPU's ANGLE->lavapipe adapter runs in
  * test/browser/webgpu.test.ts). Firefox (softpipe) runs all but webgpu, which Firefox
- * ESR on Linux does not have. With `{ webgpu: false }` webgpu is left out: the suites
- * that still read back synchronously (get(), save(), compute() with its error, which
- * throw SyncReadError on webgpu) or count a device's buffers say so where they ask;
- * test/webgpu/ runs their cases' equivalents on webgpu.
+ * ESR on Linux does not have. With `{ webgpu: false }` webgpu is left out: the cases
+ * that need a synchronous answer (get(), save(), compute() with its error, which throw
+ * SyncReadError on webgpu, or update() throwing for a non-finite gradient) say so where
+ * they ask; test/webgpu/ runs their equivalents on webgpu.
  */
 export function devicesUnderTest({ webgpu: withWebGPU = true } = {}): DeviceName[] {
   if (inDeno) return withWebGPU ? ["webgpu"] : [];
@@ -55,11 +55,13 @@ export function repetitions(n: number, device: DeviceName): number {
 
 /**
  * The batch of a suite's CNN steps on `device`: `n`, but 8 on webgl2 under softpipe, where
- * one step of the Fashion-MNIST CNN at batch 64 takes about 70 s. A smaller batch runs the
- * same passes over fewer rows.
+ * one step of the Fashion-MNIST CNN at batch 64 takes about 70 s, and on webgpu in the
+ * browser, whose SwiftShader adapter took 40 s for three (Deno's lavapipe runs batch 64). A
+ * smaller batch runs the same passes over fewer rows.
  */
 export function cnnBatch(n: number, device: DeviceName): number {
-  return GL_STACK === "softpipe" && device === "webgl2" ? Math.min(n, 8) : n;
+  const slow = (GL_STACK === "softpipe" && device === "webgl2") || (inBrowser && device === "webgpu");
+  return slow ? Math.min(n, 8) : n;
 }
 
 const u32 = (a: Float32Array) => new Uint32Array(a.buffer, a.byteOffset, a.length);

@@ -263,7 +263,7 @@ export interface Device {
    */
   guardedStep?(grads: readonly DeviceArray[], step: () => void, report: (counts: readonly number[]) => Error): void;
 
-  /** Devices that keep spare memory for reuse (webgl2's ping-pong textures): frees it; arrays stay valid. */
+  /** Devices that keep spare memory for reuse (webgl2's ping-pong textures, webgpu's scratch arrays): frees it; arrays stay valid. */
   releaseCaches?(): void;
   /** @internal Devices that can lose their memory (webgl2): keep these arrays' values on the host. */
   snapshot?(arrays: readonly DeviceArray[]): void;

@@ -101,6 +101,8 @@ export class WebGPUDevice implements Device {
   private passes = 0;
   /** Buffers to destroy once the commands that use them are submitted. */
   private garbage: GPUBuffer[] = [];
+  /** The storage buffers made by createBuffer() and not yet destroyed (see bufferCount). */
+  private readonly live = new Set<GPUBuffer>();
   private readonly pipelines = new Map<string, GPUComputePipeline>();
   private readonly modules = new Map<string, GPUShaderModule>();
   private readonly parameterBuffers = new Map<string, GPUBuffer>();
@@ -118,6 +120,8 @@ export class WebGPUDevice implements Device {
   private raised: Error | null = null;
   /** The counts of the guarded step being recorded (see guardedStep). */
   private guard: DeviceArray | null = null;
+  /** Arrays kept between kernel calls for their intermediate results, by use (see scratch()). */
+  private readonly scratchArrays = new Map<string, DeviceArray>();
 
   private constructor(readonly gpu: GPUDevice, readonly adapterDescription: string, readonly software: boolean,
     readonly subnormals: SubnormalMode) {
@@ -168,10 +172,23 @@ export class WebGPUDevice implements Device {
     return Math.floor(Math.min(this.gpu.limits.maxStorageBufferBindingSize, this.gpu.limits.maxBufferSize) / 4);
   }
 
+  /**
+   * Storage buffers this device holds for arrays and passes: the arrays' (allocated, not
+   * yet released and submitted), a pass's staged copies until the next submit, and the
+   * one bound where a pass has nothing to bind. Not counted: the parameter buffers, a cache
+   * of at most MAX_PARAMETER_BUFFERS, and read()'s staging buffers, destroyed before it
+   * returns. What a leak shows in. @internal
+   */
+  get bufferCount(): number {
+    return this.live.size;
+  }
+
   private createBuffer(size: number): GPUBuffer {
-    return this.gpu.createBuffer({
+    const buffer = this.gpu.createBuffer({
       size: Math.max(1, size) * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
     });
+    this.live.add(buffer);
+    return buffer;
   }
 
   /** The command encoder kernel calls record into. */
@@ -187,7 +204,10 @@ export class WebGPUDevice implements Device {
       this.encoder = null;
       this.passes = 0;
     }
-    for (const buffer of this.garbage) buffer.destroy();
+    for (const buffer of this.garbage) {
+      buffer.destroy();
+      this.live.delete(buffer);
+    }
     this.garbage = [];
   }
 
@@ -354,8 +374,31 @@ export class WebGPUDevice implements Device {
       { count: a.size, invocations: a.size, constants: { OP: op === "div" ? 3 : 4 } }), fail);
   }
 
+  /**
+   * An array of `size` elements for the intermediate results of one use (`key`), kept
+   * between calls: the queue runs passes in order, so a call's pass that writes it comes
+   * after the earlier call's passes (and copies) that read it. Its values are what the
+   * last user left.
+   */
+  scratch(key: string, size: number): DeviceArray {
+    let array = this.scratchArrays.get(key);
+    if (!array || array.size < size) {
+      array?.dispose();
+      array = DeviceArray.allocate(this, [size]);
+      this.scratchArrays.set(key, array);
+    }
+    return array.view(0, [size]);
+  }
+
+  /** Frees the scratch arrays (they are made again when next needed), as WebGL2Device's releaseCaches(). */
+  releaseCaches(): void {
+    for (const array of this.scratchArrays.values()) array.dispose();
+    this.scratchArrays.clear();
+  }
+
   guardedStep(grads: readonly DeviceArray[], step: () => void, report: (counts: readonly number[]) => Error): void {
-    const counts = DeviceArray.allocate(this, [1 + grads.length]);
+    const counts = this.scratch("nonFiniteCounts", 1 + grads.length);
+    this.kernels.fill!(counts, 0);
     grads.forEach((grad, slot) => this.dispatch("countNonFinite", [{ array: grad }, { array: counts, written: true }],
       { count: grad.size, values: [slot], invocations: grad.size }));
     this.guard = counts;
@@ -367,7 +410,7 @@ export class WebGPUDevice implements Device {
     void this.copyOut(counts).then((values) => {
       const found = new Uint32Array(values.buffer);
       if (found[0] !== 0) this.raised ??= report([...found.subarray(1)]);
-    }, () => undefined).finally(() => counts.dispose());
+    }, () => undefined);
   }
 
   allocate(size: number): DeviceBuffer {

@@ -106,14 +106,13 @@ export function webgpuKernels(device: WebGPUDevice): Partial<KernelTable> {
       [{ array: x }, { array: mean }, { array: invStd }, { array: scale }, { array: bias }, { array: y, written: true }],
       { count: x.size, values: [channels, positions], invocations: x.size }),
     batchNormBackward: (x, dy, mean, invStd, scale, dscale, dbias, dx, { n, channels, positions }) => {
-      const factors = DeviceArray.allocate(device, [3 * channels]);
+      const factors = device.scratch("batchNormFactors", 3 * channels);
       device.dispatch("batchNormFactors",
         [{ array: scale }, { array: invStd }, { array: dscale }, { array: dbias }, { array: factors, written: true }],
         { values: [channels, floatBits(n * positions)], invocations: channels });
       device.dispatch("batchNormBackward",
         [{ array: x }, { array: mean }, { array: invStd }, { array: dy }, { array: factors }, { array: dx, written: true }],
         { count: x.size, values: [channels, positions], invocations: x.size });
-      factors.dispose();
     },
     fill: (a, value) => {
       if (Object.is(value, 0)) {
