@@ -158,7 +158,8 @@ describe("nodeinfo", () => {
       [{ nodes: 0 }, /nodes is 0; expected an integer from 1 to 64/],
       [{ nodes: 2.5 }, /nodes is 2\.5/],
       [{ nodes: 2, devices: ["wasm-simd"] }, /devices is \["wasm-simd"\]; expected one device name per node \(2\)/],
-      [{ nodes: 1, devices: ["cuda"] }, /device "cuda"; expected one of/],
+      [{ nodes: 1, devices: ["cuda"] }, /device "cuda"; expected one of "webgl2", "wasm-simd", "wasm", "js"$/],
+      [{ nodes: 2, devices: ["wasm", "webgpu"] }, /device "webgpu"; expected one of "webgl2", "wasm-simd", "wasm", "js" \(a node's collectives read arrays back synchronously, which webgpu cannot\)/],
       [{ nodes: 1, timeoutMs: -1 }, /timeoutMs is -1; expected a number > 0/],
     ] as const) {
       const error = await startNodes(TRAINER, options as never).catch((e: unknown) => e);

@@ -242,6 +242,11 @@ export abstract class Optimizer<H extends string = string> {
     const device = checkArrays("setupOn", arrays)[0].device;
     requireKernels(device, [this.spec.kernel, "fill", "copy", ...(device.guardedStep ? [] : ["countNonFinite" as const])]);
     this.checkPolicy(device, "setupOn()");
+    if (this.nodeinfo && device.readsBackAsync) {
+      throw new InvalidArgumentError(`setupOn() with a nodeinfo on ${device.name}: the nodes exchange the parameters ` +
+        `and gradients through the host synchronously, and ${device.name} reads back only asynchronously; expected a ` +
+        "node on another device (see startNodes()'s devices)");
+    }
     if (this.nodeinfo && !useGlobalState) {
       throw new InvalidArgumentError("setupOn() with a nodeinfo needs { useGlobalState: true } (as in PuzzleLib): the " +
         "nodes exchange the one flat gradient");

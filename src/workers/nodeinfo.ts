@@ -1,6 +1,6 @@
 import type { DeviceArray } from "../runtime/DeviceArray.js";
 import type { DeviceName } from "../runtime/Device.js";
-import { init } from "../runtime/registry.js";
+import { availableDevices, init, DEVICE_PREFERENCE } from "../runtime/registry.js";
 import { rounding } from "../devices/js/rounding.js";
 import { InvalidArgumentError, NodeError, NotReadyError, describe } from "../errors.js";
 import { parentChannel } from "./spawn.js";
@@ -22,6 +22,13 @@ export const CONTROL_INTS = SIZES + MAX_NODES;
 export const MESSAGE_BYTES = 1024;
 /** The data buffer's limit: the largest tensor a group can exchange is this over the node count. */
 export const MAX_DATA_BYTES = 1 << 30;
+
+/**
+ * The devices a node may run on: all but webgpu, which reads arrays back only
+ * asynchronously, where the collectives (sumTensor in update(), broadcastBuffer in
+ * setupOn()) read synchronously.
+ */
+export const NODE_DEVICES: readonly DeviceName[] = DEVICE_PREFERENCE.filter((name) => name !== "webgpu");
 
 /** What startNodes() sends each node. */
 export interface NodeStart {
@@ -177,7 +184,8 @@ function readFault(ints: Int32Array, bytes: Uint8Array): { rank: number; message
 
 /**
  * In a worker started by startNodes(): opens this node's device (the one startNodes()
- * named for its rank, or what init() picks) and returns its NodeInfo. Errors this node
+ * named for its rank, or what init() picks, the next device where that is webgpu: see
+ * NODE_DEVICES) and returns its NodeInfo. Errors this node
  * throws and does not catch reach startNodes()'s `done`, and every other node's next
  * collective throws a NodeError naming this rank.
  */
@@ -189,7 +197,11 @@ export async function joinNodes(): Promise<NodeInfo> {
   }
   const start = await new Promise<NodeStart>((resolve) => channel.onMessage((message) => resolve(message as NodeStart)));
   if (start.device) await init({ device: start.device });
-  else await init();
+  else if ((await init()).readsBackAsync) {
+    // init() chose webgpu: the node takes the next device init() would choose by itself.
+    const usable = (await availableDevices()).filter((status) => status.available && NODE_DEVICES.includes(status.name));
+    await init({ device: (usable.find((status) => status.preferred) ?? usable[0]).name }); // js is always there
+  }
   return new NodeInfo(start.rank, start.size, start.data, start.control, start.timeoutMs, start.args,
     (message) => channel.postMessage(message));
 }

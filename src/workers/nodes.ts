@@ -1,8 +1,8 @@
 import type { DeviceName } from "../runtime/Device.js";
 import { InvalidArgumentError, NodeError, describe } from "../errors.js";
-import { DEVICE_PREFERENCE, isDeviceName } from "../runtime/registry.js";
+import { isDeviceName } from "../runtime/registry.js";
 import {
-  CONTROL_INTS, MAX_DATA_BYTES, MAX_NODES, MESSAGE_BYTES, writeFault, type NodeMessage, type NodeStart,
+  CONTROL_INTS, MAX_DATA_BYTES, MAX_NODES, MESSAGE_BYTES, NODE_DEVICES, writeFault, type NodeMessage, type NodeStart,
 } from "./nodeinfo.js";
 import { spawnModule, type SpawnedWorker } from "./spawn.js";
 
@@ -10,7 +10,10 @@ import { spawnModule, type SpawnedWorker } from "./spawn.js";
 export interface StartNodesOptions {
   /** How many nodes (workers): an integer from 1 to 64. */
   nodes: number;
-  /** The device of each node, by rank; by default each node opens what init() picks. */
+  /**
+   * The device of each node, by rank (any but webgpu, which reads back only asynchronously);
+   * by default each node opens what init() picks, or the next preferred device where that is webgpu.
+   */
   devices?: readonly DeviceName[];
   /** Given to every node as `nodeinfo.args` (structured-cloneable): a shard size, a step count. */
   args?: unknown;
@@ -102,9 +105,10 @@ function checkOptions(options: StartNodesOptions): StartNodesOptions {
         `(${nodes})`);
     }
     for (const device of devices) {
-      if (!isDeviceName(device)) {
+      if (!isDeviceName(device) || device === "webgpu") {
         throw new InvalidArgumentError(`startNodes(): device ${describe(device)}; expected one of ` +
-          DEVICE_PREFERENCE.map(describe).join(", "));
+          NODE_DEVICES.map(describe).join(", ") + (device === "webgpu" ? " (a node's collectives read arrays back " +
+            "synchronously, which webgpu cannot)" : ""));
       }
     }
   }

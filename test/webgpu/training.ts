@@ -7,7 +7,7 @@
 // trace (its fingerprints and errors read back asynchronously) identical to js's. Then the async
 // boundary: a step with a NaN gradient is skipped on the device and the next read() throws a
 // NonFiniteGradientError naming the variable; nonFinite "skip", compute() with
-// queryError and validate() are refused with typed errors, validateAsync() works, labels
+// queryError, validate() and a node's optimizer are refused with typed errors, validateAsync() works, labels
 // given as a DeviceArray are checked without a read-back (readError() names an invalid one);
 // reproducibilityReport() has a webgpu column of zeros. Prints one JSON report (trainingReport():
 // test/browser/webgpu.test.ts runs it in Chromium).
@@ -17,6 +17,7 @@ import {
   SMORMS3, NonFiniteGradientError, SyncReadError, InvalidArgumentError, InvalidLabelError, ShapeMismatchError, reproducibilityReport, formatReport, DeviceArray,
   compareTraces, type TraceFile, type Module, type Optimizer, type DeviceName,
 } from "../../src/index.js";
+import { NodeInfo } from "../../src/workers/nodeinfo.js";
 
 const failures: string[] = [];
 const runs: string[] = [];
@@ -179,6 +180,10 @@ export async function trainingReport(modes: readonly ("keep" | "flush")[] = ["ke
     optimizer.update();
   });
   optimizer.nonFinite = "throw";
+  // A node's optimizer exchanges arrays through the host synchronously: refused on webgpu.
+  const nodeinfo = new NodeInfo(0, 1, new SharedArrayBuffer(0), new SharedArrayBuffer(4096), 1000, null, () => {});
+  expectThrow("setupOn() with a nodeinfo on webgpu", InvalidArgumentError, /nodeinfo on webgpu.*a node on another device/,
+    () => new RMSPropGraves({ nodeinfo }).setupOn(net));
   const x = gpuarray.toGpu([1, 2, 3], [1, 3]);
   expectThrow("MSE.compute with queryError on webgpu", SyncReadError, /queryError: false.*readError/,
     () => new MSE().compute(net.forward(x), gpuarray.zeros([1, 2])));
