@@ -1,6 +1,5 @@
 import type { DeviceName } from "../runtime/Device.js";
 import { InvalidArgumentError, NodeError, describe } from "../errors.js";
-import { isDeviceName } from "../runtime/registry.js";
 import {
   CONTROL_INTS, MAX_DATA_BYTES, MAX_NODES, MESSAGE_BYTES, NODE_DEVICES, writeFault, type NodeMessage, type NodeStart,
 } from "./nodeinfo.js";
@@ -105,7 +104,7 @@ function checkOptions(options: StartNodesOptions): StartNodesOptions {
         `(${nodes})`);
     }
     for (const device of devices) {
-      if (!isDeviceName(device) || device === "webgpu") {
+      if (!NODE_DEVICES.includes(device)) {
         throw new InvalidArgumentError(`startNodes(): device ${describe(device)}; expected one of ` +
           NODE_DEVICES.map(describe).join(", ") + (device === "webgpu" ? " (a node's collectives read arrays back " +
             "synchronously, which webgpu cannot)" : ""));
