@@ -4,10 +4,11 @@
 // where the time of the big MLP's and the CNN's steps goes, per kernel, on 1 and 2
 // threads: each kernel's time per step (medians of five interleaved rounds), its parts per
 // call, and the time the calling thread waits for the workers after its own parts
-// (ThreadPool's waitForParts).
+// (ThreadPool's waitForParts); last, what the update of the big MLP's first layer costs on
+// 1 and 2 threads after each way of reading its weights beforehand (see updateAfterTable).
 import { fileURLToPath } from "node:url";
 import { availableParallelism } from "node:os";
-import { currentDevice, type DeviceName } from "../src/index.js";
+import { currentDevice, gpuarray, init, type DeviceArray, type DeviceName } from "../src/index.js";
 import { WasmDevice } from "../src/devices/wasm/index.js";
 import type { ThreadPool } from "../src/workers/pool.js";
 import { measureRounds, median, ms, table, type Contender } from "./harness.ts";
@@ -129,12 +130,74 @@ export async function scalingTable(batch: ClassifierBatch): Promise<Record<strin
   return results;
 }
 
+/**
+ * Why the update does not scale inside the step: RMSPropGraves on arrays the size of the
+ * 784-512 layer's weights (the flat split the device uses: each thread its half of the
+ * elements), timed on 1 and 2 threads right after each way of reading the weights that a
+ * step's forward product could take (64×784 · 784×512). After the device's split by
+ * columns, each thread's half of the rows holds cache lines that the other core read;
+ * writing them costs the other core's copies. A column-panel layout (each thread's columns
+ * of W contiguous: not the layout of the package's arrays, timed here on the same memory
+ * read as two 784×256 panels) keeps each line on one core.
+ */
+async function updateAfterTable() {
+  const [m, k, n] = [64, 784, 512];
+  const before: [string, (d: WasmDevice, x: DeviceArray, w: DeviceArray, other: DeviceArray, y: DeviceArray) => void][] = [
+    ["nothing", () => {}],
+    ["the product of other weights", (d, x, _w, other, y) =>
+      d.kernels.matmul(x, other, y, null, { m, k, n, aRow: k, aCol: 1, bRow: n, bCol: 1 })],
+    ["the product, split by columns (as run)", (d, x, w, _o, y) =>
+      d.kernels.matmul(x, w, y, null, { m, k, n, aRow: k, aCol: 1, bRow: n, bCol: 1 })],
+    ["the product, split by rows", (d, x, w, _o, y) => d.runParts(d.kernelName("matmul"),
+      d.ranges(m, 4, 1).map(([i0, i1]) => [d.ptr(x) + i0 * k * 4, d.ptr(w), d.ptr(y) + i0 * n * 4, 0, i1 - i0, k, n, k, 1, n, 1, n]))],
+    ["the product on column panels", (d, x, w, _o, y) => {
+      const band = n / d.threads;
+      const columns = d.ranges(n, 8, 8).slice(0, 4); // thread 0's parts: [0, band)
+      d.runParts(d.kernelName("matmul"), Array.from({ length: d.threads }, (_, t) => columns.map(([j0, j1]) =>
+        [d.ptr(x), d.ptr(w) + (t * k * band + j0) * 4, d.ptr(y) + (t * band + j0) * 4, 0, m, k, j1 - j0, k, 1, band, 1, n])).flat());
+    }],
+  ];
+  const runs = new Map<number, Map<string, number[]>>();
+  const values = (length: number, seed: number) => Float32Array.from({ length }, (_, i) => Math.sin(i * 12.9898 + seed) * 0.05);
+  for (const threads of [1, 2]) {
+    await init({ device: "wasm-simd", threads });
+    const d = currentDevice() as WasmDevice;
+    const [x, other, y] = [gpuarray.toGpu(values(m * k, 1), [m, k]), gpuarray.toGpu(values(k * n, 2), [k, n]), gpuarray.zeros([m, n])];
+    const arrays = Object.fromEntries(["param", "grad", "mg", "ms", "delta"].map((name, i) =>
+      [name, gpuarray.toGpu(name === "ms" ? new Float32Array(k * n).fill(1) : values(k * n, i + 3), [k * n])]));
+    const times = new Map<string, number[]>();
+    for (let round = 0; round < 5; round++) {
+      for (const [name, read] of before) {
+        let total = 0;
+        for (let i = 0; i < 60; i++) {
+          read(d, x, arrays.param, other, y);
+          const start = performance.now();
+          d.kernels.rmspropGraves(arrays, [{ end: k * n, scalars: [1e-6, 0.95, 0.05, 0.9, 1e-4] }]);
+          if (i >= 10) total += performance.now() - start;
+        }
+        times.set(name, [...(times.get(name) ?? []), total / 50]);
+      }
+    }
+    runs.set(threads, times);
+    for (const a of [x, other, y, ...Object.values(arrays)]) a.dispose();
+  }
+  console.log("\nRMSPropGraves on 784×512 weights right after the forward product reads them (or not): ms per update " +
+    "(medians of five rounds)\n");
+  const rows = [["before the update", "1 thread", "2 threads", "2 / 1 speed-up"]];
+  for (const [name] of before) {
+    const [one, two] = [median(runs.get(1)!.get(name)!), median(runs.get(2)!.get(name)!)];
+    rows.push([name, one.toFixed(3), two.toFixed(3), `${(one / two).toFixed(2)}x`]);
+  }
+  console.log(table(rows));
+}
+
 export async function threadBenchmarks(batch: ClassifierBatch) {
   await scalingTable(batch);
   const [, sizes, n] = NETS[1];
   const device: DeviceName = "wasm-simd";
   await kernelTable(`The ${NETS[1][0]} step (MSE, RMSPropGraves)`, (threads) => oursTrainStep(device, sizes, n, "keep", threads), 20);
   await kernelTable("The Fashion-MNIST CNN step, batch 64 (RMSPropGraves)", (threads) => oursCnnStep(device, batch, "keep", threads), 3);
+  await updateAfterTable();
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await threadBenchmarks(await fashionMnistBatch());
