@@ -14,7 +14,7 @@ export function matmul(
   a: usize, b: usize, out: usize, bias: usize, m: i32, k: i32, n: i32,
   aRow: i32, aCol: i32, bRow: i32, bCol: i32, outRow: i32
 ): void {
-  body(a, b, out, bias, m, k, n, aRow, aCol, bRow, bCol, outRow, false);
+  body(a, b, out, bias, m, 0, k, n, aRow, aCol, bRow, bCol, outRow, false);
 }
 
 /** matmul under subnormals "flush". */
@@ -22,14 +22,20 @@ export function matmulFlush(
   a: usize, b: usize, out: usize, bias: usize, m: i32, k: i32, n: i32,
   aRow: i32, aCol: i32, bRow: i32, bCol: i32, outRow: i32
 ): void {
-  body(a, b, out, bias, m, k, n, aRow, aCol, bRow, bCol, outRow, true);
+  body(a, b, out, bias, m, 0, k, n, aRow, aCol, bRow, bCol, outRow, true);
 }
 
 /** Terms per pass over out when k is long: a pass's rows of op(A) and op(B) stay in the L2 cache. */
 const K_CHUNK = 256;
 
+/**
+ * Terms p in [k0, k1) of every out[i][j]: from +0 where k0 is 0, else from what out holds
+ * (the sum of the terms before k0, stored by an earlier call), adding the bias (if any)
+ * after the last term. Calls for consecutive ranges, one after the other, store the bits of
+ * one call for the whole range.
+ */
 @inline function body(
-  a: usize, b: usize, out: usize, bias: usize, m: i32, k: i32, n: i32,
+  a: usize, b: usize, out: usize, bias: usize, m: i32, k0: i32, k1: i32, n: i32,
   aRow: i32, aCol: i32, bRow: i32, bCol: i32, outRow: i32, flush: bool
 ): void {
   const blocked = ASC_FEATURE_SIMD && bCol == 1 ? m & ~3 : 0;
@@ -37,12 +43,12 @@ const K_CHUNK = 256;
     // A long k (Conv2D's weight gradient sums over every output position: k = N·outH·outW)
     // runs in passes of K_CHUNK terms over all the blocks; each pass starts each output
     // from what the previous one stored, so its terms are still added p = 0, 1, ..., k-1.
-    const chunk = k > 2 * K_CHUNK ? K_CHUNK : k;
-    let p0 = 0;
+    const chunk = k1 - k0 > 2 * K_CHUNK ? K_CHUNK : k1 - k0;
+    let p0 = k0;
     do {
-      const kc = min(chunk, k - p0);
+      const kc = min(chunk, k1 - p0);
       const first = p0 == 0;
-      const add = p0 + kc == k ? bias : 0;
+      const add = p0 + kc == k1 ? bias : 0;
       const pa = a + ((<usize>p0 * <usize>aCol) << 2);
       const pb = b + ((<usize>p0 * <usize>bRow) << 2);
       for (let i = 0; i < blocked; i += 4) {
@@ -55,9 +61,58 @@ const K_CHUNK = 256;
         for (; j < n; j++) column4(pa, pb, out, add, i, j, kc, outRow, aRow, aCol, bRow, first, flush);
       }
       p0 += kc;
-    } while (p0 < k);
+    } while (p0 < k1);
   }
-  rowsTail(a, b, out, bias, blocked, m, 0, k, n, aRow, aCol, bRow, bCol, outRow, flush);
+  rowsTail(a, b, out, bias, blocked, m, 0, k0, k1, n, aRow, aCol, bRow, bCol, outRow, flush);
+}
+
+/** Spins of matmulShare() on a flag before it gives up (traps): seconds, far beyond any wait of a live thread. */
+const SPIN_LIMIT: u32 = 1 << 31;
+
+/**
+ * One thread's share of a product split along k between threads (out = op(A)·op(B) +
+ * bias): terms [k0, k1) of every output, a block of `blockCols` columns at a time. Before
+ * a block, it waits until the block's flag (an i32 at flags + 4·block) reads `waitFor`,
+ * set by the share of the terms before k0 (0: the first share, it waits for nothing);
+ * after it, it sets the flag to `setTo`. So the shares run as a pipeline, block by block,
+ * and every output still adds its terms p = 0, 1, ..., k-1 in order (bias last: pass it
+ * to the last share only), the bits of matmul(). Each thread reads only its rows
+ * [k0, k1) of op(B): the rows of W whose update it runs.
+ */
+export function matmulShare(
+  a: usize, b: usize, out: usize, bias: usize, m: i32, k0: i32, k1: i32, n: i32,
+  aRow: i32, aCol: i32, bRow: i32, bCol: i32, outRow: i32, flags: usize, blockCols: i32, waitFor: i32, setTo: i32
+): void {
+  share(a, b, out, bias, m, k0, k1, n, aRow, aCol, bRow, bCol, outRow, flags, blockCols, waitFor, setTo, false);
+}
+
+/** matmulShare under subnormals "flush". */
+export function matmulShareFlush(
+  a: usize, b: usize, out: usize, bias: usize, m: i32, k0: i32, k1: i32, n: i32,
+  aRow: i32, aCol: i32, bRow: i32, bCol: i32, outRow: i32, flags: usize, blockCols: i32, waitFor: i32, setTo: i32
+): void {
+  share(a, b, out, bias, m, k0, k1, n, aRow, aCol, bRow, bCol, outRow, flags, blockCols, waitFor, setTo, true);
+}
+
+@inline function share(
+  a: usize, b: usize, out: usize, bias: usize, m: i32, k0: i32, k1: i32, n: i32,
+  aRow: i32, aCol: i32, bRow: i32, bCol: i32, outRow: i32, flags: usize, blockCols: i32, waitFor: i32, setTo: i32,
+  flush: bool
+): void {
+  let flag = flags;
+  for (let j0 = 0; j0 < n; j0 += blockCols) {
+    if (waitFor != 0) {
+      let spins: u32 = 0;
+      while (atomic.load<i32>(flag) != waitFor) {
+        if (++spins == SPIN_LIMIT) unreachable();
+      }
+    }
+    const offset = <usize>j0 << 2;
+    body(a, b + ((<usize>j0 * <usize>bCol) << 2), out + offset, bias ? bias + offset : 0, m, k0, k1,
+      min(blockCols, n - j0), aRow, aCol, bRow, bCol, outRow, flush);
+    atomic.store<i32>(flag, setTo);
+    flag += 4;
+  }
 }
 
 /**
@@ -195,9 +250,12 @@ const K_CHUNK = 256;
   v128.store32_lane(o + 3 * rowBytes, acc, 3);
 }
 
-/** Rows [i0, i1) of out from column j0 on, a row at a time: the edges of the blocks. */
+/**
+ * Rows [i0, i1) of out from column j0 on, a row at a time: the edges of the blocks. Terms
+ * [k0, k1), from what out holds where k0 > 0 (as body()).
+ */
 @inline function rowsTail(
-  a: usize, b: usize, out: usize, bias: usize, i0: i32, i1: i32, j0: i32, k: i32, n: i32,
+  a: usize, b: usize, out: usize, bias: usize, i0: i32, i1: i32, j0: i32, k0: i32, k1: i32, n: i32,
   aRow: i32, aCol: i32, bRow: i32, bCol: i32, outRow: i32, flush: bool
 ): void {
   for (let i = i0; i < i1; i++) {
@@ -205,8 +263,8 @@ const K_CHUNK = 256;
     let j = j0;
     if (ASC_FEATURE_SIMD) {
       for (; j + 4 <= n; j += 4) {
-        let acc = f32x4.splat(0);
-        for (let p = 0; p < k; p++) {
+        let acc = k0 == 0 ? f32x4.splat(0) : v128.load(row + (<usize>j << 2));
+        for (let p = k0; p < k1; p++) {
           const av = f32x4.splat(fload(a + ((<usize>(i * aRow + p * aCol)) << 2), flush));
           const base = b + ((<usize>(p * bRow + j * bCol)) << 2);
           let bv: v128;
@@ -227,8 +285,8 @@ const K_CHUNK = 256;
       }
     }
     for (; j < n; j++) {
-      let acc: f32 = 0;
-      for (let p = 0; p < k; p++) {
+      let acc: f32 = k0 == 0 ? 0 : load<f32>(row + (<usize>j << 2));
+      for (let p = k0; p < k1; p++) {
         acc = fadd(acc, fmul(fload(a + ((<usize>(i * aRow + p * aCol)) << 2), flush),
           fload(b + ((<usize>(p * bRow + j * bCol)) << 2), flush), flush), flush);
       }
@@ -239,16 +297,16 @@ const K_CHUNK = 256;
 }
 
 /**
- * dst[p*n + j] = b[p*bRow + j*bCol] for p < k, j < n: op(B) copied row-major, so that
+ * dst[p*dstRow + j] = b[p*bRow + j*bCol] for p < k, j < n: op(B) copied row-major, so that
  * a product with a strided op(B) (dx = dy·Wᵀ) runs the blocked kernel. A copy: exact.
  */
-export function packB(b: usize, dst: usize, k: i32, n: i32, bRow: i32, bCol: i32): void {
+export function packB(b: usize, dst: usize, k: i32, n: i32, bRow: i32, bCol: i32, dstRow: i32): void {
   let p = 0;
   if (ASC_FEATURE_SIMD && bRow == 1) {
     // op(B) = Wᵀ: four rows of W (four columns j of op(B)) read four elements at a time
     // and transposed in registers.
     const colBytes = <usize>bCol << 2;
-    const rowBytes = <usize>n << 2;
+    const rowBytes = <usize>dstRow << 2;
     for (; p + 4 <= k; p += 4) {
       let j = 0;
       for (; j + 4 <= n; j += 4) {
@@ -261,23 +319,23 @@ export function packB(b: usize, dst: usize, k: i32, n: i32, bRow: i32, bCol: i32
         const t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
         const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
         const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
-        const o = dst + ((<usize>p * <usize>n + <usize>j) << 2);
+        const o = dst + ((<usize>p * <usize>dstRow + <usize>j) << 2);
         v128.store(o, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
         v128.store(o + rowBytes, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
         v128.store(o + 2 * rowBytes, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
         v128.store(o + 3 * rowBytes, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
       }
-      packRows(b, dst, p, p + 4, j, n, bRow, bCol);
+      packRows(b, dst, p, p + 4, j, n, bRow, bCol, dstRow);
     }
   }
-  packRows(b, dst, p, k, 0, n, bRow, bCol);
+  packRows(b, dst, p, k, 0, n, bRow, bCol, dstRow);
 }
 
 /** packB for rows [p0, p1) of op(B) from column j0 on, an element at a time. */
-@inline function packRows(b: usize, dst: usize, p0: i32, p1: i32, j0: i32, n: i32, bRow: i32, bCol: i32): void {
+@inline function packRows(b: usize, dst: usize, p0: i32, p1: i32, j0: i32, n: i32, bRow: i32, bCol: i32, dstRow: i32): void {
   for (let p = p0; p < p1; p++) {
     for (let j = j0; j < n; j++) {
-      store<f32>(dst + ((<usize>p * <usize>n + <usize>j) << 2), load<f32>(b + ((<usize>p * <usize>bRow + <usize>j * <usize>bCol) << 2)));
+      store<f32>(dst + ((<usize>p * <usize>dstRow + <usize>j) << 2), load<f32>(b + ((<usize>p * <usize>bRow + <usize>j * <usize>bCol) << 2)));
     }
   }
 }

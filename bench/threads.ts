@@ -5,7 +5,7 @@
 // threads: each kernel's time per step (medians of five interleaved rounds), its parts per
 // call, and the time the calling thread waits for the workers after its own parts
 // (ThreadPool's waitForParts); last, what the update of the big MLP's first layer costs on
-// 1 and 2 threads after each way of reading its weights beforehand (see updateAfterTable).
+// 1 and 2 threads after each way a product can read its weights (see updateAfterTable).
 import { fileURLToPath } from "node:url";
 import { availableParallelism } from "node:os";
 import { currentDevice, gpuarray, init, type DeviceArray, type DeviceName } from "../src/index.js";
@@ -31,10 +31,12 @@ function profile(device: WasmDevice, run: () => void, steps: number): Map<string
       waited += performance.now() - start;
     };
   }
-  device.runParts = function (name, parts) {
+  device.runParts = function (exported, parts) {
+    // A product split along k (matmulShare) is a product.
+    const name = exported.replace("matmulShare", "matmul");
     const before = waited;
     const start = performance.now();
-    const result = original.call(this, name, parts);
+    const result = original.call(this, exported, parts);
     const tally = tallies.get(name) ?? { ms: 0, calls: 0, parts: 0, waitMs: 0 };
     tally.ms += performance.now() - start;
     tally.calls++;
@@ -78,7 +80,7 @@ async function kernelTable(title: string, make: Make, steps: number) {
       totals.get(threads)!.push((performance.now() - start) / steps);
     }
   }
-  const names = [...new Set(runs.get(1)!.flatMap((m) => [...m.keys()]))];
+  const names = [...new Set([...runs.values()].flat().flatMap((m) => [...m.keys()]))];
   const rows = [["kernel", "1 thread", "2 threads", "2 / 1 speed-up", "parts per call", "calls", "wait on 2"]];
   const stat = (threads: number, name: string, key: keyof Tally) => median(runs.get(threads)!.map((m) => m.get(name)?.[key] ?? 0));
   names.sort((a, b) => stat(1, b, "ms") - stat(1, a, "ms"));
@@ -131,31 +133,25 @@ export async function scalingTable(batch: ClassifierBatch): Promise<Record<strin
 }
 
 /**
- * Why the update does not scale inside the step: RMSPropGraves on arrays the size of the
- * 784-512 layer's weights (the flat split the device uses: each thread its half of the
- * elements), timed on 1 and 2 threads right after each way of reading the weights that a
- * step's forward product could take (64×784 · 784×512). After the device's split by
- * columns, each thread's half of the rows holds cache lines that the other core read;
- * writing them costs the other core's copies. A column-panel layout (each thread's columns
- * of W contiguous: not the layout of the package's arrays, timed here on the same memory
- * read as two 784×256 panels) keeps each line on one core.
+ * Why the products split along k (matmulShare): RMSPropGraves on arrays the size of the
+ * 784-512 layer's weights, each thread its rows (as the optimizer's layout has the device
+ * split them), timed on 1 and 2 threads right after each way a forward product (64×784 ·
+ * 784×512) can read the weights. Split along k, as the device runs it, each thread reads
+ * the rows it then updates. Split by columns (the device's split before), each thread reads
+ * a band of every row, so the update writes lines that the other core holds; split by the
+ * rows of x, both read every line.
  */
 async function updateAfterTable() {
   const [m, k, n] = [64, 784, 512];
+  const product = { m, k, n, aRow: k, aCol: 1, bRow: n, bCol: 1 };
   const before: [string, (d: WasmDevice, x: DeviceArray, w: DeviceArray, other: DeviceArray, y: DeviceArray) => void][] = [
     ["nothing", () => {}],
-    ["the product of other weights", (d, x, _w, other, y) =>
-      d.kernels.matmul(x, other, y, null, { m, k, n, aRow: k, aCol: 1, bRow: n, bCol: 1 })],
-    ["the product, split by columns (as run)", (d, x, w, _o, y) =>
-      d.kernels.matmul(x, w, y, null, { m, k, n, aRow: k, aCol: 1, bRow: n, bCol: 1 })],
-    ["the product, split by rows", (d, x, w, _o, y) => d.runParts(d.kernelName("matmul"),
+    ["the product of other weights", (d, x, _w, other, y) => d.kernels.matmul(x, other, y, null, product)],
+    ["the product, split along k (as run)", (d, x, w, _o, y) => d.kernels.matmul(x, w, y, null, product)],
+    ["the product, split by columns", (d, x, w, _o, y) => d.runParts(d.kernelName("matmul"),
+      d.ranges(n, 8, 16).map(([j0, j1]) => [d.ptr(x), d.ptr(w) + j0 * 4, d.ptr(y) + j0 * 4, 0, m, k, j1 - j0, k, 1, n, 1, n]))],
+    ["the product, split by the rows of x", (d, x, w, _o, y) => d.runParts(d.kernelName("matmul"),
       d.ranges(m, 4, 1).map(([i0, i1]) => [d.ptr(x) + i0 * k * 4, d.ptr(w), d.ptr(y) + i0 * n * 4, 0, i1 - i0, k, n, k, 1, n, 1, n]))],
-    ["the product on column panels", (d, x, w, _o, y) => {
-      const band = n / d.threads;
-      const columns = d.ranges(n, 8, 8).slice(0, 4); // thread 0's parts: [0, band)
-      d.runParts(d.kernelName("matmul"), Array.from({ length: d.threads }, (_, t) => columns.map(([j0, j1]) =>
-        [d.ptr(x), d.ptr(w) + (t * k * band + j0) * 4, d.ptr(y) + (t * band + j0) * 4, 0, m, k, j1 - j0, k, 1, band, 1, n])).flat());
-    }],
   ];
   const runs = new Map<number, Map<string, number[]>>();
   const values = (length: number, seed: number) => Float32Array.from({ length }, (_, i) => Math.sin(i * 12.9898 + seed) * 0.05);
@@ -172,7 +168,7 @@ async function updateAfterTable() {
         for (let i = 0; i < 60; i++) {
           read(d, x, arrays.param, other, y);
           const start = performance.now();
-          d.kernels.rmspropGraves(arrays, [{ end: k * n, scalars: [1e-6, 0.95, 0.05, 0.9, 1e-4] }]);
+          d.kernels.rmspropGraves(arrays, [{ end: k * n, scalars: [1e-6, 0.95, 0.05, 0.9, 1e-4] }], [{ end: k * n, rows: k }]);
           if (i >= 10) total += performance.now() - start;
         }
         times.set(name, [...(times.get(name) ?? []), total / 50]);

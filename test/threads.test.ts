@@ -36,6 +36,13 @@ function runKernels(device: Device): Map<string, Float32Array | number> {
   runElementwise("rmspropGraves", { param: w, grad: g, mg, ms, delta: d }, [{ end: 100_003, scalars },
     { end: n, scalars: { ...scalars, learnRate: f(0.02), momRate: f(0.5) } }]);
   arrays.forEach((a, i) => results.set(`update ${i}`, a.whole.get()));
+  // The same over matrices end to end (the optimizer's layout): the wasm devices split each by
+  // rows between the threads, a run's end (100_003) inside a matrix.
+  const segments = [{ end: 40_000, rows: 1 }, { end: 40_000 + 313 * 517, rows: 313 }, { end: 201_821 + 14 * 7013, rows: 14 },
+    { end: n, rows: 1 }];
+  runElementwise("rmspropGraves", { param: w, grad: g, mg, ms, delta: d }, [{ end: 100_003, scalars },
+    { end: n, scalars: { ...scalars, learnRate: f(0.03), momRate: f(0.25) } }], "rmspropGraves", segments);
+  arrays.forEach((a, i) => results.set(`update by rows ${i}`, a.whole.get()));
   runElementwise("tanh", { x: g, y: mg });
   results.set("tanh forward", mg.get());
   runElementwise("sigmoidBackward", { y: g, dy: ms, dx: d });
@@ -44,10 +51,14 @@ function runKernels(device: Device): Map<string, Float32Array | number> {
   results.set("addScaled", w.get());
   g.view(1000, [7]).set([NaN, Infinity, NaN, -Infinity, 1, NaN, 2]);
   results.set("countNonFinite", kernel(device, "countNonFinite")(g));
+  results.set("countNonFinite by rows", kernel(device, "countNonFinite")(g, segments));
   kernel(device, "fill")(ms, 2.5);
   results.set("fill", arrays[3].whole.get());
+  kernel(device, "fill")(d, -1.5, segments);
+  results.set("fill by rows", arrays[4].whole.get());
   arrays.forEach((a) => a.whole.dispose());
-  // Products split by columns (m < n: the strided Wᵀ copied first, or read in place where m <= 4) and by rows.
+  // Products split along k (xW: m < n), by columns (m < n: the strided Wᵀ copied first, or read
+  // in place where m <= 4) and by rows.
   for (const [m, k, nn, form] of [[97, 301, 255, "xW"], [301, 97, 255, "xTdy"], [97, 255, 301, "dyWT"],
     [4, 301, 2003, "dyWT"]] as const) {
     const strides = { xW: { aRow: k, aCol: 1, bRow: nn, bCol: 1 }, xTdy: { aRow: 1, aCol: m, bRow: nn, bCol: 1 },
@@ -115,6 +126,22 @@ function runKernels(device: Device): Map<string, Float32Array | number> {
   return results;
 }
 
+/**
+ * Runs `run` with `device`'s threads polling as if each had a core (on a machine with fewer
+ * cores than threads they block instead, and products are not split along k): so that
+ * every split is tested at every count.
+ */
+function polling<T>(device: Device, run: () => T): T {
+  const pool = (device as unknown as { pool: ThreadPool | null }).pool;
+  const before = pool?.spinMs ?? 0;
+  if (pool) pool.spinMs = SPIN_MS;
+  try {
+    return run();
+  } finally {
+    if (pool) pool.spinMs = before;
+  }
+}
+
 /** Trains a 200-256-256-9 net (products and update large enough to split) for 5 steps. */
 async function trainNet(name: "wasm-simd" | "wasm", threads: number): Promise<Float32Array[]> {
   await init({ device: name, threads });
@@ -146,7 +173,7 @@ describe.each(["wasm-simd", "wasm"] as const)("threads on %s", (name) => {
       for (const threads of COUNTS) {
         const device = await getDevice(name, { subnormals, threads });
         expect(device.threads, `${threads} threads`).toBe(threads);
-        for (const [what, got] of runKernels(device)) {
+        for (const [what, got] of polling(device, () => runKernels(device))) {
           const want = js.get(what)!;
           if (typeof got === "number") expect(got, `${subnormals}, ${threads} threads: ${what}`).toBe(want);
           else expectSameBits(got, want as Float32Array, `${subnormals}, ${threads} threads: ${what}`);
@@ -349,6 +376,81 @@ describe("the pool's scheduling", () => {
       }
       pool.dispose();
     });
+});
+
+describe("a thread's rows of a weight", () => {
+  /** The parts of one kernel call on `device`, by thread (ThreadPool's own runs of consecutive parts). */
+  function partsByThread(device: WasmDevice, call: () => void, kernelName: string): number[][][] {
+    const original = device.runParts;
+    let seen: number[][] = [];
+    device.runParts = function (name, parts) {
+      if (name === kernelName) seen = parts.map((p) => [...p]);
+      return original.call(this, name, parts);
+    };
+    try {
+      call();
+    } finally {
+      device.runParts = original;
+    }
+    const { threads } = device;
+    return Array.from({ length: threads }, (_, t) =>
+      seen.slice(Math.floor((t * seen.length) / threads), Math.floor(((t + 1) * seen.length) / threads)));
+  }
+
+  it("are the rows its share of every product reads or writes and the rows it updates, zeroes and checks", async () => {
+    for (const threads of [2, 3, 4]) {
+      const device = (await init({ device: "wasm-simd", threads })) as WasmDevice;
+      polling(device, () => theRowsAgree(device));
+    }
+  });
+
+  function theRowsAgree(device: WasmDevice): void {
+    const { threads } = device;
+    const [batch, insize, outsize] = [64, 784, 512];
+    const x = gpuarray.toGpu(randn([batch, insize], 1), [batch, insize]);
+    const W = gpuarray.toGpu(randn([insize, outsize], 2), [insize, outsize]);
+    const dy = gpuarray.toGpu(randn([batch, outsize], 3), [batch, outsize]);
+    const [y, dW, dx] = [gpuarray.zeros([batch, outsize]), gpuarray.zeros([insize, outsize]), gpuarray.zeros([batch, insize])];
+    const matmul = kernel(device, "matmul");
+    const rows = (t: number) => [device.firstRow(insize, t), device.firstRow(insize, t + 1)];
+    const [pW, pdW] = [device.ptr(W), device.ptr(dW)];
+    // y = x·W: thread t sums the terms of W's rows [k0, k1) (arguments 5 and 6 of matmulShare).
+    const forward = partsByThread(device, () => matmul(x, W, y, null,
+      { m: batch, k: insize, n: outsize, aRow: insize, aCol: 1, bRow: outsize, bCol: 1 }), "matmulShare");
+    forward.forEach((parts, t) => expect(parts.map((p) => [p[5], p[6]]), `${threads} threads, y = xW, thread ${t}`)
+      .toEqual([rows(t)]));
+    // dW = xᵀ·dy: thread t writes dW's rows (argument 2: the part's first output address).
+    const weightGrad = partsByThread(device, () => matmul(x, dy, dW, null,
+      { m: insize, k: batch, n: outsize, aRow: 1, aCol: insize, bRow: outsize, bCol: 1 }), "matmul");
+    weightGrad.forEach((parts, t) => expect([(parts[0][2] - pdW) / 4 / outsize, (parts.at(-1)![2] - pdW) / 4 / outsize +
+      parts.at(-1)![4]], `${threads} threads, dW = xᵀdy, thread ${t}`).toEqual(rows(t)));
+    // dx = dy·Wᵀ: thread t copies, then multiplies, the columns of Wᵀ that are W's rows (argument 0: where they start).
+    for (const kernelName of ["packB", "matmul"]) {
+      const input = partsByThread(device, () => matmul(dy, W, dx, null,
+        { m: batch, k: outsize, n: insize, aRow: outsize, aCol: 1, bRow: 1, bCol: outsize }), kernelName);
+      const columns = (p: number[]) => kernelName === "packB" ? [(p[0] - pW) / 4 / outsize, (p[0] - pW) / 4 / outsize + p[3]]
+        : [(p[2] - device.ptr(dx)) / 4, (p[2] - device.ptr(dx)) / 4 + p[6]];
+      input.forEach((parts, t) => expect([columns(parts[0])[0], columns(parts.at(-1)!)[1]],
+        `${threads} threads, dx = dyWᵀ (${kernelName}), thread ${t}`).toEqual(rows(t)));
+    }
+    // The update, the zeroing and the check of a global array holding W (then a bias and padding).
+    const segments = [{ end: insize * outsize, rows: insize }, { end: insize * outsize + outsize, rows: 1 },
+      { end: insize * outsize + outsize + 4, rows: 1 }];
+    const owned = device.ownedRanges(segments, [100_000, insize * outsize + 4]);
+    expect(owned, `${threads} threads: ranges`).not.toBeNull();
+    const perThread = owned!.length / threads;
+    expect(Number.isInteger(perThread), `${threads} threads: equal counts`).toBe(true);
+    const covered = new Uint8Array(segments.at(-1)!.end);
+    for (let t = 0; t < threads; t++) {
+      const mine = owned!.slice(t * perThread, (t + 1) * perThread).filter(([a, b]) => b > a);
+      for (const [a, b] of mine) covered.fill(1 + (covered[a] ? 9 : 0), a, b); // twice: 10
+      const inW = mine.filter(([a]) => a < insize * outsize);
+      expect([inW[0][0] / outsize, inW.at(-1)![1] / outsize], `${threads} threads, update, thread ${t}`).toEqual(rows(t));
+      expect(mine.some(([a, b]) => a < 100_000 && b > 100_000), `${threads} threads: cut at the run's end`).toBe(false);
+    }
+    expect(covered.every((c) => c === 1), `${threads} threads: every element once`).toBe(true);
+    for (const a of [x, W, dy, y, dW, dx]) a.dispose();
+  }
 });
 
 /** Where MARK's sequence counter is (an index of Int32Array): the parts mark at addresses below. */

@@ -1,5 +1,5 @@
 import { DeviceArray } from "../runtime/DeviceArray.js";
-import type { Device } from "../runtime/Device.js";
+import type { Device, Segments } from "../runtime/Device.js";
 import { checkArrays } from "../runtime/checks.js";
 import { saveIsAsync } from "../runtime/asyncOnly.js";
 import { Trace, traceFromEnvironment } from "../trace.js";
@@ -86,11 +86,17 @@ interface Slot {
   state: OptimizerState;
   /** data, grad and state by the names errors give them, for ready()'s check (built once: it runs every step). */
   named: Record<string, DeviceArray>;
+  /** The layout of data, grad and state: one matrix (see Segments). */
+  segments: Segments;
 }
+
+/** The rows of an array of `shape` as a matrix: its first dimension (a vector is one row). */
+const rowsOf = (shape: readonly number[]) => (shape.length > 1 ? shape[0] : 1);
 
 function slotOf(variable: Variable, names: string[], state: OptimizerState): Slot {
   const { data, grad } = variable;
-  return { variable, names, data, grad, state, named: { [names[0]]: data, [`${names[0]}.grad`]: grad, ...state } };
+  return { variable, names, data, grad, state, named: { [names[0]]: data, [`${names[0]}.grad`]: grad, ...state },
+    segments: [{ end: data.size, rows: rowsOf(data.shape) }] };
 }
 
 /**
@@ -103,6 +109,8 @@ export interface UpdateRange {
   grad: DeviceArray;
   state: OptimizerState;
   runs: { end: number; learnRateScale: number; momRateScale: number }[];
+  /** The layout of the range's arrays (see Segments). */
+  segments: Segments;
 }
 
 const FORMAT = "portable-optim/1";
@@ -126,7 +134,7 @@ export abstract class Optimizer<H extends string = string> {
   private readonly hooks: OptimizerHook[] = [];
   private slots: Slot[] | null = null;
   private module: Module | null = null;
-  private global: { param: DeviceArray; grad: DeviceArray; state: OptimizerState } | null = null;
+  private global: { param: DeviceArray; grad: DeviceArray; state: OptimizerState; segments: Segments } | null = null;
   private device: Device | null = null;
   private snapshotEveryValue = 10;
   /** t at the last snapshot: where a restored device resumes. */
@@ -207,9 +215,9 @@ export abstract class Optimizer<H extends string = string> {
   }
 
   /** One step over one range of parameters: the spec's kernel, with each run's scalars. */
-  private step({ param, grad, state, runs }: UpdateRange): void {
+  private step({ param, grad, state, runs, segments }: UpdateRange): void {
     runElementwise(this.spec.kernel, { param, grad, ...state }, runs.map(({ end, learnRateScale, momRateScale }) =>
-      ({ end, scalars: this.spec.scalars(this.values, learnRateScale, momRateScale, this.t + 1) })));
+      ({ end, scalars: this.spec.scalars(this.values, learnRateScale, momRateScale, this.t + 1) })), this.spec.kernel, segments);
   }
 
   /**
@@ -285,7 +293,9 @@ export abstract class Optimizer<H extends string = string> {
     const param = DeviceArray.allocate(device, [total]);
     const grad = DeviceArray.allocate(device, [total]);
     const state = this.allocateState(device, [total]);
-    this.global = { param, grad, state };
+    // Each variable a matrix of its rows, and the zeros after it one row.
+    const segments: { end: number; rows: number }[] = [];
+    this.global = { param, grad, state, segments };
     const slots: Slot[] = [];
     let offset = 0;
     for (const [variable, names] of table) {
@@ -298,7 +308,10 @@ export abstract class Optimizer<H extends string = string> {
       variable.grad = grad.view(offset, shape);
       const slotState = Object.fromEntries(Object.entries(state).map(([name, a]) => [name, a.view(offset, shape)]));
       slots.push(slotOf(variable, names, slotState));
+      const end = offset + size;
+      segments.push({ end, rows: rowsOf(shape) });
       offset += aligned(size);
+      if (offset > end) segments.push({ end: offset, rows: 1 });
     }
     return slots;
   }
@@ -330,8 +343,8 @@ export abstract class Optimizer<H extends string = string> {
   zeroGradParams(): void {
     const slots = this.ready("zeroGradParams()");
     const fill = kernel(this.device!, "fill");
-    if (this.global) fill(this.global.grad, 0);
-    else for (const slot of slots) fill(slot.grad, 0);
+    if (this.global) fill(this.global.grad, 0, this.global.segments);
+    else for (const slot of slots) fill(slot.grad, 0, slot.segments);
   }
 
   /**
@@ -355,8 +368,9 @@ export abstract class Optimizer<H extends string = string> {
       if (!this.nodeinfo) applyHooks();
       if (this.global) this.step({ ...this.global, runs: this.globalRuns(slots) });
       else {
-        for (const { data, grad, state, variable } of slots) {
-          this.step({ param: data, grad, state, runs: [{ end: data.size, learnRateScale: variable.learnRate, momRateScale: variable.momRate }] });
+        for (const { data, grad, state, variable, segments } of slots) {
+          this.step({ param: data, grad, state, segments,
+            runs: [{ end: data.size, learnRateScale: variable.learnRate, momRateScale: variable.momRate }] });
         }
       }
     };
@@ -418,7 +432,7 @@ export abstract class Optimizer<H extends string = string> {
   private gradientsFinite(slots: Slot[]): boolean {
     const countNonFinite = kernel(this.device!, "countNonFinite");
     // One reduction over the flat gradient in the common case; per variable only to name the culprits.
-    if (this.global && countNonFinite(this.global.grad) === 0) return true;
+    if (this.global && countNonFinite(this.global.grad, this.global.segments) === 0) return true;
     const bad = slots.map((slot) => [slot.names[0], countNonFinite(slot.grad)] as const).filter(([, n]) => n > 0);
     if (bad.length === 0) return true;
     if (this.nonFinite === "skip") return false;

@@ -56,10 +56,22 @@ export interface Run {
 }
 
 /**
- * An elementwise kernel on one device, rendered from its definition (src/kernels/):
- * `arrays` by the definition's names, all of one size; `runs` cover them in order.
+ * The layout of an array that holds matrices end to end (the optimizer's parameters,
+ * gradients and state): consecutive segments [the previous segment's end, end), each a
+ * matrix of `rows` rows, covering the array. A device that splits elementwise work
+ * between threads may split each segment by whole rows, so that a thread updates the
+ * rows of a weight that its share of the products reads (the wasm devices); no result
+ * depends on it.
  */
-export type ElementwiseKernel = (arrays: Readonly<Record<string, DeviceArray>>, runs: readonly Run[]) => void;
+export type Segments = readonly { readonly end: number; readonly rows: number }[];
+
+/**
+ * An elementwise kernel on one device, rendered from its definition (src/kernels/):
+ * `arrays` by the definition's names, all of one size; `runs` cover them in order;
+ * `segments`, where given, their layout.
+ */
+export type ElementwiseKernel = (arrays: Readonly<Record<string, DeviceArray>>, runs: readonly Run[],
+  segments?: Segments) => void;
 
 /**
  * The rows of softmax over axis 1 of an [n, classes, positions...] array, positions the
@@ -133,8 +145,8 @@ export interface HandWrittenKernels {
   columnSums(a: DeviceArray, out: DeviceArray, rows: number, cols: number): void;
   /** PuzzleLib's MSE error, sum((pred - target)^2) / (2 * size), summed from +0 in element order, into out[0]. */
   mseError(pred: DeviceArray, target: DeviceArray, out: DeviceArray): void;
-  /** How many elements are NaN or ±Infinity (devices with guardedStep count on the device instead). */
-  countNonFinite(a: DeviceArray): number;
+  /** How many elements are NaN or ±Infinity (devices with guardedStep count on the device instead); `segments`: a's layout. */
+  countNonFinite(a: DeviceArray, segments?: Segments): number;
   /**
    * y = softmax of each row of x (see RowShape): with m the row's largest element
    * (Math.max's rule: NaN if any is NaN) and s = e^(x_0 - m) + e^(x_1 - m) + ... summed
@@ -213,7 +225,8 @@ export interface HandWrittenKernels {
    */
   batchNormBackward(x: DeviceArray, dy: DeviceArray, mean: DeviceArray, invStd: DeviceArray, scale: DeviceArray,
     dscale: DeviceArray, dbias: DeviceArray, dx: DeviceArray, shape: ChannelShape): void;
-  fill(a: DeviceArray, value: number): void;
+  /** a[i] = value; `segments`: a's layout. */
+  fill(a: DeviceArray, value: number, segments?: Segments): void;
   copy(src: DeviceArray, dst: DeviceArray): void;
 }
 

@@ -1,4 +1,4 @@
-import { kernel, type Run } from "./Device.js";
+import { kernel, type Run, type Segments } from "./Device.js";
 import { DeviceArray } from "./DeviceArray.js";
 import { checkArrays, checkSizes } from "./checks.js";
 import { InvalidArgumentError, describe } from "../errors.js";
@@ -15,10 +15,11 @@ export type Scalars = Readonly<Record<string, number>> | readonly { end: number;
  * the arrays (every name of the definition, live, on one device, one size) and the
  * scalars (every name, a number; rounded to float32 here, once, on the host). The checks
  * run on every call of a training step, so the common case takes one loop; what fails is
- * named by checkArgs().
+ * named by checkArgs(). `segments` (internal): the arrays' layout, where they hold
+ * matrices end to end (see Segments).
  */
 export function runElementwise(name: ElementwiseName, arrays: Readonly<Record<string, DeviceArray>>,
-  scalars: Scalars = {}, context: string = name): void {
+  scalars: Scalars = {}, context: string = name, segments?: Segments): void {
   const definition = DEFINITIONS[name];
   const names = definition.arrays;
   const first = arrays[names[0]];
@@ -34,7 +35,7 @@ export function runElementwise(name: ElementwiseName, arrays: Readonly<Record<st
   const runs: Run[] = Array.isArray(scalars)
     ? checkRuns(definition, scalars as Exclude<Scalars, Readonly<Record<string, number>>>, size, context)
     : [{ end: size, scalars: scalarValues(definition, scalars as Readonly<Record<string, number>>, context) }];
-  kernel(first.device, name)(arrays, runs);
+  kernel(first.device, name)(arrays, runs, segments);
 }
 
 /** Throws the error that names what is wrong with a kernel's arrays. */

@@ -1,7 +1,7 @@
-import type { Device, DeviceBuffer, KernelTable, SubnormalMode } from "../../runtime/Device.js";
+import type { Device, DeviceBuffer, KernelTable, Segments, SubnormalMode } from "../../runtime/Device.js";
 import type { DeviceArray } from "../../runtime/DeviceArray.js";
 import { simdWasm, scalarWasm } from "../../generated/wasm.js";
-import type { WasmContext, WasmExports } from "./exports.js";
+import { MIN_PART_ELEMENTS, ROW_ALIGN, type WasmContext, type WasmExports } from "./exports.js";
 import { Heap } from "./heap.js";
 import { unsharedMemoryImport } from "./module.js";
 import { ThreadPool } from "../../workers/pool.js";
@@ -51,6 +51,9 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
 /** Parts a kernel call is split into per thread, at most (see ranges()). */
 const PARTS_PER_THREAD = 4;
 
+/** Most parts ownedRanges() hands out in one call (beyond, ranges() splits the array). */
+const MAX_OWNED_PARTS = 256;
+
 /** Pages the module's memory may grow to: 4 GiB, the wasm32 limit (as assembly/ declares it). */
 const MAX_PAGES = 65536;
 
@@ -64,6 +67,8 @@ export class WasmDevice implements Device, WasmContext {
   readonly kernels: KernelTable;
   private readonly heap: Heap;
   private scratchBlock = { ptr: 0, bytes: 0 };
+  /** matmulShare's flags: `count` i32s at `flags`, and the last call's base (see shareFlags). */
+  private share = { flags: 0, count: 0, base: 0 };
 
   private constructor(readonly name: "wasm-simd" | "wasm", readonly exports: WasmExports, readonly subnormals: SubnormalMode,
     private readonly pool: ThreadPool | null, private readonly threadsOffReason: string | null) {
@@ -74,6 +79,11 @@ export class WasmDevice implements Device, WasmContext {
   /** Threads that run kernels: 1 where threads are off (see threadsReason). */
   get threads(): number {
     return this.pool?.threads ?? 1;
+  }
+
+  /** @internal */
+  get threadsHaveCores(): boolean {
+    return this.threads > 1 && this.pool!.spinMs > 0;
   }
 
   /** Why the device runs on fewer threads than asked for (none, if it does not). */
@@ -113,6 +123,65 @@ export class WasmDevice implements Device, WasmContext {
     const ranges: [number, number][] = [];
     for (let start = 0; start < count; start += step) ranges.push([start, Math.min(count, start + step)]);
     return ranges.length ? ranges : [[0, 0]];
+  }
+
+  /** @internal */
+  firstRow(rows: number, t: number): number {
+    return t >= this.threads ? rows : Math.round((rows * t) / this.threads / ROW_ALIGN) * ROW_ALIGN;
+  }
+
+  /**
+   * Thread t takes rows [firstRow(rows, t), firstRow(rows, t + 1)) of every matrix of the
+   * array: the rows of a weight that its share of the products reads (matmul's split along
+   * k, its column bands of dx = dy·Wᵀ, its row bands of dW), so that the update, the zeroing
+   * and the check of the gradient find them in its core's cache, not in the other's. Its
+   * ranges are cut at the runs' ends and merged where adjacent; every thread gets as many
+   * (empty ones added), so that ThreadPool's own parts of each thread are its ranges. Null
+   * on one thread, where the array is below the threads' threshold, and where a segment is
+   * not a whole number of rows.
+   * @internal
+   */
+  ownedRanges(segments: Segments, cuts: readonly number[]): [number, number][] | null {
+    const { threads } = this;
+    const size = segments.length ? segments[segments.length - 1].end : 0;
+    if (threads === 1 || size < threads * MIN_PART_ELEMENTS) return null;
+    const owned: [number, number][][] = Array.from({ length: threads }, () => []);
+    const boundaries = [...new Set(cuts)].sort((a, b) => a - b);
+    let start = 0;
+    for (const { end, rows } of segments) {
+      const rowLength = (end - start) / rows;
+      if (!Number.isInteger(rowLength)) return null;
+      for (let t = 0; t < threads; t++) {
+        let from = start + this.firstRow(rows, t) * rowLength;
+        const to = start + this.firstRow(rows, t + 1) * rowLength;
+        const mine = owned[t];
+        for (const cut of boundaries) {
+          if (cut <= from || cut >= to) continue;
+          mine.push([from, cut]);
+          from = cut;
+        }
+        if (from === to) continue;
+        const last = mine[mine.length - 1];
+        if (last && last[1] === from && !boundaries.includes(from)) last[1] = to;
+        else mine.push([from, to]);
+      }
+      start = end;
+    }
+    const most = Math.max(...owned.map((ranges) => ranges.length));
+    if (most * threads > MAX_OWNED_PARTS) return null;
+    return owned.flatMap((ranges) => [...ranges, ...Array.from({ length: most - ranges.length }, (): [number, number] => [0, 0])]);
+  }
+
+  /** @internal */
+  shareFlags(count: number): { flags: number; base: number } {
+    const { threads } = this;
+    if (this.share.count < count || this.share.base > 0x7fffffff - 2 * threads) {
+      if (this.share.flags) this.heap.release(this.share.flags);
+      // A new block is zeroed, and every flag a share waits for is above zero.
+      this.share = { flags: this.heap.allocate(Math.max(count, this.share.count) * 4), count: Math.max(count, this.share.count), base: 0 };
+    }
+    this.share.base += threads;
+    return { flags: this.share.flags, base: this.share.base };
   }
 
   /** Runs export `name` once per argument list: on the pool's threads when there are several. @internal */

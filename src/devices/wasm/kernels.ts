@@ -1,4 +1,4 @@
-import type { ElementwiseKernel, KernelTable } from "../../runtime/Device.js";
+import type { ElementwiseKernel, KernelTable, Segments } from "../../runtime/Device.js";
 import { DEFINITIONS, type ElementwiseName } from "../../kernels/index.js";
 import { allArrays } from "../../kernels/vocabulary.js";
 import { MIN_PART_ELEMENTS, type WasmContext } from "./exports.js";
@@ -8,13 +8,21 @@ import { windowKernels } from "./windows.js";
 
 /**
  * An elementwise kernel rendered to assembly/kernels.generated.ts: its export (pointers,
- * n, scalars) called once per run, each run's elements split between the threads.
+ * n, scalars) called once per run, each run's elements split between the threads; over
+ * matrices end to end (segments), one call, each thread its rows (see ownedRanges).
  */
 function elementwise(ctx: WasmContext, name: ElementwiseName): ElementwiseKernel {
   const names = allArrays(DEFINITIONS[name]);
   const exported = ctx.kernelName(name);
-  return (arrays, runs) => {
+  return (arrays, runs, segments) => {
     const pointers = names.map((n) => ctx.ptr(arrays[n]));
+    const owned = segments && ctx.ownedRanges(segments, runs.map((run) => run.end));
+    if (owned) {
+      // Each range lies in one run (they are cut at the runs' ends).
+      ctx.runParts(exported, owned.map(([i0, i1]) =>
+        [...pointers.map((p) => p + i0 * 4), i1 - i0, ...runs.find((run) => run.end > i0)!.scalars]));
+      return;
+    }
     let start = 0;
     for (const { end, scalars } of runs) {
       ctx.runParts(exported, ctx.ranges(end - start, 4, MIN_PART_ELEMENTS).map(([i0, i1]) =>
@@ -22,6 +30,11 @@ function elementwise(ctx: WasmContext, name: ElementwiseName): ElementwiseKernel
       start = end;
     }
   };
+}
+
+/** Ranges of `size` elements for the threads: each thread its rows where the layout is given (see ownedRanges). */
+function elementRanges(ctx: WasmContext, size: number, segments: Segments | undefined): [number, number][] {
+  return (segments && ctx.ownedRanges(segments, [])) ?? ctx.ranges(size, 4, MIN_PART_ELEMENTS);
 }
 
 /** The wasm devices' kernel table. */
@@ -57,14 +70,14 @@ export function wasmKernels(ctx: WasmContext): KernelTable {
       ctx.runParts("fingerprint", ctx.ranges(chunks, 1, Math.ceil(MIN_PART_ELEMENTS / FINGERPRINT_CHUNK)).map(([c0, c1]) =>
         [pa, a.size, FINGERPRINT_CHUNK, c0, c1, po]));
     },
-    countNonFinite: (a) => {
+    countNonFinite: (a, segments) => {
       const p = ctx.ptr(a);
-      return ctx.runParts("countNonFinite", ctx.ranges(a.size, 4, MIN_PART_ELEMENTS).map(([i0, i1]) => [p + i0 * 4, i1 - i0]))
+      return ctx.runParts("countNonFinite", elementRanges(ctx, a.size, segments).map(([i0, i1]) => [p + i0 * 4, i1 - i0]))
         .reduce((sum, count) => sum + count, 0);
     },
-    fill: (a, value) => {
+    fill: (a, value, segments) => {
       const p = ctx.ptr(a);
-      ctx.runParts("fill", ctx.ranges(a.size, 4, MIN_PART_ELEMENTS).map(([i0, i1]) => [p + i0 * 4, i1 - i0, value]));
+      ctx.runParts("fill", elementRanges(ctx, a.size, segments).map(([i0, i1]) => [p + i0 * 4, i1 - i0, value]));
     },
     copy: (src, dst) => ctx.exports.copy(ctx.ptr(src), ctx.ptr(dst), src.size),
   };

@@ -1,40 +1,65 @@
 import type { MatmulShape } from "../../runtime/Device.js";
 import type { DeviceArray } from "../../runtime/DeviceArray.js";
-import { MIN_PART_ELEMENTS, type WasmContext } from "./exports.js";
+import { MIN_PART_ELEMENTS, ROW_ALIGN, type WasmContext } from "./exports.js";
 
 /** Multiply-adds below which a thread's share of a product is not worth handing out. */
 const MIN_PART_WORK = 1 << 19;
 
+/** Columns per block of a product split along k: the shares hand each other a block at a time. */
+const SHARE_COLUMNS = 16;
+
+/** The most bytes of op(A) a share reads per block: what stays in a core's L2 cache from block to block. */
+const SHARE_A_BYTES = 1 << 19;
+
 /** Copies op(B) (k×n, strides bRow and bCol) from address `b` row-major to `dst`, rows split between the threads. */
 export function packB(ctx: WasmContext, b: number, dst: number, k: number, n: number, bRow: number, bCol: number): void {
   const rows = ctx.ranges(k, 4, Math.ceil(MIN_PART_ELEMENTS / n));
-  ctx.runParts("packB", rows.map(([p0, p1]) => [b + p0 * bRow * 4, dst + p0 * n * 4, p1 - p0, n, bRow, bCol]));
+  ctx.runParts("packB", rows.map(([p0, p1]) => [b + p0 * bRow * 4, dst + p0 * n * 4, p1 - p0, n, bRow, bCol, n]));
 }
 
 export function matmul(ctx: WasmContext, a: DeviceArray, b: DeviceArray, out: DeviceArray, bias: DeviceArray | null,
   { m, k, n, aRow, aCol, bRow, bCol }: MatmulShape): void {
-  let pb = ctx.ptr(b);
-  if (bCol !== 1 && m > 4) {
-    // A strided op(B) (dx = dy·Wᵀ) is copied row-major first: the blocked kernel needs
-    // rows of B, and the copy (k·n) costs little next to the product (m·k·n).
-    const packed = ctx.scratch(k * n * 4);
-    packB(ctx, pb, packed, k, n, bRow, bCol);
-    [pb, bRow, bCol] = [packed, n, 1];
-  }
-  // Address 0 is never handed out by the heap, so it stands for "no bias".
-  const [pa, po, pbias] = [ctx.ptr(a), ctx.ptr(out), bias ? ctx.ptr(bias) : 0];
+  const [pa, pb, po, pbias] = [ctx.ptr(a), ctx.ptr(b), ctx.ptr(out), bias ? ctx.ptr(bias) : 0];
   const name = ctx.kernelName("matmul");
-  if (m < n) {
+  if (ctx.threadsHaveCores && m < n && bCol === 1 && k >= ctx.threads * ROW_ALIGN &&
+    m * Math.ceil(k / ctx.threads) * 4 <= SHARE_A_BYTES && m * k * n >= ctx.threads * MIN_PART_WORK) {
+    // y = x·W: thread t sums terms [firstRow(k, t), firstRow(k, t + 1)) of every output,
+    // the rows of W whose update it runs (WasmContext.ownedRanges), so W's lines stay in
+    // one core's cache from the update to the product and back (split by columns, each
+    // thread would read a band of every row, and the update would write lines the other
+    // core holds: bench/threads.ts times both). The shares poll for each other's blocks,
+    // so only where each thread has a core.
+    const { flags, base } = ctx.shareFlags(Math.ceil(n / SHARE_COLUMNS));
+    const shares = Array.from({ length: ctx.threads }, (_, t) => [pa, pb, po, t + 1 === ctx.threads ? pbias : 0, m,
+      ctx.firstRow(k, t), ctx.firstRow(k, t + 1), n, aRow, aCol, bRow, 1, n, flags, SHARE_COLUMNS, t && base + t, base + t + 1]);
+    ctx.runParts(ctx.kernelName("matmulShare"), shares);
+  } else if (m < n) {
     // op(A) is the smaller input: each part takes a range of out's columns (a multiple of
     // the kernel's eight-column blocks), reading all of op(A) and its own columns of op(B),
     // which stay in its cache for every row (rows would have each part read all of op(B)).
-    const columns = ctx.ranges(n, 8, Math.ceil(MIN_PART_WORK / (m * k || 1)));
+    const columns = ctx.ranges(n, ROW_ALIGN, Math.ceil(MIN_PART_WORK / (m * k || 1)));
+    let [b0, bRow0] = [pb, bRow];
+    if (bCol !== 1 && m > 4) {
+      // A strided op(B) (dx = dy·Wᵀ) is copied row-major first, each part's columns by the
+      // part (W's rows, those whose update its thread runs): the blocked kernel needs rows
+      // of B, and the copy (k·n) costs little next to the product (m·k·n).
+      b0 = ctx.scratch(k * n * 4);
+      bRow0 = n;
+      ctx.runParts("packB", columns.map(([j0, j1]) => [pb + j0 * bCol * 4, b0 + j0 * 4, k, j1 - j0, bRow, bCol, n]));
+    }
+    const bCol0 = b0 === pb ? bCol : 1;
     ctx.runParts(name, columns.map(([j0, j1]) =>
-      [pa, pb + j0 * bCol * 4, po + j0 * 4, pbias && pbias + j0 * 4, m, k, j1 - j0, aRow, aCol, bRow, bCol, n]));
+      [pa, b0 + j0 * bCol0 * 4, po + j0 * 4, pbias && pbias + j0 * 4, m, k, j1 - j0, aRow, aCol, bRow0, bCol0, n]));
   } else {
-    // Rows of out (a multiple of the kernel's four-row blocks each).
-    const rows = ctx.ranges(m, 4, Math.ceil(MIN_PART_WORK / (k * n || 1)));
+    // Rows of out (W's rows, for dW = xᵀ·dy), multiples of the kernel's four-row blocks.
+    let [b0, bRow0, bCol0] = [pb, bRow, bCol];
+    if (bCol !== 1 && m > 4) {
+      b0 = ctx.scratch(k * n * 4);
+      packB(ctx, pb, b0, k, n, bRow, bCol);
+      [bRow0, bCol0] = [n, 1];
+    }
+    const rows = ctx.ranges(m, ROW_ALIGN, Math.ceil(MIN_PART_WORK / (k * n || 1)));
     ctx.runParts(name, rows.map(([i0, i1]) =>
-      [pa + i0 * aRow * 4, pb, po + i0 * n * 4, pbias, i1 - i0, k, n, aRow, aCol, bRow, bCol, n]));
+      [pa + i0 * aRow * 4, b0, po + i0 * n * 4, pbias, i1 - i0, k, n, aRow, aCol, bRow0, bCol0, n]));
   }
 }

@@ -3,7 +3,7 @@
  * on the same memory). Where shared memory is not available, the same module runs on an
  * ordinary memory once its import says so: this clears the "shared" bit of the memory
  * import's limits (flags 0x03 -> 0x01), the only byte that differs between the two
- * builds (the kernels use no atomic instructions).
+ * builds (matmulShare's atomic loads and stores are valid on an ordinary memory too, and run only with a pool).
  */
 export function unsharedMemoryImport(bytes: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
   const out = bytes.slice();
