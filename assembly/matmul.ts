@@ -303,32 +303,41 @@ export function matmulShareFlush(
 export function packB(b: usize, dst: usize, k: i32, n: i32, bRow: i32, bCol: i32, dstRow: i32): void {
   let p = 0;
   if (ASC_FEATURE_SIMD && bRow == 1) {
-    // op(B) = Wᵀ: four rows of W (four columns j of op(B)) read four elements at a time
-    // and transposed in registers.
+    // op(B) = Wᵀ: four rows of W (four columns j of op(B)) at a time, sixteen elements of
+    // each (a cache line) read and transposed in registers, so that every line of W is
+    // read once (four elements of each, down all the rows, would read each line four
+    // times, the rows 2 KB apart evicting each other from the L1 cache).
     const colBytes = <usize>bCol << 2;
     const rowBytes = <usize>dstRow << 2;
-    for (; p + 4 <= k; p += 4) {
-      let j = 0;
-      for (; j + 4 <= n; j += 4) {
-        const src = b + ((<usize>p + <usize>j * <usize>bCol) << 2);
-        const r0 = v128.load(src);
-        const r1 = v128.load(src + colBytes);
-        const r2 = v128.load(src + 2 * colBytes);
-        const r3 = v128.load(src + 3 * colBytes);
-        const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
-        const t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
-        const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
-        const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
-        const o = dst + ((<usize>p * <usize>dstRow + <usize>j) << 2);
-        v128.store(o, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
-        v128.store(o + rowBytes, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
-        v128.store(o + 2 * rowBytes, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
-        v128.store(o + 3 * rowBytes, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+    for (let span = 16; span >= 4; span -= 12) {
+      for (; p + span <= k; p += span) {
+        let j = 0;
+        for (; j + 4 <= n; j += 4) {
+          const src = b + ((<usize>p + <usize>j * <usize>bCol) << 2);
+          const o = dst + ((<usize>p * <usize>dstRow + <usize>j) << 2);
+          for (let q = 0; q < span; q += 4) transpose4(src + (<usize>q << 2), colBytes, o + <usize>q * rowBytes, rowBytes);
+        }
+        packRows(b, dst, p, p + span, j, n, bRow, bCol, dstRow);
       }
-      packRows(b, dst, p, p + 4, j, n, bRow, bCol, dstRow);
     }
   }
   packRows(b, dst, p, k, 0, n, bRow, bCol, dstRow);
+}
+
+/** The 4×4 block at `src` (rows `srcBytes` apart) transposed to `dst` (rows `dstBytes` apart). */
+@inline function transpose4(src: usize, srcBytes: usize, dst: usize, dstBytes: usize): void {
+  const r0 = v128.load(src);
+  const r1 = v128.load(src + srcBytes);
+  const r2 = v128.load(src + 2 * srcBytes);
+  const r3 = v128.load(src + 3 * srcBytes);
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+  v128.store(dst + dstBytes, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+  v128.store(dst + 2 * dstBytes, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * dstBytes, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
 }
 
 /** packB for rows [p0, p1) of op(B) from column j0 on, an element at a time. */
