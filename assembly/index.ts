@@ -4,7 +4,7 @@
 // elementwise kernels are rendered from their definitions (src/kernels/); the products
 // and reductions are written here by hand.
 export * from "./kernels.generated";
-export { matmul, matmulFlush, matmulShare, matmulShareFlush, packB } from "./matmul";
+export { matmul, matmulFlush, matmulPacked, matmulPackedFlush, matmulShare, matmulShareFlush, packB } from "./matmul";
 export { columnSums, columnSumsFlush } from "./columnSums";
 export { mseError, mseErrorFlush } from "./mse";
 export { softmax, softmaxFlush, crossEntropy, crossEntropyFlush, dropout, dropoutFlush } from "./rows";

@@ -25,6 +25,28 @@ export function matmulFlush(
   body(a, b, out, bias, m, 0, k, n, aRow, aCol, bRow, bCol, outRow, true);
 }
 
+/**
+ * matmul() with a strided op(B) (dx = dy·Wᵀ) that first copies op(B) row-major to
+ * `packed` (rows packedRow elements apart; see packB): a part of a product split by
+ * columns copies the columns it multiplies, and finds them in its cache. The same bits.
+ */
+export function matmulPacked(
+  a: usize, b: usize, out: usize, bias: usize, m: i32, k: i32, n: i32,
+  aRow: i32, aCol: i32, bRow: i32, bCol: i32, outRow: i32, packed: usize, packedRow: i32
+): void {
+  packB(b, packed, k, n, bRow, bCol, packedRow);
+  body(a, packed, out, bias, m, 0, k, n, aRow, aCol, packedRow, 1, outRow, false);
+}
+
+/** matmulPacked under subnormals "flush". */
+export function matmulPackedFlush(
+  a: usize, b: usize, out: usize, bias: usize, m: i32, k: i32, n: i32,
+  aRow: i32, aCol: i32, bRow: i32, bCol: i32, outRow: i32, packed: usize, packedRow: i32
+): void {
+  packB(b, packed, k, n, bRow, bCol, packedRow);
+  body(a, packed, out, bias, m, 0, k, n, aRow, aCol, packedRow, 1, outRow, true);
+}
+
 /** Terms per pass over out when k is long: a pass's rows of op(A) and op(B) stay in the L2 cache. */
 const K_CHUNK = 256;
 

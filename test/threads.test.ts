@@ -424,15 +424,15 @@ describe("a thread's rows of a weight", () => {
       { m: insize, k: batch, n: outsize, aRow: 1, aCol: insize, bRow: outsize, bCol: 1 }), "matmul");
     weightGrad.forEach((parts, t) => expect([(parts[0][2] - pdW) / 4 / outsize, (parts.at(-1)![2] - pdW) / 4 / outsize +
       parts.at(-1)![4]], `${threads} threads, dW = xᵀdy, thread ${t}`).toEqual(rows(t)));
-    // dx = dy·Wᵀ: thread t copies, then multiplies, the columns of Wᵀ that are W's rows (argument 0: where they start).
-    for (const kernelName of ["packB", "matmul"]) {
-      const input = partsByThread(device, () => matmul(dy, W, dx, null,
-        { m: batch, k: outsize, n: insize, aRow: outsize, aCol: 1, bRow: 1, bCol: outsize }), kernelName);
-      const columns = (p: number[]) => kernelName === "packB" ? [(p[0] - pW) / 4 / outsize, (p[0] - pW) / 4 / outsize + p[3]]
-        : [(p[2] - device.ptr(dx)) / 4, (p[2] - device.ptr(dx)) / 4 + p[6]];
-      input.forEach((parts, t) => expect([columns(parts[0])[0], columns(parts.at(-1)!)[1]],
-        `${threads} threads, dx = dyWᵀ (${kernelName}), thread ${t}`).toEqual(rows(t)));
-    }
+    // dx = dy·Wᵀ: thread t copies, then multiplies, the columns of Wᵀ that are W's rows (argument 1:
+    // where they start in W; argument 2: where they go in dx).
+    const input = partsByThread(device, () => matmul(dy, W, dx, null,
+      { m: batch, k: outsize, n: insize, aRow: outsize, aCol: 1, bRow: 1, bCol: outsize }), "matmulPacked");
+    input.forEach((parts, t) => {
+      for (const p of parts) expect((p[1] - pW) / 4 / outsize, `${threads} threads, dx = dyWᵀ`).toBe((p[2] - device.ptr(dx)) / 4);
+      expect([(parts[0][1] - pW) / 4 / outsize, (parts.at(-1)![1] - pW) / 4 / outsize + parts.at(-1)![6]],
+        `${threads} threads, dx = dyWᵀ, thread ${t}`).toEqual(rows(t));
+    });
     // The update, the zeroing and the check of a global array holding W (then a bias and padding).
     const segments = [{ end: insize * outsize, rows: insize }, { end: insize * outsize + outsize, rows: 1 },
       { end: insize * outsize + outsize + 4, rows: 1 }];

@@ -22,20 +22,6 @@ export function packB(ctx: WasmContext, b: number, dst: number, k: number, n: nu
   ctx.runParts("packB", rows.map(([p0, p1]) => [b + p0 * bRow * 4, dst + p0 * n * 4, p1 - p0, n, bRow, bCol, n]));
 }
 
-/**
- * Where the blocked kernel finds op(B) (k×n): in place where it is row-major or where op(A)
- * has too few rows for a copy to pay, else in scratch, copied row-major by `pack` (the
- * callers split the copy as they split the product).
- */
-function rowMajorB(ctx: WasmContext, pb: number, k: number, n: number, m: number, bRow: number, bCol: number,
-  pack: (dst: number) => void): { b: number; bRow: number; bCol: number } {
-  // dx = dy·Wᵀ: the copy (k·n) costs little next to the product (m·k·n).
-  if (bCol === 1 || m <= 4) return { b: pb, bRow, bCol };
-  const dst = ctx.scratch(k * n * 4);
-  pack(dst);
-  return { b: dst, bRow: n, bCol: 1 };
-}
-
 export function matmul(ctx: WasmContext, a: DeviceArray, b: DeviceArray, out: DeviceArray, bias: DeviceArray | null,
   { m, k, n, aRow, aCol, bRow, bCol }: MatmulShape): void {
   // Address 0 is never handed out by the heap, so it stands for "no bias".
@@ -58,16 +44,26 @@ export function matmul(ctx: WasmContext, a: DeviceArray, b: DeviceArray, out: De
     // the kernel's eight-column blocks), reading all of op(A) and its own columns of op(B),
     // which stay in its cache for every row (rows would have each part read all of op(B)).
     const columns = ctx.ranges(n, ROW_ALIGN, Math.ceil(MIN_PART_WORK / (m * k || 1)));
-    // Each part copies its own columns of a strided op(B) (W's rows, those whose update its thread runs).
-    const packed = rowMajorB(ctx, pb, k, n, m, bRow, bCol, (dst) =>
-      ctx.runParts("packB", columns.map(([j0, j1]) => [pb + j0 * bCol * 4, dst + j0 * 4, k, j1 - j0, bRow, bCol, n])));
-    ctx.runParts(name, columns.map(([j0, j1]) => [pa, packed.b + j0 * packed.bCol * 4, po + j0 * 4, pbias && pbias + j0 * 4,
-      m, k, j1 - j0, aRow, aCol, packed.bRow, packed.bCol, n]));
+    if (bCol === 1 || m <= 4) {
+      // op(B) read in place: row-major, or op(A) has too few rows for a copy to pay.
+      ctx.runParts(name, columns.map(([j0, j1]) => [pa, pb + j0 * bCol * 4, po + j0 * 4, pbias && pbias + j0 * 4,
+        m, k, j1 - j0, aRow, aCol, bRow, bCol, n]));
+    } else {
+      // dx = dy·Wᵀ: each part first copies its columns of op(B) row-major (W's rows, those
+      // whose update its thread runs), then multiplies them; the copy (k·n) costs little
+      // next to the product (m·k·n).
+      const packed = ctx.scratch(k * n * 4);
+      ctx.runParts(ctx.kernelName("matmulPacked"), columns.map(([j0, j1]) => [pa, pb + j0 * bCol * 4, po + j0 * 4,
+        pbias && pbias + j0 * 4, m, k, j1 - j0, aRow, aCol, bRow, bCol, n, packed + j0 * 4, n]));
+    }
   } else {
     // Rows of out (W's rows, for dW = xᵀ·dy), multiples of the kernel's four-row blocks.
-    const packed = rowMajorB(ctx, pb, k, n, m, bRow, bCol, (dst) => packB(ctx, pb, dst, k, n, bRow, bCol));
+    // A strided op(B) is copied row-major first, where op(A) has rows enough for the copy to pay.
+    const packed = bCol !== 1 && m > 4 ? ctx.scratch(k * n * 4) : 0;
+    if (packed) packB(ctx, pb, packed, k, n, bRow, bCol);
+    const [pb2, bRow2, bCol2] = packed ? [packed, n, 1] : [pb, bRow, bCol];
     const rows = ctx.ranges(m, ROW_ALIGN, Math.ceil(MIN_PART_WORK / (k * n || 1)));
     ctx.runParts(name, rows.map(([i0, i1]) =>
-      [pa + i0 * aRow * 4, packed.b, po + i0 * n * 4, pbias, i1 - i0, k, n, aRow, aCol, packed.bRow, packed.bCol, n]));
+      [pa + i0 * aRow * 4, pb2, po + i0 * n * 4, pbias, i1 - i0, k, n, aRow, aCol, bRow2, bCol2, n]));
   }
 }
