@@ -69,6 +69,8 @@ export class WasmDevice implements Device, WasmContext {
   private scratchBlock = { ptr: 0, bytes: 0 };
   /** matmulShare's flags: `count` i32s at `flags`, and the last call's base (see shareFlags). */
   private share = { flags: 0, count: 0, base: 0 };
+  /** ownedRanges' results by layout, then by thread count and cuts. */
+  private readonly owned = new WeakMap<Segments, Map<string, [number, number][] | null>>();
 
   private constructor(readonly name: "wasm-simd" | "wasm", readonly exports: WasmExports, readonly subnormals: SubnormalMode,
     private readonly pool: ThreadPool | null, private readonly threadsOffReason: string | null) {
@@ -142,6 +144,15 @@ export class WasmDevice implements Device, WasmContext {
    * @internal
    */
   ownedRanges(segments: Segments, cuts: readonly number[]): [number, number][] | null {
+    // An optimizer passes the same segments and cuts every step: computed once per layout and thread count.
+    const key = `${this.threads}:${cuts.join()}`;
+    let known = this.owned.get(segments);
+    if (!known) this.owned.set(segments, known = new Map());
+    if (!known.has(key)) known.set(key, this.computeOwnedRanges(segments, cuts));
+    return known.get(key)!;
+  }
+
+  private computeOwnedRanges(segments: Segments, cuts: readonly number[]): [number, number][] | null {
     const { threads } = this;
     const size = segments.length ? segments[segments.length - 1].end : 0;
     if (threads === 1 || size < threads * MIN_PART_ELEMENTS) return null;
