@@ -144,8 +144,11 @@ export class WasmDevice implements Device, WasmContext {
    * @internal
    */
   ownedRanges(segments: Segments, cuts: readonly number[]): [number, number][] | null {
-    // An optimizer passes the same segments and cuts every step: computed once per layout and thread count.
-    const key = `${this.threads}:${cuts.join()}`;
+    const { threads } = this;
+    const size = segments.length ? segments[segments.length - 1].end : 0;
+    if (threads === 1 || size < threads * MIN_PART_ELEMENTS) return null;
+    // An optimizer passes the same segments and cuts every step: computed once per layout, thread count and cuts.
+    const key = `${threads}:${cuts.join()}`;
     let known = this.owned.get(segments);
     if (!known) this.owned.set(segments, known = new Map());
     if (!known.has(key)) known.set(key, this.computeOwnedRanges(segments, cuts));
@@ -154,8 +157,6 @@ export class WasmDevice implements Device, WasmContext {
 
   private computeOwnedRanges(segments: Segments, cuts: readonly number[]): [number, number][] | null {
     const { threads } = this;
-    const size = segments.length ? segments[segments.length - 1].end : 0;
-    if (threads === 1 || size < threads * MIN_PART_ELEMENTS) return null;
     const owned: [number, number][][] = Array.from({ length: threads }, () => []);
     const boundaries = [...new Set(cuts)].sort((a, b) => a - b);
     let start = 0;
