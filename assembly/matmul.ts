@@ -34,8 +34,7 @@ export function matmulPacked(
   a: usize, b: usize, out: usize, bias: usize, m: i32, k: i32, n: i32,
   aRow: i32, aCol: i32, bRow: i32, bCol: i32, outRow: i32, packed: usize, packedRow: i32
 ): void {
-  packB(b, packed, k, n, bRow, bCol, packedRow);
-  body(a, packed, out, bias, m, 0, k, n, aRow, aCol, packedRow, 1, outRow, false);
+  packThenBody(a, b, out, bias, m, k, n, aRow, aCol, bRow, bCol, outRow, packed, packedRow, false);
 }
 
 /** matmulPacked under subnormals "flush". */
@@ -43,8 +42,15 @@ export function matmulPackedFlush(
   a: usize, b: usize, out: usize, bias: usize, m: i32, k: i32, n: i32,
   aRow: i32, aCol: i32, bRow: i32, bCol: i32, outRow: i32, packed: usize, packedRow: i32
 ): void {
+  packThenBody(a, b, out, bias, m, k, n, aRow, aCol, bRow, bCol, outRow, packed, packedRow, true);
+}
+
+@inline function packThenBody(
+  a: usize, b: usize, out: usize, bias: usize, m: i32, k: i32, n: i32,
+  aRow: i32, aCol: i32, bRow: i32, bCol: i32, outRow: i32, packed: usize, packedRow: i32, flush: bool
+): void {
   packB(b, packed, k, n, bRow, bCol, packedRow);
-  body(a, packed, out, bias, m, 0, k, n, aRow, aCol, packedRow, 1, outRow, true);
+  body(a, packed, out, bias, m, 0, k, n, aRow, aCol, packedRow, 1, outRow, flush);
 }
 
 /** Terms per pass over out when k is long: a pass's rows of op(A) and op(B) stay in the L2 cache. */
