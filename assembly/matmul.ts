@@ -334,7 +334,8 @@ export function packB(b: usize, dst: usize, k: i32, n: i32, bRow: i32, bCol: i32
     // op(B) = Wᵀ: four rows of W (four columns j of op(B)) at a time, sixteen elements of
     // each (a cache line) read and transposed in registers, so that every line of W is
     // read once (four elements of each, down all the rows, would read each line four
-    // times, the rows 2 KB apart evicting each other from the L1 cache).
+    // times, the rows 2 KB apart evicting each other from the L1 cache); the rows of op(B)
+    // left over, four at a time, then one at a time.
     const colBytes = <usize>bCol << 2;
     const rowBytes = <usize>dstRow << 2;
     for (let span = 16; span >= 4; span -= 12) {

@@ -27,6 +27,9 @@ export function matmul(ctx: WasmContext, a: DeviceArray, b: DeviceArray, out: De
   // Address 0 is never handed out by the heap, so it stands for "no bias".
   const [pa, pb, po, pbias] = [ctx.ptr(a), ctx.ptr(b), ctx.ptr(out), bias ? ctx.ptr(bias) : 0];
   const name = ctx.kernelName("matmul");
+  // A strided op(B) (dx = dy·Wᵀ) is copied row-major for the blocked kernel, where op(A) has
+  // rows enough for the copy (k·n) to pay next to the product (m·k·n).
+  const copyB = bCol !== 1 && m > 4;
   if (ctx.threadsHaveCores && m < n && bCol === 1 && k >= ctx.threads * ROW_ALIGN &&
     m * Math.ceil(k / ctx.threads) * 4 <= SHARE_A_BYTES && m * k * n >= ctx.threads * MIN_PART_WORK) {
     // y = x·W: thread t sums terms [firstRow(k, t), firstRow(k, t + 1)) of every output,
@@ -44,22 +47,19 @@ export function matmul(ctx: WasmContext, a: DeviceArray, b: DeviceArray, out: De
     // the kernel's eight-column blocks), reading all of op(A) and its own columns of op(B),
     // which stay in its cache for every row (rows would have each part read all of op(B)).
     const columns = ctx.ranges(n, ROW_ALIGN, Math.ceil(MIN_PART_WORK / (m * k || 1)));
-    if (bCol === 1 || m <= 4) {
-      // op(B) read in place: row-major, or op(A) has too few rows for a copy to pay.
+    if (!copyB) {
       ctx.runParts(name, columns.map(([j0, j1]) => [pa, pb + j0 * bCol * 4, po + j0 * 4, pbias && pbias + j0 * 4,
         m, k, j1 - j0, aRow, aCol, bRow, bCol, n]));
     } else {
-      // dx = dy·Wᵀ: each part first copies its columns of op(B) row-major (W's rows, those
-      // whose update its thread runs), then multiplies them; the copy (k·n) costs little
-      // next to the product (m·k·n).
+      // Each part first copies its columns of op(B) (W's rows, those whose update its thread
+      // runs), then multiplies them.
       const packed = ctx.scratch(k * n * 4);
       ctx.runParts(ctx.kernelName("matmulPacked"), columns.map(([j0, j1]) => [pa, pb + j0 * bCol * 4, po + j0 * 4,
         pbias && pbias + j0 * 4, m, k, j1 - j0, aRow, aCol, bRow, bCol, n, packed + j0 * 4, n]));
     }
   } else {
     // Rows of out (W's rows, for dW = xᵀ·dy), multiples of the kernel's four-row blocks.
-    // A strided op(B) is copied row-major first, where op(A) has rows enough for the copy to pay.
-    const packed = bCol !== 1 && m > 4 ? ctx.scratch(k * n * 4) : 0;
+    const packed = copyB ? ctx.scratch(k * n * 4) : 0;
     if (packed) packB(ctx, pb, packed, k, n, bRow, bCol);
     const [pb2, bRow2, bCol2] = packed ? [packed, n, 1] : [pb, bRow, bCol];
     const rows = ctx.ranges(m, ROW_ALIGN, Math.ceil(MIN_PART_WORK / (k * n || 1)));
