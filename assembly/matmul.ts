@@ -103,44 +103,75 @@ const SPIN_LIMIT: u32 = 1 << 31;
  * a block, it waits until the block's flag (an i32 at flags + 4·block) reads `waitFor`,
  * set by the share of the terms before k0 (0: the first share, it waits for nothing);
  * after it, it sets the flag to `setTo`. So the shares run as a pipeline, block by block,
- * and every output still adds its terms p = 0, 1, ..., k-1 in order (bias last: pass it
- * to the last share only), the bits of matmul(). Each thread reads only its rows
- * [k0, k1) of op(B): the rows of W whose update it runs.
+ * and every output still adds its terms p = 0, 1, ..., k-1 in order (bias last), the bits
+ * of matmul(). Each thread reads its rows [k0, k1) of op(B): the rows of W whose update
+ * it runs.
+ *
+ * The last stage (terms [kLast, k), after the flag reads lastWaitFor) is shared out: the
+ * last share (k1 = k) claims its blocks from the front of `claims` (an i32: the next
+ * block in the low 16 bits, the end of the unclaimed ones in the high 16 bits), and an
+ * earlier share, once done with all of its blocks, claims blocks from the back and runs
+ * their last stage itself, so that no thread waits long for another's last block.
  */
 export function matmulShare(
   a: usize, b: usize, out: usize, bias: usize, m: i32, k0: i32, k1: i32, n: i32,
-  aRow: i32, aCol: i32, bRow: i32, bCol: i32, outRow: i32, flags: usize, blockCols: i32, waitFor: i32, setTo: i32
+  aRow: i32, aCol: i32, bRow: i32, bCol: i32, outRow: i32, flags: usize, blockCols: i32, waitFor: i32, setTo: i32,
+  claims: usize, kLast: i32, k: i32, lastWaitFor: i32
 ): void {
-  share(a, b, out, bias, m, k0, k1, n, aRow, aCol, bRow, bCol, outRow, flags, blockCols, waitFor, setTo, false);
+  share(a, b, out, bias, m, k0, k1, n, aRow, aCol, bRow, bCol, outRow, flags, blockCols, waitFor, setTo,
+    claims, kLast, k, lastWaitFor, false);
 }
 
 /** matmulShare under subnormals "flush". */
 export function matmulShareFlush(
   a: usize, b: usize, out: usize, bias: usize, m: i32, k0: i32, k1: i32, n: i32,
-  aRow: i32, aCol: i32, bRow: i32, bCol: i32, outRow: i32, flags: usize, blockCols: i32, waitFor: i32, setTo: i32
+  aRow: i32, aCol: i32, bRow: i32, bCol: i32, outRow: i32, flags: usize, blockCols: i32, waitFor: i32, setTo: i32,
+  claims: usize, kLast: i32, k: i32, lastWaitFor: i32
 ): void {
-  share(a, b, out, bias, m, k0, k1, n, aRow, aCol, bRow, bCol, outRow, flags, blockCols, waitFor, setTo, true);
+  share(a, b, out, bias, m, k0, k1, n, aRow, aCol, bRow, bCol, outRow, flags, blockCols, waitFor, setTo,
+    claims, kLast, k, lastWaitFor, true);
 }
 
 @inline function share(
   a: usize, b: usize, out: usize, bias: usize, m: i32, k0: i32, k1: i32, n: i32,
   aRow: i32, aCol: i32, bRow: i32, bCol: i32, outRow: i32, flags: usize, blockCols: i32, waitFor: i32, setTo: i32,
-  flush: bool
+  claims: usize, kLast: i32, k: i32, lastWaitFor: i32, flush: bool
 ): void {
-  let flag = flags;
-  for (let j0 = 0; j0 < n; j0 += blockCols) {
-    if (waitFor != 0) {
-      let spins: u32 = 0;
-      while (atomic.load<i32>(flag) != waitFor) {
-        if (++spins == SPIN_LIMIT) unreachable();
-      }
+  if (k1 < k) {
+    for (let block = 0; block * blockCols < n; block++) {
+      stage(a, b, out, 0, m, k0, k1, n, aRow, aCol, bRow, bCol, outRow, flags, blockCols, block, waitFor, setTo, flush);
     }
-    const offset = <usize>j0 << 2;
-    body(a, b + ((<usize>j0 * <usize>bCol) << 2), out + offset, bias ? bias + offset : 0, m, k0, k1,
-      min(blockCols, n - j0), aRow, aCol, bRow, bCol, outRow, flush);
-    atomic.store<i32>(flag, setTo);
-    flag += 4;
   }
+  const last = k1 == k;
+  for (;;) {
+    const c = atomic.load<i32>(claims);
+    const front = c & 0xffff;
+    const back = c >>> 16;
+    if (front >= back) return;
+    if (atomic.cmpxchg<i32>(claims, c, last ? c + 1 : c - 0x10000) != c) continue;
+    stage(a, b, out, bias, m, kLast, k, n, aRow, aCol, bRow, bCol, outRow, flags, blockCols, last ? front : back - 1,
+      lastWaitFor, lastWaitFor + 1, flush);
+  }
+}
+
+/** Terms [k0, k1) of block `block`'s columns, once its flag reads `waitFor` (0: at once); then sets the flag to `setTo`. */
+@inline function stage(
+  a: usize, b: usize, out: usize, bias: usize, m: i32, k0: i32, k1: i32, n: i32,
+  aRow: i32, aCol: i32, bRow: i32, bCol: i32, outRow: i32, flags: usize, blockCols: i32, block: i32, waitFor: i32,
+  setTo: i32, flush: bool
+): void {
+  const flag = flags + (<usize>block << 2);
+  if (waitFor != 0) {
+    let spins: u32 = 0;
+    while (atomic.load<i32>(flag) != waitFor) {
+      if (++spins == SPIN_LIMIT) unreachable();
+    }
+  }
+  const j0 = block * blockCols;
+  const offset = <usize>j0 << 2;
+  body(a, b + ((<usize>j0 * <usize>bCol) << 2), out + offset, bias ? bias + offset : 0, m, k0, k1,
+    min(blockCols, n - j0), aRow, aCol, bRow, bCol, outRow, flush);
+  atomic.store<i32>(flag, setTo);
 }
 
 /**

@@ -453,6 +453,52 @@ describe("a thread's rows of a weight", () => {
   }
 });
 
+describe("a product split along k", () => {
+  it("gives matmul's bits when the first share runs every block's last stage too (it takes the blocks left)", async () => {
+    const [m, k, n] = [64, 301, 517];
+    const x = randn([m, k], 31), w = randn([k, n], 32), bias = randn([n], 33);
+    const one = await getDevice("wasm-simd", { threads: 1 });
+    const expected = DeviceArray.allocate(one, [m, n]);
+    const shape = { m, k, n, aRow: k, aCol: 1, bRow: n, bCol: 1 };
+    const upload = (device: Device, data: Float32Array, shape: number[]) => {
+      const array = DeviceArray.allocate(device, shape);
+      array.set(data);
+      return array;
+    };
+    kernel(one, "matmul")(upload(one, x, [m, k]), upload(one, w, [k, n]), expected, upload(one, bias, [n]), shape);
+    const device = (await init({ device: "wasm-simd", threads: 2 })) as WasmDevice;
+    const [a, b, c] = [upload(device, x, [m, k]), upload(device, w, [k, n]), upload(device, bias, [n])];
+    const out = DeviceArray.allocate(device, [m, n]);
+    let shares: number[][] = [];
+    const original = device.runParts;
+    device.runParts = function (name, parts) {
+      if (name === "matmulShare") shares = parts.map((p) => [...p]);
+      return original.call(this, name, parts);
+    };
+    try {
+      polling(device, () => kernel(device, "matmul")(a, b, out, c, shape));
+    } finally {
+      device.runParts = original;
+    }
+    expect(shares.length, "split along k between the two threads").toBe(2);
+    expectSameBits(out.get(), expected.get(), "both threads");
+    // The calling thread alone, share after share: the first share finds every last stage
+    // unclaimed and runs them all (from the back); the last share finds none left.
+    const blocks = Math.ceil(n / shares[0][14]);
+    const claims = new Int32Array(device.exports.memory.buffer, shares[0][17], 1);
+    expect(claims[0] & 0xffff, "no block left unclaimed: the next from the front is the end of the unclaimed")
+      .toBe(claims[0] >>> 16);
+    claims[0] = blocks << 16;
+    out.set(new Float32Array(m * n).fill(NaN));
+    const exported = device.exports as unknown as Record<string, (...args: number[]) => void>;
+    exported.matmulShare(...shares[0]);
+    expect(claims[0], "the first share claimed every block from the back").toBe(0);
+    exported.matmulShare(...shares[1]);
+    expectSameBits(out.get(), expected.get(), "one thread, the first share stealing every block");
+    for (const array of [a, b, c, out]) array.dispose();
+  });
+});
+
 /** Where MARK's sequence counter is (an index of Int32Array): the parts mark at addresses below. */
 const SEQUENCE = 256;
 /**

@@ -43,8 +43,11 @@ export interface WasmContext {
    * ranges); null where the array is better split by ranges(). @internal
    */
   ownedRanges(segments: Segments, cuts: readonly number[]): [number, number][] | null;
-  /** Flags for `count` blocks of a product split along k (see matmulShare), and the value the first share sets. @internal */
-  shareFlags(count: number): { flags: number; base: number };
+  /**
+   * Flags for `count` blocks of a product split along k (see matmulShare), the value the
+   * first share sets, and the call's claims word (set to no block claimed). @internal
+   */
+  shareFlags(count: number): { flags: number; base: number; claims: number };
   /** Runs export `name` once per argument list, spread over the threads; returns the results. @internal */
   runParts(name: string, parts: readonly (readonly number[])[]): number[];
   /** The export of arithmetic kernel `name` (exported as `name` and `nameFlush`) in the device's subnormal mode. @internal */

@@ -185,15 +185,19 @@ export class WasmDevice implements Device, WasmContext {
   }
 
   /** @internal */
-  shareFlags(count: number): { flags: number; base: number } {
+  shareFlags(count: number): { flags: number; base: number; claims: number } {
     const { threads } = this;
     if (this.share.count < count || this.share.base > 0x7fffffff - 2 * threads) {
       if (this.share.flags) this.heap.release(this.share.flags);
-      // A new block is zeroed, and every flag a share waits for is above zero.
-      this.share = { flags: this.heap.allocate(Math.max(count, this.share.count) * 4), count: Math.max(count, this.share.count), base: 0 };
+      // A new block is zeroed, and every flag a share waits for is above zero; the claims word follows the flags.
+      const most = Math.max(count, this.share.count);
+      this.share = { flags: this.heap.allocate((most + 1) * 4), count: most, base: 0 };
     }
     this.share.base += threads;
-    return { flags: this.share.flags, base: this.share.base };
+    const claims = this.share.flags + this.share.count * 4;
+    // No block claimed yet: the next from the front is 0, the end of the unclaimed ones `count`.
+    Atomics.store(new Int32Array(this.exports.memory.buffer, claims, 1), 0, count << 16);
+    return { flags: this.share.flags, base: this.share.base, claims };
   }
 
   /** Runs export `name` once per argument list: on the pool's threads when there are several. @internal */

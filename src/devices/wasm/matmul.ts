@@ -31,16 +31,21 @@ export function matmul(ctx: WasmContext, a: DeviceArray, b: DeviceArray, out: De
   // rows enough for the copy (k·n) to pay next to the product (m·k·n).
   const copyB = bCol !== 1 && m > 4;
   if (ctx.threadsHaveCores && m < n && bCol === 1 && k >= ctx.threads * ROW_ALIGN &&
-    m * Math.ceil(k / ctx.threads) * 4 <= SHARE_A_BYTES && m * k * n >= ctx.threads * MIN_PART_WORK) {
+    m * Math.ceil(k / ctx.threads) * 4 <= SHARE_A_BYTES && m * k * n >= ctx.threads * MIN_PART_WORK &&
+    n < SHARE_COLUMNS * 0x10000) {
     // y = x·W: thread t sums terms [firstRow(k, t), firstRow(k, t + 1)) of every output,
     // the rows of W whose update it runs (WasmContext.ownedRanges), so W's lines stay in
     // one core's cache from the update to the product and back (split by columns, each
     // thread would read a band of every row, and the update would write lines the other
     // core holds: bench/threads.ts times both). The shares poll for each other's blocks,
-    // so only where each thread has a core.
-    const { flags, base } = ctx.shareFlags(Math.ceil(n / SHARE_COLUMNS));
-    const shares = Array.from({ length: ctx.threads }, (_, t) => [pa, pb, po, t + 1 === ctx.threads ? pbias : 0, m,
-      ctx.firstRow(k, t), ctx.firstRow(k, t + 1), n, aRow, aCol, bRow, 1, n, flags, SHARE_COLUMNS, t && base + t, base + t + 1]);
+    // so only where each thread has a core. The last share's blocks go to whichever thread
+    // is free (see matmulShare), so a call ends within a block of its threads' work.
+    const blocks = Math.ceil(n / SHARE_COLUMNS);
+    const { flags, base, claims } = ctx.shareFlags(blocks);
+    const kLast = ctx.firstRow(k, ctx.threads - 1);
+    const shares = Array.from({ length: ctx.threads }, (_, t) => [pa, pb, po, pbias, m, ctx.firstRow(k, t),
+      ctx.firstRow(k, t + 1), n, aRow, aCol, bRow, 1, n, flags, SHARE_COLUMNS, t && base + t, base + t + 1,
+      claims, kLast, k, base + ctx.threads - 1]);
     ctx.runParts(ctx.kernelName("matmulShare"), shares);
   } else if (m < n) {
     // op(A) is the smaller input: each part takes a range of out's columns (a multiple of
