@@ -98,80 +98,130 @@ const K_CHUNK = 256;
 const SPIN_LIMIT: u32 = 1 << 31;
 
 /**
- * One thread's share of a product split along k between threads (out = op(A)·op(B) +
- * bias): terms [k0, k1) of every output, a block of `blockCols` columns at a time. Before
- * a block, it waits until the block's flag (an i32 at flags + 4·block) reads `waitFor`,
- * set by the share of the terms before k0 (0: the first share, it waits for nothing);
- * after it, it sets the flag to `setTo`. So the shares run as a pipeline, block by block,
- * and every output still adds its terms p = 0, 1, ..., k-1 in order (bias last), the bits
- * of matmul(). Each thread reads its rows [k0, k1) of op(B): the rows of W whose update
- * it runs.
+ * Thread t's share (of T) of a product split along k (out = op(A)·op(B) + bias): terms
+ * [k0, k1) of every output, a block of `blockCols` columns at a time. A block's stages
+ * run in order: before stage t of a block, its flag (an i32 at flags + 4·block) reads
+ * base + t, set by stage t - 1 (stage 0 waits for nothing); after it, the flag reads
+ * base + t + 1. So every output still adds its terms p = 0, 1, ..., k-1 in order (bias
+ * last), the bits of matmul(), and each thread reads its rows [k0, k1) of op(B): the rows
+ * of W whose update it runs.
  *
- * The last stage (terms [kLast, k), after the flag reads lastWaitFor) is shared out: the
- * last share (k1 = k) claims its blocks from the front of `claims` (an i32: the next
- * block in the low 16 bits, the end of the unclaimed ones in the high 16 bits), and an
- * earlier share, once done with all of its blocks, claims blocks from the back and runs
- * their last stage itself, so that no thread waits long for another's last block.
+ * The first and the last stage (terms [0, kFirst) and [kLast, k)) go to whichever thread
+ * is free, through two claim words at `claims` (the last stage's, then the first's; an i32
+ * each, the next block from the front in the low 16 bits, the end of the unclaimed ones in
+ * the high 16): the first share takes first stages from the front; the second, while the
+ * block it waits for is not ready, takes first stages from the back; the last share takes
+ * last stages from the front; the share before it, once done with its blocks, last stages
+ * from the back. So no thread waits long for another, a busy core's thread included.
  */
 export function matmulShare(
-  a: usize, b: usize, out: usize, bias: usize, m: i32, k0: i32, k1: i32, n: i32,
-  aRow: i32, aCol: i32, bRow: i32, bCol: i32, outRow: i32, flags: usize, blockCols: i32, waitFor: i32, setTo: i32,
-  claims: usize, kLast: i32, k: i32, lastWaitFor: i32
+  a: usize, b: usize, out: usize, bias: usize, m: i32, k0: i32, k1: i32, n: i32, aRow: i32, aCol: i32, bRow: i32,
+  bCol: i32, outRow: i32, flags: usize, blockCols: i32, base: i32, t: i32, T: i32, claims: usize, kFirst: i32,
+  kLast: i32, k: i32
 ): void {
-  share(a, b, out, bias, m, k0, k1, n, aRow, aCol, bRow, bCol, outRow, flags, blockCols, waitFor, setTo,
-    claims, kLast, k, lastWaitFor, false);
+  share(a, b, out, bias, m, k0, k1, n, aRow, aCol, bRow, bCol, outRow, flags, blockCols, base, t, T, claims, kFirst,
+    kLast, k, false);
 }
 
 /** matmulShare under subnormals "flush". */
 export function matmulShareFlush(
-  a: usize, b: usize, out: usize, bias: usize, m: i32, k0: i32, k1: i32, n: i32,
-  aRow: i32, aCol: i32, bRow: i32, bCol: i32, outRow: i32, flags: usize, blockCols: i32, waitFor: i32, setTo: i32,
-  claims: usize, kLast: i32, k: i32, lastWaitFor: i32
+  a: usize, b: usize, out: usize, bias: usize, m: i32, k0: i32, k1: i32, n: i32, aRow: i32, aCol: i32, bRow: i32,
+  bCol: i32, outRow: i32, flags: usize, blockCols: i32, base: i32, t: i32, T: i32, claims: usize, kFirst: i32,
+  kLast: i32, k: i32
 ): void {
-  share(a, b, out, bias, m, k0, k1, n, aRow, aCol, bRow, bCol, outRow, flags, blockCols, waitFor, setTo,
-    claims, kLast, k, lastWaitFor, true);
+  share(a, b, out, bias, m, k0, k1, n, aRow, aCol, bRow, bCol, outRow, flags, blockCols, base, t, T, claims, kFirst,
+    kLast, k, true);
 }
 
 @inline function share(
-  a: usize, b: usize, out: usize, bias: usize, m: i32, k0: i32, k1: i32, n: i32,
-  aRow: i32, aCol: i32, bRow: i32, bCol: i32, outRow: i32, flags: usize, blockCols: i32, waitFor: i32, setTo: i32,
-  claims: usize, kLast: i32, k: i32, lastWaitFor: i32, flush: bool
+  a: usize, b: usize, out: usize, bias: usize, m: i32, k0: i32, k1: i32, n: i32, aRow: i32, aCol: i32, bRow: i32,
+  bCol: i32, outRow: i32, flags: usize, blockCols: i32, base: i32, t: i32, T: i32, claims: usize, kFirst: i32,
+  kLast: i32, k: i32, flush: bool
 ): void {
-  if (k1 < k) {
+  const firstClaims = claims + 4;
+  const last = t == T - 1;
+  if (t == 0 && !last) {
+    for (let block = claim(firstClaims, false); block >= 0; block = claim(firstClaims, false)) {
+      stage(a, b, out, 0, m, 0, kFirst, n, aRow, aCol, bRow, bCol, outRow, flags, blockCols, block, base + 1, flush);
+    }
+  } else if (!last) {
     for (let block = 0; block * blockCols < n; block++) {
-      stage(a, b, out, 0, m, k0, k1, n, aRow, aCol, bRow, bCol, outRow, flags, blockCols, block, waitFor, setTo, flush);
+      waitFor(a, b, out, m, n, aRow, aCol, bRow, bCol, outRow, flags, blockCols, block, base + t, t == 1 ? firstClaims : 0,
+        kFirst, base + 1, flush);
+      stage(a, b, out, 0, m, k0, k1, n, aRow, aCol, bRow, bCol, outRow, flags, blockCols, block, base + t + 1, flush);
     }
   }
-  const last = k1 == k;
-  for (;;) {
-    const c = atomic.load<i32>(claims);
-    const front = c & 0xffff;
-    const back = c >>> 16;
-    if (front >= back) return;
-    if (atomic.cmpxchg<i32>(claims, c, last ? c + 1 : c - 0x10000) != c) continue;
-    stage(a, b, out, bias, m, kLast, k, n, aRow, aCol, bRow, bCol, outRow, flags, blockCols, last ? front : back - 1,
-      lastWaitFor, lastWaitFor + 1, flush);
+  if (!last && t != T - 2) return;
+  for (let block = claim(claims, !last); block >= 0; block = claim(claims, !last)) {
+    if (T > 1) {
+      waitFor(a, b, out, m, n, aRow, aCol, bRow, bCol, outRow, flags, blockCols, block, base + T - 1,
+        last && t == 1 ? firstClaims : 0, kFirst, base + 1, flush);
+    }
+    stage(a, b, out, bias, m, kLast, k, n, aRow, aCol, bRow, bCol, outRow, flags, blockCols, block, base + T, flush);
   }
 }
 
-/** Terms [k0, k1) of block `block`'s columns, once its flag reads `waitFor` (0: at once); then sets the flag to `setTo`. */
-@inline function stage(
-  a: usize, b: usize, out: usize, bias: usize, m: i32, k0: i32, k1: i32, n: i32,
-  aRow: i32, aCol: i32, bRow: i32, bCol: i32, outRow: i32, flags: usize, blockCols: i32, block: i32, waitFor: i32,
-  setTo: i32, flush: bool
+/** Claims a block from the front (or the back) of the claim word at `word`; -1 when none is left. */
+@inline function claim(word: usize, fromBack: bool): i32 {
+  let c: i32, front: i32, back: i32;
+  do {
+    c = atomic.load<i32>(word);
+    front = c & 0xffff;
+    back = c >>> 16;
+    if (front >= back) return -1;
+  } while (atomic.cmpxchg<i32>(word, c, fromBack ? c - 0x10000 : c + 1) != c);
+  return fromBack ? back - 1 : front;
+}
+
+/**
+ * Waits until block `block`'s flag reads `value`; meanwhile, where `firstClaims` is
+ * given, runs the first stage (terms [0, kFirst), then the flag set to `firstDone`) of
+ * blocks claimed from its back.
+ */
+@inline function waitFor(
+  a: usize, b: usize, out: usize, m: i32, n: i32, aRow: i32, aCol: i32, bRow: i32, bCol: i32, outRow: i32, flags: usize,
+  blockCols: i32, block: i32, value: i32, firstClaims: usize, kFirst: i32, firstDone: i32, flush: bool
 ): void {
   const flag = flags + (<usize>block << 2);
-  if (waitFor != 0) {
-    let spins: u32 = 0;
-    while (atomic.load<i32>(flag) != waitFor) {
-      if (++spins == SPIN_LIMIT) unreachable();
-    }
+  let spins: u32 = 0;
+  while (atomic.load<i32>(flag) != value) {
+    const stolen = firstClaims ? claim(firstClaims, true) : -1;
+    if (stolen >= 0) {
+      stage(a, b, out, 0, m, 0, kFirst, n, aRow, aCol, bRow, bCol, outRow, flags, blockCols, stolen, firstDone, flush);
+    } else if (++spins == SPIN_LIMIT) unreachable();
   }
+}
+
+/** Terms [k0, k1) of block `block`'s columns (bias after the last, if given), then its flag set to `setTo`. */
+@inline function stage(
+  a: usize, b: usize, out: usize, bias: usize, m: i32, k0: i32, k1: i32, n: i32, aRow: i32, aCol: i32, bRow: i32,
+  bCol: i32, outRow: i32, flags: usize, blockCols: i32, block: i32, setTo: i32, flush: bool
+): void {
   const j0 = block * blockCols;
   const offset = <usize>j0 << 2;
-  body(a, b + ((<usize>j0 * <usize>bCol) << 2), out + offset, bias ? bias + offset : 0, m, k0, k1,
-    min(blockCols, n - j0), aRow, aCol, bRow, bCol, outRow, flush);
-  atomic.store<i32>(flag, setTo);
+  const columns = b + ((<usize>j0 * <usize>bCol) << 2);
+  const cols = min(blockCols, n - j0);
+  if (flush) {
+    blockFlush(a, columns, out + offset, bias ? bias + offset : 0, m, k0, k1, cols, aRow, aCol, bRow, bCol, outRow);
+  } else {
+    blockKeep(a, columns, out + offset, bias ? bias + offset : 0, m, k0, k1, cols, aRow, aCol, bRow, bCol, outRow);
+  }
+  atomic.store<i32>(flags + (<usize>block << 2), setTo);
+}
+
+// body() once per subnormal mode for the stages of matmulShare.
+function blockKeep(
+  a: usize, b: usize, out: usize, bias: usize, m: i32, k0: i32, k1: i32, n: i32, aRow: i32, aCol: i32, bRow: i32,
+  bCol: i32, outRow: i32
+): void {
+  body(a, b, out, bias, m, k0, k1, n, aRow, aCol, bRow, bCol, outRow, false);
+}
+
+function blockFlush(
+  a: usize, b: usize, out: usize, bias: usize, m: i32, k0: i32, k1: i32, n: i32, aRow: i32, aCol: i32, bRow: i32,
+  bCol: i32, outRow: i32
+): void {
+  body(a, b, out, bias, m, k0, k1, n, aRow, aCol, bRow, bCol, outRow, true);
 }
 
 /**

@@ -454,7 +454,7 @@ describe("a thread's rows of a weight", () => {
 });
 
 describe("a product split along k", () => {
-  it("gives matmul's bits when the first share runs every block's last stage too (it takes the blocks left)", async () => {
+  it("gives matmul's bits whichever thread runs a block's first and last stage (a free thread takes them)", async () => {
     const [m, k, n] = [64, 301, 517];
     const x = randn([m, k], 31), w = randn([k, n], 32), bias = randn([n], 33);
     const one = await getDevice("wasm-simd", { threads: 1 });
@@ -482,19 +482,23 @@ describe("a product split along k", () => {
     }
     expect(shares.length, "split along k between the two threads").toBe(2);
     expectSameBits(out.get(), expected.get(), "both threads");
-    // The calling thread alone, share after share: the first share finds every last stage
-    // unclaimed and runs them all (from the back); the last share finds none left.
+    // The claim words (the last stages', the first stages'): every block claimed once.
     const blocks = Math.ceil(n / shares[0][14]);
-    const claims = new Int32Array(device.exports.memory.buffer, shares[0][17], 1);
-    expect(claims[0] & 0xffff, "no block left unclaimed: the next from the front is the end of the unclaimed")
-      .toBe(claims[0] >>> 16);
-    claims[0] = blocks << 16;
-    out.set(new Float32Array(m * n).fill(NaN));
+    const claims = new Int32Array(device.exports.memory.buffer, shares[0][18], 2);
+    for (const word of claims) expect(word & 0xffff, "no block left unclaimed").toBe(word >>> 16);
+    // The calling thread alone, share after share, in either order: the share run first
+    // finds every block unclaimed and runs both stages of all of them (the first share takes
+    // the last stages from the back, the second the first stages while it waits for them).
     const exported = device.exports as unknown as Record<string, (...args: number[]) => void>;
-    exported.matmulShare(...shares[0]);
-    expect(claims[0], "the first share claimed every block from the back").toBe(0);
-    exported.matmulShare(...shares[1]);
-    expectSameBits(out.get(), expected.get(), "one thread, the first share stealing every block");
+    for (const order of [[0, 1], [1, 0]]) {
+      claims.fill(blocks << 16);
+      out.set(new Float32Array(m * n).fill(NaN));
+      exported.matmulShare(...shares[order[0]]);
+      expect(Array.from(claims, (word) => [word & 0xffff, word >>> 16]), `share ${order[0]} claimed every block`)
+        .toEqual(order[0] === 0 ? [[0, 0], [blocks, blocks]] : [[blocks, blocks], [0, 0]]);
+      exported.matmulShare(...shares[order[1]]);
+      expectSameBits(out.get(), expected.get(), `one thread, share ${order[0]} running every block`);
+    }
     for (const array of [a, b, c, out]) array.dispose();
   });
 });

@@ -45,7 +45,7 @@ export interface WasmContext {
   ownedRanges(segments: Segments, cuts: readonly number[]): [number, number][] | null;
   /**
    * Flags for `count` blocks of a product split along k (see matmulShare), the value the
-   * first share sets, and the call's claims word (set to no block claimed). @internal
+   * first share sets, and the call's two claim words (set to no block claimed). @internal
    */
   shareFlags(count: number): { flags: number; base: number; claims: number };
   /** Runs export `name` once per argument list, spread over the threads; returns the results. @internal */

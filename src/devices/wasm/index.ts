@@ -189,14 +189,16 @@ export class WasmDevice implements Device, WasmContext {
     const { threads } = this;
     if (this.share.count < count || this.share.base > 0x7fffffff - 2 * threads) {
       if (this.share.flags) this.heap.release(this.share.flags);
-      // A new block is zeroed, and every flag a share waits for is above zero; the claims word follows the flags.
+      // A new block is zeroed, and every flag a share waits for is above zero; the two claim words follow the flags.
       const most = Math.max(count, this.share.count);
-      this.share = { flags: this.heap.allocate((most + 1) * 4), count: most, base: 0 };
+      this.share = { flags: this.heap.allocate((most + 2) * 4), count: most, base: 0 };
     }
     this.share.base += threads;
     const claims = this.share.flags + this.share.count * 4;
-    // No block claimed yet: the next from the front is 0, the end of the unclaimed ones `count`.
-    Atomics.store(new Int32Array(this.exports.memory.buffer, claims, 1), 0, count << 16);
+    // No block claimed yet, in either word: the next from the front is 0, the end of the unclaimed ones `count`.
+    const words = new Int32Array(this.exports.memory.buffer, claims, 2);
+    Atomics.store(words, 0, count << 16);
+    Atomics.store(words, 1, count << 16);
     return { flags: this.share.flags, base: this.share.base, claims };
   }
 

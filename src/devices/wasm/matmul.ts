@@ -38,14 +38,13 @@ export function matmul(ctx: WasmContext, a: DeviceArray, b: DeviceArray, out: De
     // one core's cache from the update to the product and back (split by columns, each
     // thread would read a band of every row, and the update would write lines the other
     // core holds: bench/threads.ts times both). The shares poll for each other's blocks,
-    // so only where each thread has a core. The last share's blocks go to whichever thread
-    // is free (see matmulShare), so a call ends within a block of its threads' work.
+    // so only where each thread has a core. The first and the last stage of a block go to
+    // whichever thread is free (see matmulShare), so neither thread idles long on the other.
     const blocks = Math.ceil(n / SHARE_COLUMNS);
     const { flags, base, claims } = ctx.shareFlags(blocks);
-    const kLast = ctx.firstRow(k, ctx.threads - 1);
+    const [kFirst, kLast] = [ctx.firstRow(k, 1), ctx.firstRow(k, ctx.threads - 1)];
     const shares = Array.from({ length: ctx.threads }, (_, t) => [pa, pb, po, pbias, m, ctx.firstRow(k, t),
-      ctx.firstRow(k, t + 1), n, aRow, aCol, bRow, 1, n, flags, SHARE_COLUMNS, t && base + t, base + t + 1,
-      claims, kLast, k, base + ctx.threads - 1]);
+      ctx.firstRow(k, t + 1), n, aRow, aCol, bRow, 1, n, flags, SHARE_COLUMNS, base, t, ctx.threads, claims, kFirst, kLast, k]);
     ctx.runParts(ctx.kernelName("matmulShare"), shares);
   } else if (m < n) {
     // op(A) is the smaller input: each part takes a range of out's columns (a multiple of
