@@ -13,6 +13,9 @@ const MIN_PART_WORK = 1 << 19;
  */
 const SHARE_COLUMNS = 8;
 
+/** Most blocks a product split along k has: a claim word counts them in 16 bits (see matmulShare). */
+const MAX_SHARE_BLOCKS = 0xffff;
+
 /** The most bytes of op(A) a share reads per block: what stays in a core's L2 cache from block to block. */
 const SHARE_A_BYTES = 1 << 19;
 
@@ -32,7 +35,7 @@ export function matmul(ctx: WasmContext, a: DeviceArray, b: DeviceArray, out: De
   const copyB = bCol !== 1 && m > 4;
   if (ctx.threadsHaveCores && m < n && bCol === 1 && k >= ctx.threads * ROW_ALIGN &&
     m * Math.ceil(k / ctx.threads) * 4 <= SHARE_A_BYTES && m * k * n >= ctx.threads * MIN_PART_WORK &&
-    n < SHARE_COLUMNS * 0x10000) {
+    Math.ceil(n / SHARE_COLUMNS) <= MAX_SHARE_BLOCKS) {
     // y = x·W: thread t sums terms [firstRow(k, t), firstRow(k, t + 1)) of every output,
     // the rows of W whose update it runs (WasmContext.ownedRanges), so W's lines stay in
     // one core's cache from the update to the product and back (split by columns, each
