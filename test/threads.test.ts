@@ -135,10 +135,14 @@ function polling<T>(device: Device, run: () => T): T {
   const pool = (device as unknown as { pool: ThreadPool | null }).pool;
   const before = pool?.spinMs ?? 0;
   if (pool) pool.spinMs = SPIN_MS;
+  // The device keeps the pool's polling in a field: it must follow the pool's spinMs.
+  const haveCores = () => (device as unknown as { threadsHaveCores: boolean }).threadsHaveCores;
+  expect(haveCores(), "threadsHaveCores while polling").toBe(device.threads > 1);
   try {
     return run();
   } finally {
     if (pool) pool.spinMs = before;
+    expect(haveCores(), "threadsHaveCores after").toBe(device.threads > 1 && before > 0);
   }
 }
 

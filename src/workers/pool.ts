@@ -21,6 +21,14 @@ const PART_TIMEOUT_MS = 30_000;
 export class ThreadPool {
   /** Why the pool stopped using its workers (one ended or failed); null while they run. */
   brokenReason: string | null = null;
+  /**
+   * Threads in all, the caller's included (1 once the pool stopped using its workers),
+   * and whether they poll (spinMs > 0): plain fields, read on every kernel call.
+   */
+  threads: number;
+  polls = false;
+  /** Called when `threads` or `polls` changes. */
+  onChange: (() => void) | null = null;
   private readonly views: ControlViews;
   private job = 0;
   /** Whether this thread may block in Atomics.wait (not a page's main thread). */
@@ -31,6 +39,7 @@ export class ThreadPool {
   private constructor(private readonly workers: SpawnedWorker[], control: SharedArrayBuffer,
     private readonly kernelIndex: ReadonlyMap<string, number>) {
     this.views = controlViews(control);
+    this.threads = workers.length + 1;
     this.canWait = canBlock(this.views.ints);
     for (const [i, worker] of workers.entries()) {
       worker.onEnd((reason) => this.break(`pool worker ${i + 1} ${reason}`));
@@ -43,12 +52,10 @@ export class ThreadPool {
   }
 
   set spinMs(ms: number) {
-    Atomics.store(this.views.ints, SPIN_US, Math.round(ms * 1000));
-  }
-
-  /** Threads in all, the caller's included. */
-  get threads(): number {
-    return this.brokenReason ? 1 : this.workers.length + 1;
+    const us = Math.round(ms * 1000);
+    Atomics.store(this.views.ints, SPIN_US, us);
+    this.polls = us > 0;
+    this.onChange?.();
   }
 
   /**
@@ -137,7 +144,9 @@ export class ThreadPool {
   private break(reason: string): void {
     if (this.brokenReason) return;
     this.brokenReason = reason;
+    this.threads = 1;
     this.stop();
+    this.onChange?.();
   }
 
   private stop(): void {
@@ -150,7 +159,9 @@ export class ThreadPool {
   /** Ends the workers. */
   dispose(): void {
     if (!this.brokenReason) this.brokenReason = "the device was disposed";
+    this.threads = 1;
     this.stop();
+    this.onChange?.();
   }
 }
 

@@ -76,16 +76,32 @@ export class WasmDevice implements Device, WasmContext {
     private readonly pool: ThreadPool | null, private readonly threadsOffReason: string | null) {
     this.heap = new Heap(exports.memory, exports.heapBase());
     this.kernels = wasmKernels(this);
+    if (pool) {
+      pool.onChange = () => this.poolChanged();
+      this.poolChanged();
+    }
   }
+
+  /** Takes the pool's thread count and polling (at the start, when it breaks, when its spinMs is set). */
+  private poolChanged(): void {
+    this.threadCount = this.pool!.threads;
+    this.polling = this.threadCount > 1 && this.pool!.polls;
+  }
+
+  // Fields the pool keeps current (poolChanged), not reads down to the pool and its control
+  // block: every kernel call asks, and those reads cost a small net's step on two threads
+  // about 0.5% against one thread (docs/benchmarks.md, Threads).
+  private threadCount = 1;
+  private polling = false;
 
   /** Threads that run kernels: 1 where threads are off (see threadsReason). */
   get threads(): number {
-    return this.pool?.threads ?? 1;
+    return this.threadCount;
   }
 
   /** @internal */
   get threadsHaveCores(): boolean {
-    return this.threads > 1 && this.pool!.spinMs > 0;
+    return this.polling;
   }
 
   /** Why the device runs on fewer threads than asked for (none, if it does not). */

@@ -33,8 +33,9 @@ export function matmul(ctx: WasmContext, a: DeviceArray, b: DeviceArray, out: De
   // A strided op(B) (dx = dy·Wᵀ) is copied row-major for the blocked kernel, where op(A) has
   // rows enough for the copy (k·n) to pay next to the product (m·k·n).
   const copyB = bCol !== 1 && m > 4;
-  if (ctx.threadsHaveCores && m < n && bCol === 1 && k >= ctx.threads * ROW_ALIGN &&
-    m * Math.ceil(k / ctx.threads) * 4 <= SHARE_A_BYTES && m * k * n >= ctx.threads * MIN_PART_WORK &&
+  // The work first: it rules out the small products of a small net at once.
+  if (ctx.threadsHaveCores && m * k * n >= ctx.threads * MIN_PART_WORK && m < n && bCol === 1 &&
+    k >= ctx.threads * ROW_ALIGN && m * Math.ceil(k / ctx.threads) * 4 <= SHARE_A_BYTES &&
     Math.ceil(n / SHARE_COLUMNS) <= MAX_SHARE_BLOCKS) {
     // y = x·W: thread t sums terms [firstRow(k, t), firstRow(k, t + 1)) of every output,
     // the rows of W whose update it runs (WasmContext.ownedRanges), so W's lines stay in
