@@ -23,9 +23,12 @@ export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length 
  * With `slices` > 1, each round's repetitions of every contender are cut into that many
  * slices, run alternately (A B A B ...), and a contender's sample is the total over its
  * slices: the contenders of one round then share the same moments of a shared machine's
- * load, so that their ratio measures them rather than when each ran.
+ * load, so that their ratio measures them rather than when each ran. With `rotate`, each
+ * slice starts one contender later (A B C, B C A, C A B, ...), so that none always runs
+ * first or right after the same other: for contenders alike (one package's thread counts);
+ * not where a peer's garbage would fall due in whichever contender follows it.
  */
-export async function measureRounds(contenders: Contender[], { rounds = 7, minMs = 20, slices = 1 } = {}):
+export async function measureRounds(contenders: Contender[], { rounds = 7, minMs = 20, slices = 1, rotate = false } = {}):
   Promise<Map<string, number[]>> {
   const reps = new Map<string, number>();
   for (const c of contenders) {
@@ -45,7 +48,8 @@ export async function measureRounds(contenders: Contender[], { rounds = 7, minMs
   for (let r = 0; r < rounds; r++) {
     const elapsed = new Map(contenders.map((c) => [c.name, 0]));
     for (let slice = 0; slice < slices; slice++) {
-      for (const c of contenders) {
+      for (let j = 0; j < contenders.length; j++) {
+        const c = contenders[rotate ? (j + r * slices + slice) % contenders.length : j];
         const n = reps.get(c.name)!;
         const count = Math.floor((n * (slice + 1)) / slices) - Math.floor((n * slice) / slices);
         const start = performance.now();
