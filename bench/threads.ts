@@ -98,14 +98,14 @@ async function kernelTable(title: string, make: Make, steps: number) {
 const COUNTS = [...new Set([1, 2, 4, Math.min(8, availableParallelism())])].sort((a, b) => a - b);
 
 /**
- * Each step at every count of COUNTS, interleaved, five rounds of at least 200 ms per
- * sample, each round's samples cut into eight slices run in turn, each slice starting with
+ * Each step at every count of COUNTS, interleaved, five rounds of at least 800 ms per
+ * sample, each round's samples cut into 32 slices run in turn, each slice starting with
  * the next count (see measureRounds): the medians, each round's ratio of 1 thread's time to 2 threads', and the
  * median of those ratios and of the other counts'.
  */
 export async function scalingTable(batch: ClassifierBatch): Promise<Record<string, Record<string, number>>> {
   console.log("\nThe training steps on wasm-simd by thread count, ms (medians of five interleaved rounds, each alternating " +
-    "the counts in eight slices, each slice starting with the next count), and the " +
+    "the counts in 32 slices, each slice starting with the next count), and the " +
     "ratio of one thread's time to the others' (each round's, then their median)\n");
   const steps: [string, (threads: number) => Promise<Contender>][] = [
     ...NETS.map(([name, sizes, n]): [string, (threads: number) => Promise<Contender>] =>
@@ -120,7 +120,7 @@ export async function scalingTable(batch: ClassifierBatch): Promise<Record<strin
   for (const [name, make] of steps) {
     const contenders: Contender[] = [];
     for (const threads of COUNTS) contenders.push({ ...(await make(threads)), name: String(threads) });
-    const samples = await measureRounds(contenders, { rounds: 5, minMs: 200, slices: 8, rotate: true });
+    const samples = await measureRounds(contenders, { rounds: 5, minMs: 800, slices: 32, rotate: true });
     const times = (t: number) => samples.get(String(t))!;
     const ratios = new Map(others.map((t) => [t, times(t).map((x, round) => times(1)[round] / x)]));
     const [medians, medianRatios] = [COUNTS.map((t) => median(times(t))), others.map((t) => median(ratios.get(t)!))];
