@@ -144,24 +144,23 @@ export class ThreadPool {
   private break(reason: string): void {
     if (this.brokenReason) return;
     this.brokenReason = reason;
-    this.threads = 1;
     this.stop();
-    this.onChange?.();
   }
 
+  /** Ends the workers: one thread from now on. */
   private stop(): void {
     Atomics.store(this.views.ints, STOP, 1);
     Atomics.add(this.views.ints, JOB, 1);
     Atomics.notify(this.views.ints, JOB);
     this.workers.forEach((w) => w.terminate());
+    this.threads = 1;
+    this.onChange?.();
   }
 
   /** Ends the workers. */
   dispose(): void {
     if (!this.brokenReason) this.brokenReason = "the device was disposed";
-    this.threads = 1;
     this.stop();
-    this.onChange?.();
   }
 }
 
